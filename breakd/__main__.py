@@ -1,0 +1,3 @@
+from breakd.cli import main
+
+raise SystemExit(main())
