@@ -15,10 +15,14 @@ def parse_duration(text: str) -> int:
     """Whole seconds of `text`; a bare number is refused so that units are never guessed."""
     cleaned = text.strip().lower().replace(" ", "")
     if cleaned.isdigit():
-        raise DurationError(f'"{text}" has no unit; write it as "{cleaned}s", "{cleaned}m" or "{cleaned}h"')
+        raise DurationError(
+            f'"{text}" has no unit; write it as "{cleaned}s", "{cleaned}m" or "{cleaned}h"'
+        )
     match = _DURATION.match(cleaned)
     if not cleaned or match is None:
-        raise DurationError(f'"{text}" is not a duration; expected a number with a unit, like "45m", "20s" or "1h30m"')
+        raise DurationError(
+            f'"{text}" is not a duration; expected a number with a unit, like "45m", "20s" or "1h30m"'
+        )
     hours, minutes, seconds = (int(match.group(k) or 0) for k in ("h", "m", "s"))
     return hours * 3600 + minutes * 60 + seconds
 
@@ -28,5 +32,7 @@ def format_duration(seconds: float) -> str:
     total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{value}{unit}" for value, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if value]
+    parts = [
+        f"{value}{unit}" for value, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if value
+    ]
     return "".join(parts) or "0s"

@@ -18,7 +18,10 @@ class ActiveHours:
     end: time
 
     def contains(self, wall: datetime) -> bool:
-        return wall.weekday() in self.days and self.start <= wall.time().replace(tzinfo=None) < self.end
+        return (
+            wall.weekday() in self.days
+            and self.start <= wall.time().replace(tzinfo=None) < self.end
+        )
 
     def next_change(self, wall: datetime) -> datetime | None:
         """The first moment after `wall` at which `contains` flips; None if it never does."""

@@ -1,0 +1,45 @@
+"""What the tracker asks the world to do; the daemon performs these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class State(str, Enum):
+    SITTING = "sitting"
+    AWAY = "away"
+    REMINDING = "reminding"
+    SNOOZED = "snoozed"
+    PAUSED = "paused"
+    OFF_HOURS = "off_hours"
+
+
+@dataclass(frozen=True)
+class ShowReminder:
+    """Prompt `exercise`; `repeat` is 0 for the first prompt, 1.. for re-reminders."""
+
+    exercise: str
+    repeat: int
+    sitting_seconds: float
+
+
+@dataclass(frozen=True)
+class WithdrawReminder:
+    """Take back any reminder on screen: it was answered or no longer applies."""
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    previous: State
+    current: State
+
+
+@dataclass(frozen=True)
+class NaturalBreak:
+    """The user was away `seconds` long enough for it to count as a break."""
+
+    seconds: float
+
+
+Effect = ShowReminder | WithdrawReminder | StateChanged | NaturalBreak

@@ -1,0 +1,73 @@
+"""The words of a reminder, in the configured language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from breakd.core.stretches import STRETCHES, Language
+
+APP_NAME = "breakd"
+
+_WORDS: dict[Language, dict[str, str]] = {
+    "en": {
+        "title": "Stretch break: {name}",
+        "title_repeat": "Still sitting: {name}",
+        "hold": "Hold {hold}.",
+        "hold_each_side": "Hold {hold} each side.",
+        "seated": "Seated for {seated}.",
+        "hour": "h",
+    },
+    "nl": {
+        "title": "Rekpauze: {name}",
+        "title_repeat": "Nog steeds aan het zitten: {name}",
+        "hold": "Houd {hold} vast.",
+        "hold_each_side": "Houd {hold} vast, per kant.",
+        "seated": "Je zit al {seated}.",
+        "hour": "uur",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    exercise: str
+    title: str
+    body: str
+    repeat: int
+    app_name: str = APP_NAME
+
+
+def compose_reminder(
+    exercise: str,
+    language: Language,
+    hold_seconds: float,
+    sitting_seconds: float,
+    repeat: int = 0,
+) -> ReminderMessage:
+    """Title names the stretch; body gives the one cue that matters, the hold, and how long seated."""
+    stretch = STRETCHES[exercise]
+    text = stretch.text[language]
+    words = _WORDS[language]
+    title = words["title_repeat" if repeat else "title"].format(name=text.name)
+    hold = words["hold_each_side" if stretch.each_side else "hold"].format(
+        hold=_spoken(hold_seconds, words["hour"])
+    )
+    lines = [text.cue, hold]
+    if sitting_seconds >= 60:
+        lines.append(words["seated"].format(seated=_spoken(sitting_seconds, words["hour"])))
+    return ReminderMessage(exercise, title, "\n".join(lines), repeat)
+
+
+def exercise_name(exercise: str, language: Language) -> str:
+    return STRETCHES[exercise].text[language].name
+
+
+def _spoken(seconds: float, hour: str) -> str:
+    """A duration as people write it in a sentence: "30 s", "45 min", "1 h 5 min"."""
+    total = int(seconds)
+    if total < 60:
+        return f"{total} s"
+    hours, minutes = divmod(total // 60, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} {hour} {minutes} min" if minutes else f"{hours} {hour}"

@@ -1,0 +1,371 @@
+"""The sitting tracker: a state machine fed events and an injected clock.
+
+It performs no I/O and reads no clock of its own. Each `handle` call returns the
+effects the daemon must perform, and `next_check()` says when the tracker next
+needs a fresh idle sample: the moment a break could be complete, a reminder is
+due, a snooze or pause ends, or active hours begin or end. Between those
+moments nothing can change, so the daemon can sleep.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from breakd.core.clock import Clock
+from breakd.core.effects import (
+    Effect,
+    NaturalBreak,
+    ShowReminder,
+    State,
+    StateChanged,
+    WithdrawReminder,
+)
+from breakd.core.events import (
+    Done,
+    Event,
+    EventRejected,
+    IdleSampled,
+    Pause,
+    RemindNow,
+    Resume,
+    Skip,
+    Snooze,
+)
+from breakd.core.settings import TrackerSettings
+
+_TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
+_SHOWING = frozenset({State.REMINDING})
+# A reminder that falls due while there has been no input for this long waits
+# for the next sign of life (or becomes a break): nobody is prompted at an empty chair.
+PRESENT_WITHIN = 30.0
+
+
+@dataclass(frozen=True)
+class TrackerStatus:
+    state: State
+    sitting_seconds: float | None
+    idle_seconds: float
+    next_reminder_at: datetime | None
+    snoozed_until: datetime | None
+    paused_until: datetime | None
+    exercise: str
+    done_count: int
+    skipped_count: int
+
+
+@dataclass(frozen=True)
+class TrackerSnapshot:
+    """What survives a restart, in wall time since monotonic clocks restart with the machine."""
+
+    exercise: str
+    done_count: int = 0
+    skipped_count: int = 0
+    sitting_since: datetime | None = None
+    snoozed_until: datetime | None = None
+    paused: bool = False
+    paused_until: datetime | None = None
+
+
+class Tracker:
+    """Owns all sitting state. Not thread-safe: one owner, the daemon's event loop."""
+
+    def __init__(
+        self,
+        settings: TrackerSettings,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._rng = rng or random.Random()
+        now = clock.monotonic()
+        self._state = State.SITTING
+        self._last_input = now
+        self._sitting_since: float | None = now
+        self._away_since: float | None = None
+        self._shown_at: float | None = None
+        self._repeat = 0
+        self._snoozed_until: float | None = None
+        self._paused_until: float | None = None
+        self._exercise = settings.exercises[0]
+        self._done_count = 0
+        self._skipped_count = 0
+
+    # -- events ---------------------------------------------------------------
+
+    def handle(self, event: Event) -> list[Effect]:
+        """Apply one event; raises EventRejected for a command that does not apply now."""
+        now = self._clock.monotonic()
+        effects: list[Effect] = []
+        if isinstance(event, IdleSampled):
+            idle = 0.0 if event.idle_seconds is None else max(0.0, event.idle_seconds)
+            self._last_input = now - idle
+        self._follow_schedule(now, effects)
+        if isinstance(event, IdleSampled):
+            self._follow_presence(now, effects)
+        else:
+            self._command(event, now, effects)
+        self._follow_timers(now, effects)
+        return effects
+
+    def reconfigure(self, settings: TrackerSettings) -> list[Effect]:
+        """Take new settings, keeping what the user is in the middle of."""
+        self._settings = settings
+        if self._exercise not in settings.exercises:
+            self._exercise = settings.exercises[0]
+        now = self._clock.monotonic()
+        effects: list[Effect] = []
+        self._follow_schedule(now, effects)
+        self._follow_timers(now, effects)
+        return effects
+
+    def _command(self, event: Event, now: float, effects: list[Effect]) -> None:
+        if isinstance(event, Pause):
+            self._clear_reminder(effects)
+            self._paused_until = None if event.seconds is None else now + event.seconds
+            self._sitting_since = None
+            self._move(State.PAUSED, effects)
+        elif isinstance(event, Resume):
+            if self._state is not State.PAUSED:
+                raise EventRejected(f"breakd is not paused (state: {self._state.value})")
+            self._paused_until = None
+            self._leave_pause_or_hours(now, effects)
+        else:
+            self._require_tracking(event)
+            if isinstance(event, Snooze):
+                self._clear_reminder(effects)
+                seconds = self._settings.snooze_default if event.seconds is None else event.seconds
+                self._snoozed_until = now + seconds
+                self._move(State.SNOOZED, effects)
+            elif isinstance(event, (Done, Skip)):
+                self._clear_reminder(effects)
+                if isinstance(event, Done):
+                    self._done_count += 1
+                    self._exercise = self._following_exercise()
+                else:
+                    self._skipped_count += 1
+                self._sitting_since = now
+                self._move(State.SITTING, effects)
+            elif isinstance(event, RemindNow):
+                if self._sitting_since is None:
+                    self._sitting_since = now
+                self._snoozed_until = None
+                self._show(now, 0, effects)
+
+    def _require_tracking(self, event: Event) -> None:
+        allowed = _TRACKING | ({State.AWAY} if isinstance(event, RemindNow) else set())
+        if self._state in allowed:
+            return
+        command = type(event).__name__.lower().replace("remindnow", "remind-now")
+        reasons = {
+            State.AWAY: "you are away, so there is nothing to answer",
+            State.PAUSED: "breakd is paused; run `breakd resume` first",
+            State.OFF_HOURS: "it is outside active hours",
+        }
+        raise EventRejected(f"cannot {command} now: {reasons[self._state]}")
+
+    # -- the rules ------------------------------------------------------------
+
+    def _follow_schedule(self, now: float, effects: list[Effect]) -> None:
+        """Pause expiry and active hours, which override presence."""
+        if self._state is State.PAUSED:
+            if self._paused_until is None or now < self._paused_until:
+                return
+            self._paused_until = None
+            self._leave_pause_or_hours(now, effects)
+            return
+        active = self._in_active_hours()
+        if not active and self._state is not State.OFF_HOURS:
+            self._clear_reminder(effects)
+            self._sitting_since = None
+            self._away_since = None
+            self._move(State.OFF_HOURS, effects)
+        elif active and self._state is State.OFF_HOURS:
+            self._leave_pause_or_hours(now, effects)
+
+    def _leave_pause_or_hours(self, now: float, effects: list[Effect]) -> None:
+        if not self._in_active_hours():
+            self._move(State.OFF_HOURS, effects)
+        elif now - self._last_input >= self._settings.break_after_idle:
+            self._away_since = self._last_input
+            self._move(State.AWAY, effects)
+        else:
+            self._sitting_since = now
+            self._move(State.SITTING, effects)
+
+    def _follow_presence(self, now: float, effects: list[Effect]) -> None:
+        if self._state in (State.PAUSED, State.OFF_HOURS):
+            return
+        away = now - self._last_input >= self._settings.break_after_idle
+        if away and self._state is not State.AWAY:
+            self._clear_reminder(effects)
+            self._sitting_since = None
+            self._away_since = self._last_input
+            self._move(State.AWAY, effects)
+        elif not away and self._state is State.AWAY:
+            away_since = self._away_since if self._away_since is not None else self._last_input
+            effects.append(NaturalBreak(seconds=self._last_input - away_since))
+            self._away_since = None
+            self._sitting_since = self._last_input
+            self._move(State.SITTING, effects)
+
+    def _follow_timers(self, now: float, effects: list[Effect]) -> None:
+        due = self._reminder_due()
+        if due is not None and now >= due and not self._looks_absent(now):
+            repeat = self._repeat + 1 if self._state is State.REMINDING else 0
+            self._snoozed_until = None
+            self._show(now, repeat, effects)
+
+    def _show(self, now: float, repeat: int, effects: list[Effect]) -> None:
+        self._shown_at = now
+        self._repeat = repeat
+        self._move(State.REMINDING, effects)
+        effects.append(ShowReminder(self._exercise, repeat, self._sitting_for(now) or 0.0))
+
+    def _clear_reminder(self, effects: list[Effect]) -> None:
+        if self._state in _SHOWING:
+            effects.append(WithdrawReminder())
+        self._shown_at = None
+        self._repeat = 0
+        self._snoozed_until = None
+
+    def _move(self, state: State, effects: list[Effect]) -> None:
+        if state is not self._state:
+            effects.append(StateChanged(self._state, state))
+            self._state = state
+
+    def _following_exercise(self) -> str:
+        enabled = self._settings.exercises
+        if self._settings.order == "random":
+            others = [exercise for exercise in enabled if exercise != self._exercise]
+            return self._rng.choice(others) if others else enabled[0]
+        position = enabled.index(self._exercise) if self._exercise in enabled else -1
+        return enabled[(position + 1) % len(enabled)]
+
+    def _looks_absent(self, now: float) -> bool:
+        return now - self._last_input >= min(PRESENT_WITHIN, self._settings.break_after_idle)
+
+    def _in_active_hours(self) -> bool:
+        hours = self._settings.active_hours
+        return hours is None or hours.contains(self._clock.wall())
+
+    def _sitting_for(self, now: float) -> float | None:
+        return None if self._sitting_since is None else max(0.0, now - self._sitting_since)
+
+    # -- questions --------------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        return self._state
+
+    def next_check(self) -> float:
+        """Monotonic time at which the tracker next needs a sample; always in the future."""
+        now = self._clock.monotonic()
+        settings = self._settings
+        candidates = [now + settings.poll_every] if self._state is State.AWAY else []
+        if self._state in _TRACKING:
+            candidates.append(self._last_input + settings.break_after_idle)
+        due = self._reminder_due()
+        if due is not None:
+            # Due but held for an absent user: look again soon for their return.
+            candidates.append(due if due > now else now + settings.poll_every)
+        if self._state is State.PAUSED:
+            if self._paused_until is not None:
+                candidates.append(self._paused_until)
+        elif settings.active_hours is not None:
+            wall = self._clock.wall()
+            change = settings.active_hours.next_change(wall)
+            if change is not None:
+                candidates.append(now + (change - wall).total_seconds())
+        if not candidates:
+            candidates.append(now + 3600.0)
+        return max(min(candidates), now + 0.01)
+
+    def _reminder_due(self) -> float | None:
+        if self._state is State.SITTING and self._sitting_since is not None:
+            return self._sitting_since + self._settings.remind_after
+        if self._state is State.SNOOZED:
+            return self._snoozed_until
+        if self._state is State.REMINDING and self._settings.repeat_every > 0:
+            return None if self._shown_at is None else self._shown_at + self._settings.repeat_every
+        return None
+
+    def status(self) -> TrackerStatus:
+        now = self._clock.monotonic()
+        wall = self._clock.wall()
+        due = self._reminder_due()
+        next_reminder_at = None if due is None else _wall_at(wall, now, due)
+        hours = self._settings.active_hours
+        if (
+            next_reminder_at is not None
+            and hours is not None
+            and not hours.contains(next_reminder_at)
+        ):
+            next_reminder_at = None
+        return TrackerStatus(
+            state=self._state,
+            sitting_seconds=self._sitting_for(now),
+            idle_seconds=max(0.0, now - self._last_input),
+            next_reminder_at=next_reminder_at,
+            snoozed_until=_maybe_wall_at(wall, now, self._snoozed_until),
+            paused_until=_maybe_wall_at(wall, now, self._paused_until),
+            exercise=self._exercise,
+            done_count=self._done_count,
+            skipped_count=self._skipped_count,
+        )
+
+    # -- persistence ----------------------------------------------------------
+
+    def snapshot(self) -> TrackerSnapshot:
+        now = self._clock.monotonic()
+        wall = self._clock.wall()
+        return TrackerSnapshot(
+            exercise=self._exercise,
+            done_count=self._done_count,
+            skipped_count=self._skipped_count,
+            sitting_since=_maybe_wall_at(wall, now, self._sitting_since),
+            snoozed_until=_maybe_wall_at(wall, now, self._snoozed_until),
+            paused=self._state is State.PAUSED,
+            paused_until=_maybe_wall_at(wall, now, self._paused_until),
+        )
+
+    def restore(self, snapshot: TrackerSnapshot, saved_at: datetime) -> None:
+        """Carry on from a snapshot taken at `saved_at` (wall time).
+
+        The rotation and counts always carry over. Sitting time and a snooze carry
+        over only if the daemon was down for less than `break_after_idle`: a longer
+        gap was a break. A pause carries over until it ends.
+        """
+        now = self._clock.monotonic()
+        wall = self._clock.wall()
+        if snapshot.exercise in self._settings.exercises:
+            self._exercise = snapshot.exercise
+        self._done_count = max(0, snapshot.done_count)
+        self._skipped_count = max(0, snapshot.skipped_count)
+        if snapshot.paused and (snapshot.paused_until is None or snapshot.paused_until > wall):
+            self._state = State.PAUSED
+            self._sitting_since = None
+            self._paused_until = _monotonic_at(wall, now, snapshot.paused_until)
+            return
+        down_for = (wall - saved_at).total_seconds()
+        if not 0 <= down_for < self._settings.break_after_idle:
+            return
+        if snapshot.sitting_since is not None and snapshot.sitting_since <= wall:
+            self._sitting_since = _monotonic_at(wall, now, snapshot.sitting_since)
+        if snapshot.snoozed_until is not None and snapshot.snoozed_until > wall:
+            self._snoozed_until = _monotonic_at(wall, now, snapshot.snoozed_until)
+            self._state = State.SNOOZED
+
+
+def _wall_at(wall: datetime, now: float, at: float) -> datetime:
+    return wall + timedelta(seconds=at - now)
+
+
+def _maybe_wall_at(wall: datetime, now: float, at: float | None) -> datetime | None:
+    return None if at is None else _wall_at(wall, now, at)
+
+
+def _monotonic_at(wall: datetime, now: float, at: datetime | None) -> float | None:
+    return None if at is None else now + (at - wall).total_seconds()
