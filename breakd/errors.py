@@ -2,11 +2,12 @@
 
 The CLI prints `str(error)` as one line (or one line per problem) and exits
 with `exit_code`; nothing else reaches the terminal.
+
+The CLI imports this module on every call, so it stays free of heavy imports
+(no dataclasses: importing it costs more than a whole `breakd status`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 
 class BreakdError(Exception):
@@ -17,14 +18,28 @@ class UsageError(BreakdError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
 class ConfigProblem:
     """One thing wrong with a config file, with where it is."""
 
-    file: str
-    line: int | None
-    key: str | None
-    message: str
+    __slots__ = ("file", "key", "line", "message")
+
+    def __init__(self, file: str, line: int | None, key: str | None, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+
+    def _fields(self) -> tuple[str, int | None, str | None, str]:
+        return (self.file, self.line, self.key, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ConfigProblem) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"ConfigProblem{self._fields()!r}"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

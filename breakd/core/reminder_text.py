@@ -50,11 +50,11 @@ def compose_reminder(
     words = _WORDS[language]
     title = words["title_repeat" if repeat else "title"].format(name=text.name)
     hold = words["hold_each_side" if stretch.each_side else "hold"].format(
-        hold=_spoken(hold_seconds, words["hour"])
+        hold=spoken_duration(hold_seconds, language)
     )
     lines = [text.cue, hold]
     if sitting_seconds >= 60:
-        lines.append(words["seated"].format(seated=_spoken(sitting_seconds, words["hour"])))
+        lines.append(words["seated"].format(seated=spoken_duration(sitting_seconds, language)))
     return ReminderMessage(exercise, title, "\n".join(lines), repeat)
 
 
@@ -62,8 +62,9 @@ def exercise_name(exercise: str, language: Language) -> str:
     return STRETCHES[exercise].text[language].name
 
 
-def _spoken(seconds: float, hour: str) -> str:
+def spoken_duration(seconds: float, language: Language) -> str:
     """A duration as people write it in a sentence: "30 s", "45 min", "1 h 5 min"."""
+    hour = _WORDS[language]["hour"]
     total = int(seconds)
     if total < 60:
         return f"{total} s"

@@ -321,14 +321,20 @@ class Tracker:
     def snapshot(self) -> TrackerSnapshot:
         now = self._clock.monotonic()
         wall = self._clock.wall()
+        def whole_second(at: float | None) -> datetime | None:
+            # Whole seconds keep two snapshots of an unchanged tracker equal, so
+            # the daemon can skip writing when nothing changed.
+            moment = _maybe_wall_at(wall, now, at)
+            return None if moment is None else moment.replace(microsecond=0)
+
         return TrackerSnapshot(
             exercise=self._exercise,
             done_count=self._done_count,
             skipped_count=self._skipped_count,
-            sitting_since=_maybe_wall_at(wall, now, self._sitting_since),
-            snoozed_until=_maybe_wall_at(wall, now, self._snoozed_until),
+            sitting_since=whole_second(self._sitting_since),
+            snoozed_until=whole_second(self._snoozed_until),
             paused=self._state is State.PAUSED,
-            paused_until=_maybe_wall_at(wall, now, self._paused_until),
+            paused_until=whole_second(self._paused_until),
         )
 
     def restore(self, snapshot: TrackerSnapshot, saved_at: datetime) -> None:

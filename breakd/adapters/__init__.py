@@ -1,0 +1,1 @@
+"""Thin adapters around the core: one module per platform mechanism."""

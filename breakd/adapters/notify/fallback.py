@@ -1,0 +1,46 @@
+"""Deliver through the first notifier that works, so a reminder is never lost."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from breakd.adapters.notify import Notifier, NotifierError
+from breakd.core.reminder_text import ReminderMessage
+
+log = logging.getLogger(__name__)
+
+
+class FallbackNotifier:
+    """Tries each notifier in order for every reminder; the last one must not fail.
+
+    Every reminder starts again from the first, so a notification server that
+    comes back is used again without a restart. A change of route is logged once.
+    """
+
+    def __init__(self, notifiers: Sequence[Notifier]) -> None:
+        self._notifiers = list(notifiers)
+        self._current = self._notifiers[0]
+
+    @property
+    def name(self) -> str:
+        return self._current.name
+
+    def show(self, message: ReminderMessage) -> None:
+        for notifier in self._notifiers:
+            try:
+                notifier.show(message)
+            except NotifierError as error:
+                log.warning("%s; falling back", error)
+                continue
+            if notifier is not self._current:
+                log.info("reminders now go through %s", notifier.name)
+                self._current = notifier
+            return
+        raise NotifierError("no notifier could deliver the reminder")
+
+    def withdraw(self) -> None:
+        try:
+            self._current.withdraw()
+        except NotifierError as error:
+            log.warning("%s", error)

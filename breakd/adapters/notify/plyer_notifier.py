@@ -1,0 +1,44 @@
+"""Reminders through plyer, the portable fallback: it reaches the desktop on most
+platforms, but cannot show buttons or take a notification back."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+
+from breakd.adapters.notify import NotifierError
+from breakd.core.reminder_text import ReminderMessage
+
+
+class PlyerNotifier:
+    name = "plyer"
+
+    def __init__(self) -> None:
+        """Resolve plyer's platform backend now, so that a missing one is known at start."""
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            from plyer import notification
+            from plyer.facades import Notification
+
+            backend = object.__getattribute__(notification, "_ensure_obj")()
+        if type(backend) is Notification:
+            raise NotifierError(
+                "plyer found no way to notify here (on Linux it needs notify-send, from libnotify-bin)"
+            )
+        self._backend = backend
+        self.name = f"plyer ({type(backend).__name__})"
+
+    def show(self, message: ReminderMessage) -> None:
+        try:
+            self._backend.notify(
+                title=message.title,
+                message=message.body,
+                app_name=message.app_name,
+                timeout=0,
+            )
+        except Exception as error:  # plyer backends raise anything from OSError to DBusException
+            raise NotifierError(f"plyer could not notify: {error}") from error
+
+    def withdraw(self) -> None:
+        """plyer cannot take a notification back; the next one simply follows it."""

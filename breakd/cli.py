@@ -1,0 +1,122 @@
+"""The `breakd` command: argparse subcommands, each error one line and an exit code.
+
+Client commands import only the socket client; the daemon, the config loader
+and YAML are imported by the subcommands that need them, so that
+`breakd status` costs little more than starting Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from breakd import __version__
+from breakd.errors import BreakdError, UsageError
+
+CLIENT_COMMANDS = {
+    "status": "show what breakd is tracking now",
+    "snooze": "put off the current or next reminder",
+    "done": "mark the stretch as done: sitting restarts and the next stretch comes up",
+    "skip": "let this reminder go: sitting restarts, the same stretch comes next time",
+    "pause": "stop tracking for a while, or until `breakd resume`",
+    "resume": "end a pause",
+    "remind-now": "show the next stretch now",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="breakd",
+        description="A break reminder that knows when you have really been sitting.",
+    )
+    parser.add_argument("--version", action="version", version=f"breakd {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: the platform's config dir, e.g. ~/.config/breakd/config.yaml)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    commands.add_parser("run", help="run the daemon in the foreground (logs to stderr)")
+    for name, text in CLIENT_COMMANDS.items():
+        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        if name == "status":
+            sub.add_argument("--json", action="store_true", help="print the status as JSON")
+        elif name in ("snooze", "pause"):
+            default = "the config's snooze.default" if name == "snooze" else "until resumed"
+            sub.add_argument(
+                "duration", nargs="?", help=f'how long, e.g. "10m" or "1h30m" (default: {default})'
+            )
+
+    exercises = commands.add_parser("exercises", help="list the stretches")
+    exercises.add_argument("--language", choices=("en", "nl"), help="default: the config's")
+
+    config = commands.add_parser("config", help="check the config file")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")
+    config_commands.required = True
+    check = config_commands.add_parser("check", help="report every problem in a config file")
+    check.add_argument("path", nargs="?", help="default: --config, else the default config file")
+    config_commands.add_parser("path", help="print the default config file's path")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BreakdError as error:
+        for line in str(error).splitlines() or [type(error).__name__]:
+            print(f"breakd: {line}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "run":
+        from breakd.daemon import run_daemon
+
+        return run_daemon(args.config)
+    if args.command == "exercises":
+        from breakd.exercises_listing import print_exercises
+
+        return print_exercises(args.config, args.language)
+    if args.command == "config":
+        from breakd.config_commands import check_config, print_config_path
+
+        if args.config_command == "path":
+            return print_config_path()
+        return check_config(args.path or args.config)
+    return _client_command(args)
+
+
+def _client_command(args: argparse.Namespace) -> int:
+    from breakd.ipc.client import call
+
+    command_args: dict[str, object] = {}
+    duration = getattr(args, "duration", None)
+    if duration is not None:
+        from breakd.core.durations import DurationError, parse_duration
+
+        try:
+            seconds = parse_duration(duration)
+        except DurationError as error:
+            raise UsageError(f"{args.command}: {error}") from None
+        if seconds <= 0:
+            raise UsageError(f"{args.command}: the duration must be longer than 0s")
+        command_args["seconds"] = seconds
+    reply = call(args.command, command_args)
+    status = reply.get("status") or {}
+    if args.command == "status":
+        if args.json:
+            import json
+
+            print(json.dumps(status, indent=2))
+        else:
+            from breakd.status_text import format_status
+
+            print(format_status(status))
+    elif reply.get("message"):
+        print(reply["message"])
+    return 0

@@ -1,0 +1,21 @@
+"""Which config runs: the file given, else the default file if it exists, else built-in defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from breakd import paths
+from breakd.config.load import load_config
+from breakd.config.model import DEFAULT_CONFIG, Config
+
+
+def config_path(given: str | None) -> Path:
+    return Path(given).expanduser() if given else paths.config_file()
+
+
+def load_effective_config(given: str | None) -> Config:
+    """A file named with --config must exist; the default file may be absent."""
+    path = config_path(given)
+    if given is None and not path.exists():
+        return DEFAULT_CONFIG
+    return load_config(path)

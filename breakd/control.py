@@ -1,0 +1,104 @@
+"""The daemon's whole control surface: one method per protocol command.
+
+Each command first takes a fresh idle sample, so that it acts on the user's
+real state rather than on the last scheduled sample, then answers with a
+sentence for people and the status for scripts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from breakd.core.events import (
+    Done,
+    Event,
+    EventRejected,
+    Pause,
+    RemindNow,
+    Resume,
+    Skip,
+    Snooze,
+)
+from breakd.ipc import protocol
+from breakd.status_text import clock_time
+
+
+class ControlledDaemon(Protocol):
+    def refresh(self) -> None:
+        """Take a fresh idle sample and act on it."""
+        ...
+
+    def apply(self, event: Event) -> None:
+        """Hand a command to the tracker and perform its effects; may raise EventRejected."""
+        ...
+
+    def status(self) -> dict[str, object]: ...
+
+
+class BadArgument(ValueError):
+    pass
+
+
+class Control:
+    def __init__(self, daemon: ControlledDaemon) -> None:
+        self._daemon = daemon
+        self._commands: dict[str, Callable[[dict[str, object]], str]] = {
+            "status": lambda args: "",
+            "snooze": self._snooze,
+            "done": self._done,
+            "skip": self._skip,
+            "pause": self._pause,
+            "resume": self._resume,
+            "remind-now": self._remind_now,
+        }
+
+    async def handle(self, command: str, args: dict[str, object]) -> bytes:
+        run = self._commands.get(command)
+        if run is None:
+            known = ", ".join(self._commands)
+            return protocol.error_reply(
+                protocol.UNKNOWN_COMMAND, f"unknown command {command!r}; expected one of {known}"
+            )
+        try:
+            self._daemon.refresh()
+            message = run(args)
+        except EventRejected as error:
+            return protocol.error_reply(protocol.NOT_APPLICABLE, str(error))
+        except BadArgument as error:
+            return protocol.error_reply(protocol.BAD_ARGUMENT, str(error))
+        return protocol.reply(message, self._daemon.status())
+
+    def _snooze(self, args: dict[str, object]) -> str:
+        self._daemon.apply(Snooze(_seconds(args)))
+        return f"Snoozed until {clock_time(str(self._daemon.status().get('snoozed_until')))}."
+
+    def _done(self, args: dict[str, object]) -> str:
+        self._daemon.apply(Done())
+        return f"Well done. Next stretch: {self._daemon.status().get('exercise_name')}."
+
+    def _skip(self, args: dict[str, object]) -> str:
+        self._daemon.apply(Skip())
+        return "Skipped; sitting time starts again from 0."
+
+    def _pause(self, args: dict[str, object]) -> str:
+        self._daemon.apply(Pause(_seconds(args)))
+        until = self._daemon.status().get("paused_until")
+        return f"Paused until {clock_time(str(until))}." if until else "Paused until `breakd resume`."
+
+    def _resume(self, args: dict[str, object]) -> str:
+        self._daemon.apply(Resume())
+        return f"Resumed: {self._daemon.status().get('state')}."
+
+    def _remind_now(self, args: dict[str, object]) -> str:
+        self._daemon.apply(RemindNow())
+        return f"Reminder shown: {self._daemon.status().get('exercise_name')}."
+
+
+def _seconds(args: dict[str, object]) -> float | None:
+    value = args.get("seconds")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise BadArgument(f"seconds must be a positive number, found {value!r}")
+    return float(value)

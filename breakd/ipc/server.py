@@ -1,0 +1,84 @@
+"""The daemon's side of the control socket, on the daemon's own asyncio loop.
+
+The socket is created under a temporary name, made 0600, then renamed into
+place, so no other user ever sees it open; each connection's peer uid is
+checked as well. One request and one reply per connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import struct
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from breakd.ipc import protocol
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[str, dict[str, object]], Awaitable[bytes]]
+READ_TIMEOUT = 5.0
+
+
+class ControlServer:
+    def __init__(self, path: Path, handler: Handler) -> None:
+        self.path = path
+        self._handler = handler
+        self._server: asyncio.base_events.Server | None = None
+
+    async def start(self) -> None:
+        """Listen on `path`. The caller holds the instance lock, so any socket there is stale."""
+        self.path.unlink(missing_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        temporary.unlink(missing_ok=True)
+        self._server = await asyncio.start_unix_server(
+            self._serve, path=str(temporary), limit=protocol.MAX_MESSAGE_BYTES
+        )
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, self.path)
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        self.path.unlink(missing_ok=True)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            writer.write(await self._answer(reader, writer))
+            await writer.drain()
+        except (ConnectionError, asyncio.TimeoutError):
+            pass
+        finally:
+            writer.close()
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+        uid = _peer_uid(writer.get_extra_info("socket"))
+        if uid is not None and uid != os.getuid():
+            log.warning("refused a control connection from uid %s", uid)
+            return protocol.error_reply(protocol.PERMISSION_DENIED, "not your breakd")
+        try:
+            line = await asyncio.wait_for(reader.readline(), READ_TIMEOUT)
+            message = protocol.decode(line)
+        except protocol.ProtocolError as error:
+            return protocol.error_reply(error.code, str(error))
+        except (ValueError, asyncio.LimitOverrunError):
+            return protocol.error_reply(protocol.BAD_REQUEST, "request too long or not one line")
+        command, args = message.get("command"), message.get("args") or {}
+        if not isinstance(command, str) or not isinstance(args, dict):
+            return protocol.error_reply(protocol.BAD_REQUEST, "expected a command name and args")
+        return await self._handler(command, args)
+
+
+def _peer_uid(sock: socket.socket | None) -> int | None:
+    """The connecting process's uid (Linux SO_PEERCRED); None where the OS has no such call."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if sock is None or option is None:
+        return None
+    credentials = sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid

@@ -1,0 +1,41 @@
+"""Commands that need no running daemon: `config check`, `config path`, `exercises`."""
+
+from __future__ import annotations
+
+from breakd.config.effective import config_path, load_effective_config
+from breakd.config.load import load_config
+from breakd.core.reminder_text import spoken_duration
+from breakd.core.settings import TrackerSettings
+from breakd.core.stretches import STRETCHES, Language
+
+
+def check_config(given: str | None) -> int:
+    path = config_path(given)
+    if given is None and not path.exists():
+        print(f"{path} does not exist; breakd runs on its built-in defaults")
+        return 0
+    load_config(path)
+    print(f"{path}: OK")
+    return 0
+
+
+def print_config_path() -> int:
+    print(config_path(None))
+    return 0
+
+
+def print_exercises(given_config: str | None, language: Language | None) -> int:
+    config = load_effective_config(given_config)
+    chosen: Language = language or config.language  # type: ignore[assignment]
+    settings: TrackerSettings = config.tracker_settings()
+    hold = spoken_duration(config.exercises.hold, chosen)
+    for exercise in settings.exercises:
+        stretch = STRETCHES[exercise]
+        text = stretch.text[chosen]
+        side = {"en": " each side", "nl": " per kant"}[chosen] if stretch.each_side else ""
+        print(f"{text.name} ({exercise}), {hold}{side}")
+        for number, step in enumerate(text.steps, start=1):
+            print(f"  {number}. {step}")
+        print(f"  > {text.cue}")
+        print()
+    return 0
