@@ -158,7 +158,7 @@ class Daemon:
             "snoozed_until": when(status.snoozed_until),
             "paused_until": when(status.paused_until),
             "exercise": status.exercise,
-            "exercise_name": exercise_name(status.exercise, self._config.language),  # type: ignore[arg-type]
+            "exercise_name": exercise_name(status.exercise, self._config.language),
             "done_count": status.done_count,
             "skipped_count": status.skipped_count,
             "idle_seconds": round(status.idle_seconds),
@@ -189,7 +189,7 @@ class Daemon:
     def _show(self, effect: ShowReminder) -> None:
         message = compose_reminder(
             effect.exercise,
-            self._config.language,  # type: ignore[arg-type]
+            self._config.language,
             self._config.exercises.hold,
             effect.sitting_seconds,
             effect.repeat,

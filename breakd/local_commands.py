@@ -26,7 +26,7 @@ def print_config_path() -> int:
 
 def print_exercises(given_config: str | None, language: Language | None) -> int:
     config = load_effective_config(given_config)
-    chosen: Language = language or config.language  # type: ignore[assignment]
+    chosen: Language = language or config.language
     settings: TrackerSettings = config.tracker_settings()
     hold = spoken_duration(config.exercises.hold, chosen)
     for exercise in settings.exercises:

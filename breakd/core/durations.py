@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+_DURATION = re.compile(r"^(?:(?P<h>\d{1,6})h)?(?:(?P<m>\d{1,8})m)?(?:(?P<s>\d{1,9})s)?$")
 
 
 class DurationError(ValueError):
@@ -14,7 +14,7 @@ class DurationError(ValueError):
 def parse_duration(text: str) -> int:
     """Whole seconds of `text`; a bare number is refused so that units are never guessed."""
     cleaned = text.strip().lower().replace(" ", "")
-    if cleaned.isdigit():
+    if cleaned.isdigit() and len(cleaned) < 12:
         raise DurationError(
             f'"{text}" has no unit; write it as "{cleaned}s", "{cleaned}m" or "{cleaned}h"'
         )

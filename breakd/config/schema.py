@@ -1,0 +1,272 @@
+"""The one table of config keys: defaults, bounds and docs all come from here.
+
+The loader validates against it, the model takes its defaults from it and
+`config.example.yaml` is rendered from it, so the three cannot drift apart.
+Regenerate the example after changing the table with
+
+    python -c "from breakd.config.schema import *; print(render_example(), end='')" \
+        > config.example.yaml
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import time
+from typing import Literal
+
+from breakd.core.durations import format_duration, parse_duration
+from breakd.core.settings import DAY_NAMES
+from breakd.core.stretches import EXERCISE_IDS, LANGUAGES
+
+Kind = Literal["section", "duration", "durations", "choice", "choices", "time"]
+"""section: a mapping of keys; durations/choices: non-empty lists without repeats."""
+
+Default = str | tuple[str, ...] | None
+
+DAY = 24 * 3600
+# A longer duration means nothing for a break reminder, and this keeps every
+# scheduled time far inside what datetime can represent.
+MAX_DURATION = DAY
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key. `default` is written as in YAML ("45m"), so docs show it verbatim."""
+
+    path: str
+    kind: Kind
+    doc: str
+    default: Default = None
+    minimum: int = 0
+    allowed: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition(".")[2]
+
+    @property
+    def parent(self) -> str:
+        return self.path.rpartition(".")[0]
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(".")
+
+
+KEYS: tuple[Key, ...] = (
+    Key("sitting", "section", "When sitting counts as too long."),
+    Key(
+        "sitting.remind_after",
+        "duration",
+        "Continuous sitting before a reminder.",
+        default="45m",
+        minimum=1,
+    ),
+    Key(
+        "sitting.break_after_idle",
+        "duration",
+        "No input for this long counts as a break; sitting restarts from 0.",
+        default="5m",
+        minimum=1,
+    ),
+    Key(
+        "sitting.repeat_every",
+        "duration",
+        'Remind again while a reminder is unanswered; "0s" means never.',
+        default="5m",
+        minimum=0,
+    ),
+    Key("activity", "section", "How breakd notices whether you are at the computer."),
+    Key(
+        "activity.poll_every",
+        "duration",
+        "How often idle time is sampled while you are away (to notice you are back);"
+        " while you sit, breakd samples exactly when a break could have begun and when"
+        " a reminder is due.",
+        default="5s",
+        minimum=1,
+    ),
+    Key("snooze", "section", "Putting a reminder off for a while."),
+    Key(
+        "snooze.default",
+        "duration",
+        "How long a snooze lasts when no length is chosen.",
+        default="10m",
+        minimum=1,
+    ),
+    Key(
+        "snooze.choices",
+        "durations",
+        "The snooze lengths a reminder offers.",
+        default=("5m", "10m", "30m"),
+        minimum=1,
+    ),
+    Key(
+        "active_hours",
+        "section",
+        "Only remind during these hours. Optional: leave it out (or set it to null) to be"
+        " reminded at any time; if given, a key left out takes the default shown.",
+        optional=True,
+    ),
+    Key(
+        "active_hours.days",
+        "choices",
+        "The days on which reminders run.",
+        default=("mon", "tue", "wed", "thu", "fri"),
+        allowed=DAY_NAMES,
+    ),
+    Key(
+        "active_hours.from",
+        "time",
+        "The time reminders start, on each of those days; must be before `to`.",
+        default="08:00",
+    ),
+    Key(
+        "active_hours.to",
+        "time",
+        "The time reminders stop; reminders run up to, not including, this time.",
+        default="18:00",
+    ),
+    Key("exercises", "section", "Which stretches a reminder suggests."),
+    Key(
+        "exercises.enabled",
+        "choices",
+        "The stretches to choose from.",
+        default=("standing-lunge", "kneeling-lunge", "prone-press-up"),
+        allowed=EXERCISE_IDS,
+    ),
+    Key(
+        "exercises.order",
+        "choice",
+        "How the next stretch is chosen: in turn (rotate) or at random.",
+        default="rotate",
+        allowed=("rotate", "random"),
+    ),
+    Key(
+        "exercises.hold",
+        "duration",
+        "How long to hold each stretch.",
+        default="30s",
+        minimum=5,
+    ),
+    Key(
+        "language",
+        "choice",
+        "The language of reminders and stretch instructions.",
+        default="en",
+        allowed=LANGUAGES,
+    ),
+    Key("notify", "section", "How reminders reach you."),
+    Key(
+        "notify.backend",
+        "choice",
+        "Where reminders appear: plyer (desktop notifications), log (the log only) or"
+        " auto (plyer when it works on this desktop, else log).",
+        default="auto",
+        allowed=("auto", "plyer", "log"),
+    ),
+    Key("log", "section", "What breakd writes to its log."),
+    Key(
+        "log.level",
+        "choice",
+        "The least severe kind of message that is logged.",
+        default="info",
+        allowed=("debug", "info", "warning", "error"),
+    ),
+)
+
+KEYS_BY_PATH: dict[str, Key] = {key.path: key for key in KEYS}
+
+
+def children(parent: str) -> tuple[Key, ...]:
+    """The keys allowed directly under `parent` ("" is the top level)."""
+    return tuple(key for key in KEYS if key.parent == parent)
+
+
+def top_section(key: Key) -> Key:
+    """The top-level key `key` sits under (itself at the top level)."""
+    return KEYS_BY_PATH[key.path.partition(".")[0]]
+
+
+_CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def parse_clock(text: str) -> time | None:
+    """A 24-hour "HH:MM" time, or None; kept here so defaults and loader agree."""
+    match = _CLOCK.match(text.strip())
+    return None if match is None else time(int(match.group(1)), int(match.group(2)))
+
+
+def default_value(key: Key) -> object:
+    """The default as the model holds it: seconds, a tuple, a time or a string."""
+    if key.kind == "duration":
+        return parse_duration(str(key.default))
+    if key.kind == "durations":
+        return tuple(parse_duration(text) for text in key.default or ())
+    if key.kind == "choices":
+        return tuple(key.default or ())
+    if key.kind == "time":
+        return parse_clock(str(key.default))
+    return key.default
+
+
+def constraint(key: Key) -> str:
+    """The bounds of `key` in words, for docs; empty when there are none worth saying."""
+    if key.kind in ("duration", "durations"):
+        high = format_duration(MAX_DURATION)
+        low = format_duration(key.minimum)
+        bounds = f"from {low} to {high}" if key.minimum else f"up to {high}"
+        if key.kind == "durations":
+            return f"Each {bounds}; no repeats."
+        return f"{bounds[0].upper()}{bounds[1:]}."
+    if key.kind == "choice":
+        return f"One of: {', '.join(key.allowed)}."
+    if key.kind == "choices":
+        return f"Any of: {', '.join(key.allowed)}; at least one, no repeats."
+    if key.kind == "time":
+        return 'A 24-hour "HH:MM" time.'
+    return ""
+
+
+def render_default(key: Key) -> str:
+    """The default as YAML text; times are quoted because YAML 1.1 reads 18:00 as a number."""
+    if isinstance(key.default, tuple):
+        return f"[{', '.join(key.default)}]"
+    if key.kind == "time":
+        return json.dumps(key.default)
+    return str(key.default)
+
+
+_HEADER = """\
+# breakd configuration.
+#
+# Every key is shown with its default value. A key you leave out keeps its
+# default, so you only need the lines you change. Durations take a unit:
+# "20s", "45m", "1h30m"."""
+
+
+def render_example() -> str:
+    """The text of config.example.yaml: every key, its doc and its default."""
+    lines = _HEADER.splitlines()
+    for key in KEYS:
+        if key.depth == 0:
+            lines.append("")
+        lines.extend(_render_key(key))
+    return "\n".join(lines) + "\n"
+
+
+def _render_key(key: Key) -> list[str]:
+    """Doc comment then `name: default`; an optional section and its keys are commented out."""
+    indent = "  " * key.depth
+    top = top_section(key)
+    off = "# " if top.optional else ""
+    doc_prefix = "" if key is top else off
+    text = " ".join(part for part in (key.doc, constraint(key)) if part)
+    docs = textwrap.wrap(text, width=78 - len(indent) - len(doc_prefix) - 2)
+    value = "" if key.kind == "section" else f" {render_default(key)}"
+    return [f"{doc_prefix}{indent}# {line}" for line in docs] + [f"{off}{indent}{key.name}:{value}"]
+
