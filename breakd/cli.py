@@ -79,11 +79,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_daemon(args.config)
     if args.command == "exercises":
-        from breakd.exercises_listing import print_exercises
+        from breakd.local_commands import print_exercises
 
         return print_exercises(args.config, args.language)
     if args.command == "config":
-        from breakd.config_commands import check_config, print_config_path
+        from breakd.local_commands import check_config, print_config_path
 
         if args.config_command == "path":
             return print_config_path()

@@ -84,7 +84,9 @@ class Control:
     def _pause(self, args: dict[str, object]) -> str:
         self._daemon.apply(Pause(_seconds(args)))
         until = self._daemon.status().get("paused_until")
-        return f"Paused until {clock_time(str(until))}." if until else "Paused until `breakd resume`."
+        return (
+            f"Paused until {clock_time(str(until))}." if until else "Paused until `breakd resume`."
+        )
 
     def _resume(self, args: dict[str, object]) -> str:
         self._daemon.apply(Resume())

@@ -194,7 +194,9 @@ class Daemon:
             effect.sitting_seconds,
             effect.repeat,
         )
-        log.info("reminder%s: %s", f" (repeat {effect.repeat})" if effect.repeat else "", message.title)
+        log.info(
+            "reminder%s: %s", f" (repeat {effect.repeat})" if effect.repeat else "", message.title
+        )
         try:
             self._notifier.show(message)
         except NotifierError as error:
@@ -209,7 +211,9 @@ class Daemon:
             return
         delay = self._tracker.next_check() - self._clock.monotonic()
         run_date = datetime.now(timezone.utc) + timedelta(seconds=delay)
-        self._scheduler.add_job(self._tick, "date", run_date=run_date, id="tick", replace_existing=True)
+        self._scheduler.add_job(
+            self._tick, "date", run_date=run_date, id="tick", replace_existing=True
+        )
 
     def _persist(self, force: bool = False) -> None:
         snapshot = self._tracker.snapshot()

@@ -28,7 +28,9 @@ def format_status(status: dict[str, object]) -> str:
     if status.get("state") == "paused" and status.get("paused_until") is None:
         rows.append(("paused until", "you run `breakd resume`"))
     rows.append(("stretch", str(status.get("exercise_name") or status.get("exercise"))))
-    rows.append(("done / skipped", f"{status.get('done_count', 0)} / {status.get('skipped_count', 0)}"))
+    rows.append(
+        ("done / skipped", f"{status.get('done_count', 0)} / {status.get('skipped_count', 0)}")
+    )
     rows.append(("idle source", str(status.get("idle_source") or "none: you count as present")))
     rows.append(("notifications", str(status.get("notifier"))))
     width = max(len(label) for label, _ in rows)

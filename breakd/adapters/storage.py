@@ -50,7 +50,9 @@ class JsonStateFile:
             return _decode(raw)
         except StateFileError as error:
             aside = self._set_aside()
-            log.warning("state file %s %s; moved it to %s and started fresh", self.path, error, aside)
+            log.warning(
+                "state file %s %s; moved it to %s and started fresh", self.path, error, aside
+            )
             return None
 
     def save(self, snapshot: TrackerSnapshot, saved_at: datetime) -> None:

@@ -94,8 +94,12 @@ class _Reader:
                 self._mapping(root, "")
             else:
                 found = _describe(root)
-                self._note(None, root, f"expected a mapping of sections at the top level, like"
-                           f' "sitting:" on a line of its own; found {found}')
+                self._note(
+                    None,
+                    root,
+                    f"expected a mapping of sections at the top level, like"
+                    f' "sitting:" on a line of its own; found {found}',
+                )
         self._fill_defaults()
         self._check_hours()
         return self.values
@@ -136,8 +140,12 @@ class _Reader:
         if node.tag == MERGE:
             self._note(key, node, "YAML merge keys (<<) are not supported; write the keys out")
         else:
-            self._note(key, node, f"unsupported YAML tag {_short_tag(node.tag)};"
-                       " only plain values, lists and mappings are read")
+            self._note(
+                key,
+                node,
+                f"unsupported YAML tag {_short_tag(node.tag)};"
+                " only plain values, lists and mappings are read",
+            )
         return False
 
     # -- structure --------------------------------------------------------
@@ -151,8 +159,11 @@ class _Reader:
             path = _join(parent, name)
             line = key_node.start_mark.line + 1
             if name in seen:
-                self._note(path, key_node, f'duplicate key "{name}"; it is already set on line'
-                           f" {seen[name]}")
+                self._note(
+                    path,
+                    key_node,
+                    f'duplicate key "{name}"; it is already set on line {seen[name]}',
+                )
                 continue
             seen[name] = line
             self._key(KEYS_BY_PATH[path], value_node)
@@ -219,8 +230,9 @@ class _Reader:
             if value is _INVALID:
                 items.append(value)
             elif value in firsts:
-                self._note(path, item, f"{_describe(item)} repeats {firsts[value]};"
-                           " list each only once")
+                self._note(
+                    path, item, f"{_describe(item)} repeats {firsts[value]}; list each only once"
+                )
                 items.append(_INVALID)
             else:
                 firsts[value] = path
@@ -303,8 +315,11 @@ class _Reader:
         to = f'active_hours.to "{end:%H:%M}"'
         if "active_hours.to" not in self.lines:
             to = f'active_hours.to, which defaults to "{end:%H:%M}"'
-        self._add(line or self.lines.get("active_hours"), "active_hours.from",
-                  f'"{start:%H:%M}" must be before {to}')
+        self._add(
+            line or self.lines.get("active_hours"),
+            "active_hours.from",
+            f'"{start:%H:%M}" must be before {to}',
+        )
 
 
 # -- helpers --------------------------------------------------------------
@@ -323,7 +338,7 @@ def _is_mapping(node: Node) -> TypeGuard[MappingNode]:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
 def _quote(text: str) -> str:
@@ -345,8 +360,12 @@ def _describe(node: Node) -> str:
         return _quote(text)
     if node.tag == NULL:
         return "nothing" if text in ("", "~") else f"{text} (nothing)"
-    kinds = {INT: "a number", FLOAT: "a number", BOOL: "a yes/no value",
-             _TAG + "timestamp": "a date"}
+    kinds = {
+        INT: "a number",
+        FLOAT: "a number",
+        BOOL: "a yes/no value",
+        _TAG + "timestamp": "a date",
+    }
     shown = text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
     return f"{shown} ({kinds.get(node.tag, _short_tag(node.tag))})"
 

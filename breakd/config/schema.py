@@ -269,4 +269,3 @@ def _render_key(key: Key) -> list[str]:
     docs = textwrap.wrap(text, width=78 - len(indent) - len(doc_prefix) - 2)
     value = "" if key.kind == "section" else f" {render_default(key)}"
     return [f"{doc_prefix}{indent}# {line}" for line in docs] + [f"{off}{indent}{key.name}:{value}"]
-

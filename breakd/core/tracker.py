@@ -321,6 +321,7 @@ class Tracker:
     def snapshot(self) -> TrackerSnapshot:
         now = self._clock.monotonic()
         wall = self._clock.wall()
+
         def whole_second(at: float | None) -> datetime | None:
             # Whole seconds keep two snapshots of an unchanged tracker equal, so
             # the daemon can skip writing when nothing changed.

@@ -11,7 +11,9 @@ from breakd.paths import socket_path
 NOT_RUNNING = "breakd is not running (start it with `breakd run`)"
 
 
-def call(command: str, args: dict[str, object] | None = None, timeout: float = 5.0) -> dict[str, object]:
+def call(
+    command: str, args: dict[str, object] | None = None, timeout: float = 5.0
+) -> dict[str, object]:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
     path = socket_path()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

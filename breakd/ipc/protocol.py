@@ -34,7 +34,9 @@ class ProtocolError(ValueError):
 
 
 def encode(message: dict[str, object]) -> bytes:
-    return json.dumps({"breakd": PROTOCOL_VERSION, **message}, separators=(",", ":")).encode() + b"\n"
+    return (
+        json.dumps({"breakd": PROTOCOL_VERSION, **message}, separators=(",", ":")).encode() + b"\n"
+    )
 
 
 def decode(line: bytes) -> dict[str, object]:

@@ -94,4 +94,3 @@ def test_example_active_hours_block_is_commented_out_and_loads_to_its_defaults()
 
 def test_example_ends_with_exactly_one_newline() -> None:
     assert render_example().endswith("\n") and not render_example().endswith("\n\n")
-

@@ -32,7 +32,7 @@ NASTY = [
     "- " * 3000,
     "{a: " * 2000,
     "sitting:\n  remind_after: " + "9" * 5000 + "\n",
-    "sitting:\n  remind_after: \"" + "9" * 5000 + "s\"\n",
+    'sitting:\n  remind_after: "' + "9" * 5000 + 's"\n',
     "sitting:\n  remind_after: " + "9" * 5000 + "s\n",
     "sitting:\n  remind_after: 1e999\n",
     "sitting:\n  remind_after: .nan\n",
@@ -67,8 +67,29 @@ def test_nasty_input_gives_a_config_or_a_config_error(text: str) -> None:
 def test_mangled_example_files_give_a_config_or_a_config_error() -> None:
     """Random edits of a full config; seeded, so a failure is reproducible."""
     base = render_example().replace("# active_hours:", "active_hours:").replace("#   ", "  ")
-    pieces = [":", "- ", "[", "]", "{", "}", "&a ", "*a", "\t", "'", '"', "\n", "  ", "? ",
-              "---\n", "!!python/object/apply:os.system ", "!x ", "<<: ", "~", "yes", "1e3"]
+    pieces = [
+        ":",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "&a ",
+        "*a",
+        "\t",
+        "'",
+        '"',
+        "\n",
+        "  ",
+        "? ",
+        "---\n",
+        "!!python/object/apply:os.system ",
+        "!x ",
+        "<<: ",
+        "~",
+        "yes",
+        "1e3",
+    ]
     rng = random.Random(20240601)
     for _ in range(150):
         text = list(base)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import datetime, time, timedelta, timezone
 
@@ -405,7 +406,7 @@ def test_random_order_never_repeats_the_same_stretch_twice_running() -> None:
         desk.do(RemindNow())
         desk.do(Done())
     shown = [r.exercise for r in desk.reminders()]
-    assert all(a != b for a, b in zip(shown, shown[1:]))
+    assert all(a != b for a, b in itertools.pairwise(shown))
     assert set(shown) == set(IDS)
 
 

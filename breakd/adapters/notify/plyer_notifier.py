@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import sys
 import warnings
 
 from breakd.adapters.notify import NotifierError
@@ -30,6 +32,10 @@ class PlyerNotifier:
         self.name = f"plyer ({type(backend).__name__})"
 
     def show(self, message: ReminderMessage) -> None:
+        if sys.platform.startswith("linux") and not _session_bus_reachable():
+            # plyer's Linux backends cannot report a failed delivery, so catch the
+            # commonest one here: with no session bus there is no notification server.
+            raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
         try:
             self._backend.notify(
                 title=message.title,
@@ -42,3 +48,10 @@ class PlyerNotifier:
 
     def withdraw(self) -> None:
         """plyer cannot take a notification back; the next one simply follows it."""
+
+
+def _session_bus_reachable() -> bool:
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
