@@ -20,8 +20,9 @@ def parse_duration(text: str) -> int:
         )
     match = _DURATION.match(cleaned)
     if not cleaned or match is None:
+        shown = text if len(text) <= 40 else text[:37] + "..."
         raise DurationError(
-            f'"{text}" is not a duration; expected a number with a unit, like "45m", "20s" or "1h30m"'
+            f'"{shown}" is not a duration; expected a number with a unit, like "45m", "20s" or "1h30m"'
         )
     hours, minutes, seconds = (int(match.group(k) or 0) for k in ("h", "m", "s"))
     return hours * 3600 + minutes * 60 + seconds
