@@ -245,3 +245,17 @@ def test_state_is_written_atomically_and_is_valid_json(daemon: DaemonProcess) ->
     assert not list(state_file.parent.glob(".state.*"))
     saved = datetime.fromisoformat(data["saved_at"])
     assert abs(datetime.now().astimezone() - saved) < timedelta(seconds=30)
+
+
+def test_auto_falls_back_to_the_log_and_says_why_when_no_desktop_is_reachable(
+    tmp_path: Path,
+) -> None:
+    process = DaemonProcess(tmp_path, FAST_CONFIG.replace("backend: log", "backend: auto"))
+    process.start()
+    try:
+        log = process.wait_for_log(REMINDER + "Standing lunge")
+        assert "no D-Bus session bus, so no desktop notification can be shown; falling back" in log
+        assert "reminders now go through log" in log
+        assert process.status()["notifier"] == "log"
+    finally:
+        process.stop()

@@ -1,0 +1,137 @@
+"""The `breakd` command as a user types it: help, versions, usage and config errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from breakd import __version__
+from breakd.cli import CLIENT_COMMANDS
+from tests.e2e.daemon_process import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_version() -> None:
+    result = cli("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"breakd {__version__}")
+
+
+def test_help_lists_every_command() -> None:
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in [*CLIENT_COMMANDS, "run", "exercises", "config"]:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [*CLIENT_COMMANDS, "run", "exercises", "config"])
+def test_every_command_has_help(command: str) -> None:
+    result = cli(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: breakd {command}")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["snooze", "10"], 'breakd: snooze: "10" has no unit; write it as "10s", "10m" or "10h"'),
+        (["pause", "soon"], 'breakd: pause: "soon" is not a duration'),
+        (["snooze", "0s"], "breakd: snooze: the duration must be longer than 0s"),
+    ],
+)
+def test_a_bad_duration_is_a_usage_error(args: list[str], expected: str) -> None:
+    result = cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(expected)
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_an_unknown_command_is_a_usage_error() -> None:
+    result = cli("stretch")
+    assert result.returncode == 2
+    assert "invalid choice: 'stretch'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_check_passes_the_example() -> None:
+    result = cli("config", "check", str(ROOT / "config.example.yaml"))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.strip().endswith("config.example.yaml: OK")
+
+
+def test_config_check_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "sitting:\n"
+        "  remind_after: 45\n"
+        "  repeat_evry: 5m\n"
+        "exercises:\n"
+        "  enabled: []\n"
+        "active_hours:\n"
+        "  days: [mon, funday]\n"
+        '  from: "18:00"\n'
+        '  to: "08:00"\n'
+    )
+    result = cli("config", "check", str(config))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert f"breakd: {config}:2: sitting.remind_after: expected a duration" in lines[0]
+    assert 'did you mean "45m"?' in lines[0]
+    expected_starts = [
+        f'breakd: {config}:3: sitting: unknown key "repeat_evry"',
+        f"breakd: {config}:5: exercises.enabled:",
+        f"breakd: {config}:7: active_hours.days[1]:",
+        f"breakd: {config}:8: active_hours.from:",
+    ]
+    for start in expected_starts:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_yaml_names_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("sitting:\n  remind_after: 45m\n bad: [\n")
+    result = cli("--config", str(config), "run")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"breakd: {config}:")
+    assert "invalid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_config_given_on_the_command_line_is_an_error(tmp_path: Path) -> None:
+    result = cli("--config", str(tmp_path / "nope.yaml"), "run")
+    assert result.returncode == 2
+    assert result.stderr == f"breakd: {tmp_path / 'nope.yaml'}: no such file\n"
+
+
+def test_without_a_config_file_config_check_says_defaults_run() -> None:
+    result = cli("config", "check")
+    assert result.returncode == 0
+    assert "built-in defaults" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("en", ["Standing lunge", "Half-kneeling lunge", "Prone press-up"]),
+        ("nl", ["Staande uitvalspas", "Halfknielende uitvalspas", "Opdrukken in buiklig"]),
+    ],
+)
+def test_exercises_lists_the_three_stretches(language: str, names: list[str]) -> None:
+    result = cli("exercises", "--language", language)
+    assert result.returncode == 0, result.stderr
+    for name in names:
+        assert name in result.stdout
+    each_side = {"en": "each side", "nl": "per kant"}[language]
+    assert result.stdout.count(each_side) == 2
+
+
+def test_exercises_follow_the_configured_language_and_selection(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("language: nl\nexercises:\n  enabled: [prone-press-up]\n  hold: 45s\n")
+    result = cli("--config", str(config), "exercises")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Opdrukken in buiklig (prone-press-up), 45 s\n")
+    assert "uitvalspas" not in result.stdout
