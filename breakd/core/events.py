@@ -44,7 +44,42 @@ class RemindNow:
     pass
 
 
-Event = IdleSampled | Done | Skip | Snooze | Pause | Resume | RemindNow
+@dataclass(frozen=True)
+class ScreenLocked:
+    """From the lock onwards nothing counts as input; locked long enough is a break."""
+
+
+@dataclass(frozen=True)
+class ScreenUnlocked:
+    """Unlocking is input: the user is back."""
+
+
+@dataclass(frozen=True)
+class Sleeping:
+    """The machine is about to suspend."""
+
+
+@dataclass(frozen=True)
+class Woke:
+    """The machine resumed.
+
+    `slept_seconds` is given when the daemon measured the suspend itself (its
+    clocks jumped with no signal); None means "since the Sleeping event".
+    """
+
+    slept_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class InhibitorChanged:
+    """An idle inhibitor (a video player, a call) is held or released."""
+
+    active: bool
+
+
+SessionEvent = ScreenLocked | ScreenUnlocked | Sleeping | Woke | InhibitorChanged
+Command = Done | Skip | Snooze | Pause | Resume | RemindNow
+Event = IdleSampled | SessionEvent | Command
 
 
 class EventRejected(ValueError):

@@ -52,3 +52,4 @@ class TrackerSettings:
     exercises: tuple[str, ...]
     order: Literal["rotate", "random"] = "rotate"
     active_hours: ActiveHours | None = None
+    inhibitors_count_as_present: bool = True

@@ -27,11 +27,16 @@ from breakd.core.events import (
     Event,
     EventRejected,
     IdleSampled,
+    InhibitorChanged,
     Pause,
     RemindNow,
     Resume,
+    ScreenLocked,
+    ScreenUnlocked,
     Skip,
+    Sleeping,
     Snooze,
+    Woke,
 )
 from breakd.core.settings import TrackerSettings
 
@@ -53,6 +58,8 @@ class TrackerStatus:
     exercise: str
     done_count: int
     skipped_count: int
+    locked: bool = False
+    inhibited: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,13 @@ class Tracker:
         self._exercise = settings.exercises[0]
         self._done_count = 0
         self._skipped_count = 0
+        self._locked = False
+        self._inhibited = False
+        self._asleep_since: float | None = None
+        self._last_sleep: tuple[float, float] | None = None
+        # Unlocking, or an inhibitor ending, proves presence at that moment even
+        # if the idle source saw no input: samples cannot reach back past it.
+        self._input_floor = float("-inf")
 
     # -- events ---------------------------------------------------------------
 
@@ -99,11 +113,13 @@ class Tracker:
         """Apply one event; raises EventRejected for a command that does not apply now."""
         now = self._clock.monotonic()
         effects: list[Effect] = []
-        if isinstance(event, IdleSampled):
-            idle = 0.0 if event.idle_seconds is None else max(0.0, event.idle_seconds)
-            self._last_input = now - idle
+        observation = isinstance(
+            event, (IdleSampled, ScreenLocked, ScreenUnlocked, Sleeping, Woke, InhibitorChanged)
+        )
+        if observation:
+            self._observe(event, now, effects)
         self._follow_schedule(now, effects)
-        if isinstance(event, IdleSampled):
+        if observation:
             self._follow_presence(now, effects)
         else:
             self._command(event, now, effects)
@@ -120,6 +136,56 @@ class Tracker:
         self._follow_schedule(now, effects)
         self._follow_timers(now, effects)
         return effects
+
+    def _observe(self, event: Event, now: float, effects: list[Effect]) -> None:
+        """Update what is known about input; presence rules then follow from it."""
+        if isinstance(event, IdleSampled):
+            self._take_sample(now, event.idle_seconds)
+        elif isinstance(event, ScreenLocked):
+            self._locked = True
+            self._withdraw_for_absence(effects)
+        elif isinstance(event, ScreenUnlocked):
+            self._locked = False
+            self._last_input = self._input_floor = now
+        elif isinstance(event, Sleeping):
+            self._asleep_since = now
+            self._withdraw_for_absence(effects)
+        elif isinstance(event, Woke):
+            if event.slept_seconds is not None:
+                start = now - max(0.0, event.slept_seconds)
+            else:
+                start = self._asleep_since if self._asleep_since is not None else now
+            self._asleep_since = None
+            self._last_sleep = (start, now)
+            self._last_input = min(self._last_input, start)
+        elif isinstance(event, InhibitorChanged):
+            if self._inhibited and not event.active and self._counts_inhibitor():
+                self._last_input = self._input_floor = now
+            self._inhibited = event.active
+
+    def _take_sample(self, now: float, idle_seconds: float | None) -> None:
+        if self._locked or self._asleep_since is not None:
+            return  # nothing counts as input behind a lock screen or in suspend
+        if idle_seconds is None or (self._inhibited and self._counts_inhibitor()):
+            self._last_input = now
+            return
+        last_input = now - max(0.0, idle_seconds)
+        if self._last_sleep is not None:
+            start, end = self._last_sleep
+            if start <= last_input <= end:
+                # A source whose clock stopped during the suspend (X11's does):
+                # its "last input" is really that long before the suspend began.
+                last_input -= end - start
+        self._last_input = max(last_input, self._input_floor)
+
+    def _counts_inhibitor(self) -> bool:
+        return self._settings.inhibitors_count_as_present
+
+    def _withdraw_for_absence(self, effects: list[Effect]) -> None:
+        """No reminder stays on a locked or sleeping screen; it comes back if still due."""
+        if self._state is State.REMINDING:
+            self._clear_reminder(effects)
+            self._move(State.SITTING, effects)
 
     def _command(self, event: Event, now: float, effects: list[Effect]) -> None:
         if isinstance(event, Pause):
@@ -245,6 +311,8 @@ class Tracker:
         return enabled[(position + 1) % len(enabled)]
 
     def _looks_absent(self, now: float) -> bool:
+        if self._locked or self._asleep_since is not None:
+            return True
         return now - self._last_input >= min(PRESENT_WITHIN, self._settings.break_after_idle)
 
     def _in_active_hours(self) -> bool:
@@ -268,9 +336,12 @@ class Tracker:
         if self._state in _TRACKING:
             candidates.append(self._last_input + settings.break_after_idle)
         due = self._reminder_due()
-        if due is not None:
-            # Due but held for an absent user: look again soon for their return.
-            candidates.append(due if due > now else now + settings.poll_every)
+        if due is not None and due > now:
+            candidates.append(due)
+        elif due is not None and not self._locked:
+            # Due but held for an absent user: look again soon for their return
+            # (behind a lock screen the unlock event will say so instead).
+            candidates.append(now + settings.poll_every)
         if self._state is State.PAUSED:
             if self._paused_until is not None:
                 candidates.append(self._paused_until)
@@ -314,6 +385,8 @@ class Tracker:
             exercise=self._exercise,
             done_count=self._done_count,
             skipped_count=self._skipped_count,
+            locked=self._locked,
+            inhibited=self._inhibited,
         )
 
     # -- persistence ----------------------------------------------------------

@@ -14,11 +14,16 @@ from breakd.core.events import (
     Event,
     EventRejected,
     IdleSampled,
+    InhibitorChanged,
     Pause,
     RemindNow,
     Resume,
+    ScreenLocked,
+    ScreenUnlocked,
     Skip,
+    Sleeping,
     Snooze,
+    Woke,
 )
 from breakd.core.settings import ActiveHours, TrackerSettings
 from breakd.core.tracker import Tracker, TrackerSnapshot
@@ -514,3 +519,165 @@ def test_a_snapshot_naming_a_stretch_no_longer_enabled_starts_at_the_first() -> 
     tracker.restore(TrackerSnapshot(exercise="prone-press-up", done_count=4), clock.wall())
     assert tracker.status().exercise == "standing-lunge"
     assert tracker.status().done_count == 4
+
+
+# -- lock, suspend and inhibitors ----------------------------------------------
+
+
+class SessionDesk(Desk):
+    """A desk whose idle source stops counting during suspend, as X11's does."""
+
+    def __init__(self, **overrides: object) -> None:
+        super().__init__(**overrides)
+        self.suspended: list[tuple[float, float]] = []
+
+    def idle(self) -> float:
+        if self.present:
+            return 0.0
+        idle = self.now - self.last_input
+        for start, end in self.suspended:
+            if start >= self.last_input:
+                idle -= end - start
+        return idle
+
+    def suspend(self, seconds: float, signals: bool = True) -> None:
+        """Suspend for `seconds`; the user is not typing while the lid is shut."""
+        self.last_input = self.now if self.present else self.last_input
+        self.present = False
+        if signals:
+            self.do(Sleeping())
+        start = self.now
+        self.clock.advance(seconds)
+        self.suspended.append((start, self.now))
+        self.do(Woke() if signals else Woke(slept_seconds=seconds))
+        self.sample()
+
+
+def test_a_short_lock_is_not_a_break() -> None:
+    desk = SessionDesk()
+    desk.live(20 * MIN)
+    desk.do(ScreenLocked())
+    desk.leave()
+    assert desk.tracker.status().locked
+    desk.live(4 * MIN)
+    desk.do(ScreenUnlocked())
+    desk.come_back()
+    desk.live(1.0)
+    status = desk.tracker.status()
+    assert (status.state, status.locked) == (State.SITTING, False)
+    assert status.sitting_seconds == pytest.approx(24 * MIN, abs=2)
+    assert desk.of(NaturalBreak) == []
+
+
+def test_locked_for_break_after_idle_is_a_break() -> None:
+    desk = SessionDesk()
+    desk.live(20 * MIN)
+    desk.do(ScreenLocked())
+    desk.live(5 * MIN + 1)  # the idle source keeps saying 0: a lock screen animation, say
+    assert desk.state is State.AWAY
+    desk.do(ScreenUnlocked())
+    assert desk.state is State.SITTING
+    [natural_break] = desk.of(NaturalBreak)
+    assert natural_break.seconds == pytest.approx(5 * MIN + 1, abs=1)
+    assert desk.tracker.status().sitting_seconds == 0
+
+
+def test_locking_withdraws_a_reminder_and_unlocking_brings_it_back() -> None:
+    desk = SessionDesk()
+    desk.live(45 * MIN + 1)
+    effects = desk.do(ScreenLocked())
+    assert WithdrawReminder() in effects
+    assert desk.state is State.SITTING
+    desk.live(2 * MIN)
+    assert len(desk.reminders()) == 1
+    desk.do(ScreenUnlocked())
+    assert len(desk.reminders()) == 2
+    assert desk.state is State.REMINDING
+
+
+def test_an_unlock_with_no_x_input_still_counts_as_presence() -> None:
+    desk = SessionDesk()
+    desk.live(10 * MIN)
+    desk.leave()
+    desk.do(ScreenLocked())
+    desk.live(2 * MIN)
+    desk.do(ScreenUnlocked())  # e.g. a fingerprint: the X idle time still says 2 minutes
+    desk.live(4 * MIN)
+    assert desk.state is State.SITTING
+
+
+@pytest.mark.parametrize("signals", [True, False], ids=["logind-signal", "clock-jump"])
+@pytest.mark.parametrize(
+    ("suspended", "is_break"),
+    [(60.0, False), (5 * MIN - 1, False), (5 * MIN, True), (5 * MIN + 1, True), (2 * HOUR, True)],
+)
+def test_suspend_is_away_for_its_whole_length(
+    suspended: float, is_break: bool, signals: bool
+) -> None:
+    desk = SessionDesk()
+    desk.live(20 * MIN)
+    desk.suspend(suspended, signals=signals)
+    assert desk.state is (State.AWAY if is_break else State.SITTING)
+    desk.come_back()
+    desk.live(1.0)
+    assert desk.state is State.SITTING
+    breaks = desk.of(NaturalBreak)
+    if is_break:
+        assert [b.seconds for b in breaks] == [pytest.approx(suspended, abs=1)]
+        assert desk.tracker.status().sitting_seconds == pytest.approx(1, abs=1)
+    else:
+        assert breaks == []
+        assert desk.tracker.status().sitting_seconds == pytest.approx(
+            20 * MIN + suspended + 1, abs=2
+        )
+    assert desk.reminders() == []
+
+
+def test_no_stale_reminder_fires_on_resume() -> None:
+    desk = SessionDesk()
+    desk.live(44 * MIN)
+    desk.suspend(10 * MIN)
+    assert desk.reminders() == []
+    assert desk.state is State.AWAY
+
+
+def test_a_reminder_due_during_a_short_suspend_waits_for_the_user() -> None:
+    desk = SessionDesk()
+    desk.live(44 * MIN + 30)
+    desk.suspend(2 * MIN)
+    assert desk.reminders() == []
+    desk.come_back()
+    desk.live(6.0)
+    assert len(desk.reminders()) == 1
+
+
+def test_suspending_withdraws_the_reminder_on_screen() -> None:
+    desk = SessionDesk()
+    desk.live(46 * MIN)
+    effects = desk.do(Sleeping())
+    assert WithdrawReminder() in effects
+
+
+@pytest.mark.parametrize("counts", [True, False])
+def test_an_idle_inhibitor_keeps_a_video_watcher_sitting(counts: bool) -> None:
+    desk = SessionDesk(inhibitors_count_as_present=counts)
+    desk.live(10 * MIN)
+    desk.do(InhibitorChanged(active=True))
+    desk.leave()  # watching, not touching anything
+    desk.live(30 * MIN)
+    assert desk.tracker.status().inhibited
+    assert desk.state is (State.SITTING if counts else State.AWAY)
+    desk.live(6 * MIN)
+    assert len(desk.reminders()) == (1 if counts else 0)
+
+
+def test_when_the_inhibitor_ends_idle_time_counts_from_then() -> None:
+    desk = SessionDesk()
+    desk.do(InhibitorChanged(active=True))
+    desk.leave()
+    desk.live(30 * MIN)
+    desk.do(InhibitorChanged(active=False))
+    desk.live(4 * MIN)
+    assert desk.state is State.SITTING
+    desk.live(1 * MIN + 1)
+    assert desk.state is State.AWAY
