@@ -58,6 +58,37 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_commands.add_parser("check", help="report every problem in a config file")
     check.add_argument("path", nargs="?", help="default: --config, else the default config file")
     config_commands.add_parser("path", help="print the default config file's path")
+
+    autostart = commands.add_parser(
+        "autostart",
+        help="start breakd at login (systemd, XDG autostart, launchd, Windows)",
+        description="Start breakd at login. With --config, the started breakd uses that file.",
+    )
+    autostart_commands = autostart.add_subparsers(dest="autostart_command", metavar="ACTION")
+    autostart_commands.required = True
+    methods = ("systemd", "xdg", "launchd", "windows")
+    for action, text in (
+        ("enable", "set up this breakd to start at login, and start it where the OS can"),
+        ("disable", "stop starting breakd at login and remove what breakd wrote"),
+        ("status", "show what is set up, whether it is current, and whether breakd runs"),
+    ):
+        sub = autostart_commands.add_parser(
+            action, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        sub.add_argument(
+            "--method",
+            choices=methods,
+            help="default: systemd where a systemd user instance answers, else xdg (Linux); "
+            "launchd (macOS); windows (Windows)"
+            if action == "enable"
+            else "default: every method this platform has",
+        )
+        if action != "status":
+            sub.add_argument(
+                "--force",
+                action="store_true",
+                help="replace or remove it even if you edited it or breakd did not write it",
+            )
     return parser
 
 
@@ -88,6 +119,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.config_command == "path":
             return print_config_path()
         return check_config(args.path or args.config)
+    if args.command == "autostart":
+        from breakd.autostart_command import run_autostart
+
+        return run_autostart(
+            args.autostart_command, args.method, getattr(args, "force", False), args.config
+        )
     return _client_command(args)
 
 

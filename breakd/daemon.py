@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -35,7 +36,7 @@ from breakd.core.effects import (
     StateChanged,
     WithdrawReminder,
 )
-from breakd.core.events import Event, IdleSampled
+from breakd.core.events import Done, Event, EventRejected, IdleSampled, Skip, Snooze
 from breakd.core.reminder_text import compose_reminder, exercise_name, spoken_duration
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
@@ -70,7 +71,9 @@ class Daemon:
         self._saved: TrackerSnapshot | None = None
         self._idle_source: IdleSource | None = None
         self._idle_retry_at = 0.0
-        self._notifier = choose_notifier(config.notify.backend)
+        self._notifier = choose_notifier(config.notify.backend, self.answer)
+        self._deliveries: set[asyncio.Task[None]] = set()
+        self._delivery_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._restore()
         self._open_idle_source()
@@ -106,8 +109,9 @@ class Daemon:
             log.info("stopping")
             self._scheduler.shutdown(wait=False)
             await server.close()
+            await self._settle_deliveries()
             if self._tracker.state is State.REMINDING:
-                self._notifier.withdraw()
+                await self._notifier.withdraw()
             self._persist(force=True)
             if self._idle_source is not None:
                 self._idle_source.close()
@@ -122,7 +126,7 @@ class Daemon:
                 log.error("  %s", problem)
             return
         if config.notify.backend != self._config.notify.backend:
-            self._notifier = choose_notifier(config.notify.backend)
+            self._notifier = choose_notifier(config.notify.backend, self.answer)
         self._config = config
         _configure_logging(config.log.level)
         self._perform(self._tracker.reconfigure(config.tracker_settings()))
@@ -169,6 +173,25 @@ class Daemon:
             "version": __version__,
         }
 
+    def answer(self, key: str) -> None:
+        """A button on the notification: each acts exactly as the CLI command of its name."""
+        event: Event
+        if key.startswith("snooze:") and key[7:].isdigit():
+            event = Snooze(float(key[7:]))
+        elif key in ("done", "default"):
+            event = Done()
+        elif key == "skip":
+            event = Skip()
+        else:
+            log.warning("ignored an unknown notification action %r", key)
+            return
+        log.info("notification answered: %s", key)
+        try:
+            self.refresh()
+            self.apply(event)
+        except EventRejected as error:
+            log.info("%s", error)
+
     async def _tick(self) -> None:
         self.refresh()
 
@@ -179,7 +202,7 @@ class Daemon:
             if isinstance(effect, ShowReminder):
                 self._show(effect)
             elif isinstance(effect, WithdrawReminder):
-                self._notifier.withdraw()
+                self._deliver(self._notifier.withdraw)
             elif isinstance(effect, StateChanged):
                 log.info("%s -> %s", effect.previous.value, effect.current.value)
             elif isinstance(effect, NaturalBreak):
@@ -197,10 +220,27 @@ class Daemon:
         log.info(
             "reminder%s: %s", f" (repeat {effect.repeat})" if effect.repeat else "", message.title
         )
-        try:
-            self._notifier.show(message)
-        except NotifierError as error:
-            log.error("%s", error)
+        self._deliver(lambda: self._notifier.show(message))
+
+    def _deliver(self, operation: Callable[[], Awaitable[None]]) -> None:
+        """Run a notifier call on the loop, in the order the effects came, never blocking the tracker."""
+
+        async def run() -> None:
+            async with self._delivery_lock:
+                try:
+                    await operation()
+                except NotifierError as error:
+                    log.error("%s", error)
+                except Exception:  # a notifier bug must never take the daemon down
+                    log.exception("notifier %s failed", self._notifier.name)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _settle_deliveries(self) -> None:
+        if self._deliveries:
+            await asyncio.wait(list(self._deliveries), timeout=5)
 
     def _after_change(self) -> None:
         self._persist()

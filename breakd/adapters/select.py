@@ -6,7 +6,7 @@ import logging
 import sys
 
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
-from breakd.adapters.notify import Notifier, NotifierError
+from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError
 from breakd.adapters.notify.fallback import FallbackNotifier
 from breakd.adapters.notify.log_notifier import LogNotifier
 
@@ -26,7 +26,7 @@ def open_idle_source() -> tuple[IdleSource | None, str]:
     return None, f"breakd has no idle source for {sys.platform} yet"
 
 
-def choose_notifier(backend: str) -> Notifier:
+def choose_notifier(backend: str, answer: AnswerHandler) -> Notifier:
     """`log` writes reminders to the log; `plyer` and `auto` use plyer, falling back to the log."""
     if backend == "log":
         return LogNotifier()

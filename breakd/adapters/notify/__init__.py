@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from breakd.core.reminder_text import ReminderMessage
+
+AnswerHandler = Callable[[str], None]
+"""Called with the key of the button the user picked: "snooze:<seconds>", "done",
+"skip", or "default" (a click on the body). Notifiers without buttons never call it."""
 
 
 class NotifierError(Exception):
@@ -12,14 +17,15 @@ class NotifierError(Exception):
 
 
 class Notifier(Protocol):
-    """Threading contract: called only from the daemon's event loop; may block briefly."""
+    """Threading contract: awaited only on the daemon's event loop, one call at a time
+    (the daemon serialises deliveries), so implementations need no locking."""
 
     name: str
 
-    def show(self, message: ReminderMessage) -> None:
+    async def show(self, message: ReminderMessage) -> None:
         """Show `message`, replacing any reminder this notifier still has on screen."""
         ...
 
-    def withdraw(self) -> None:
+    async def withdraw(self) -> None:
         """Take back the reminder on screen, where the mechanism allows it."""
         ...

@@ -26,10 +26,10 @@ class FallbackNotifier:
     def name(self) -> str:
         return self._current.name
 
-    def show(self, message: ReminderMessage) -> None:
+    async def show(self, message: ReminderMessage) -> None:
         for notifier in self._notifiers:
             try:
-                notifier.show(message)
+                await notifier.show(message)
             except NotifierError as error:
                 log.warning("%s; falling back", error)
                 continue
@@ -39,8 +39,8 @@ class FallbackNotifier:
             return
         raise NotifierError("no notifier could deliver the reminder")
 
-    def withdraw(self) -> None:
+    async def withdraw(self) -> None:
         try:
-            self._current.withdraw()
+            await self._current.withdraw()
         except NotifierError as error:
             log.warning("%s", error)

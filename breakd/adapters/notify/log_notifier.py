@@ -12,8 +12,8 @@ log = logging.getLogger("breakd.reminder")
 class LogNotifier:
     name = "log"
 
-    def show(self, message: ReminderMessage) -> None:
+    async def show(self, message: ReminderMessage) -> None:
         log.info("REMINDER %s | %s", message.title, message.body.replace("\n", " "))
 
-    def withdraw(self) -> None:
+    async def withdraw(self) -> None:
         log.debug("reminder withdrawn")

@@ -31,7 +31,7 @@ class PlyerNotifier:
         self._backend = backend
         self.name = f"plyer ({type(backend).__name__})"
 
-    def show(self, message: ReminderMessage) -> None:
+    async def show(self, message: ReminderMessage) -> None:
         if sys.platform.startswith("linux") and not _session_bus_reachable():
             # plyer's Linux backends cannot report a failed delivery, so catch the
             # commonest one here: with no session bus there is no notification server.
@@ -46,7 +46,7 @@ class PlyerNotifier:
         except Exception as error:  # plyer backends raise anything from OSError to DBusException
             raise NotifierError(f"plyer could not notify: {error}") from error
 
-    def withdraw(self) -> None:
+    async def withdraw(self) -> None:
         """plyer cannot take a notification back; the next one simply follows it."""
 
 
