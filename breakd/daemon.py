@@ -167,6 +167,8 @@ class Daemon:
             "skipped_count": status.skipped_count,
             "idle_seconds": round(status.idle_seconds),
             "idle_source": None if self._idle_source is None else self._idle_source.name,
+            "locked": status.locked,
+            "inhibited": status.inhibited,
             "notifier": self._notifier.name,
             "config": None if self._config.source is None else str(self._config.source),
             "pid": os.getpid(),

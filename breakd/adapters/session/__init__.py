@@ -1,0 +1,30 @@
+"""Session-event sources: screen lock, suspend and idle inhibitors, as core events.
+
+One module per mechanism (logind, the ScreenSaver interfaces, GNOME's session
+manager). Each watches its D-Bus signals on the daemon's loop and hands the
+daemon core events; `combined.py` merges several into one clean stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from breakd.core.events import SessionEvent
+
+Emit = Callable[[SessionEvent], None]
+
+
+class SessionSourceUnavailable(Exception):
+    """This mechanism is not here; the message says why in one sentence."""
+
+
+class SessionEventSource(Protocol):
+    """Threading contract: `watch` runs as a task on the daemon's asyncio loop and calls
+    `emit` from that loop only. It raises SessionSourceUnavailable before emitting
+    anything if the mechanism is missing, and returns or raises when the bus goes away.
+    """
+
+    name: str
+
+    async def watch(self, emit: Emit) -> None: ...
