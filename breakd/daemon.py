@@ -36,7 +36,20 @@ from breakd.core.effects import (
     StateChanged,
     WithdrawReminder,
 )
-from breakd.core.events import Done, Event, EventRejected, IdleSampled, Skip, Snooze
+from breakd.core.events import (
+    Done,
+    Event,
+    EventRejected,
+    IdleSampled,
+    InhibitorChanged,
+    ScreenLocked,
+    ScreenUnlocked,
+    SessionEvent,
+    Skip,
+    Sleeping,
+    Snooze,
+    Woke,
+)
 from breakd.core.reminder_text import compose_reminder, exercise_name, spoken_duration
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
@@ -136,8 +149,23 @@ class Daemon:
     # -- what the control surface and the scheduler call ------------------------
 
     def refresh(self) -> None:
+        slept = self._clock.slept_since_last_check()
+        if slept:
+            log.info("the machine was suspended for %s", spoken_duration(slept, "en"))
+            self._perform(self._tracker.handle(Woke(slept_seconds=slept)))
         self._perform(self._tracker.handle(IdleSampled(self._sample_idle())))
         self._after_change()
+
+    def observe(self, event: SessionEvent) -> None:
+        """A lock, unlock, suspend, resume or inhibitor change from the session sources."""
+        log.info("session: %s", _describe(event))
+        if isinstance(event, Woke):
+            self._clock.slept_since_last_check()  # logind timed this suspend; don't count it twice
+        self._perform(self._tracker.handle(event))
+        if isinstance(event, Woke):
+            self.refresh()  # re-evaluate at once: no stale reminder, maybe a natural break
+        else:
+            self._after_change()
 
     def apply(self, event: Event) -> None:
         self._perform(self._tracker.handle(event))
@@ -313,3 +341,14 @@ def _configure_logging(level: str) -> None:
         root.addHandler(handler)
     root.setLevel(level.upper())
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _describe(event: SessionEvent) -> str:
+    if isinstance(event, InhibitorChanged):
+        return "an idle inhibitor is held" if event.active else "no idle inhibitor any more"
+    return {
+        ScreenLocked: "screen locked",
+        ScreenUnlocked: "screen unlocked",
+        Sleeping: "going to sleep",
+        Woke: "resumed",
+    }[type(event)]

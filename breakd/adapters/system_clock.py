@@ -14,6 +14,8 @@ class SystemClock:
     plain monotonic clock is used.
     """
 
+    SUSPEND_THRESHOLD = 2.0
+
     def __init__(self) -> None:
         clock_id = getattr(time, "CLOCK_BOOTTIME", None)
         if clock_id is not None:
@@ -22,6 +24,7 @@ class SystemClock:
             except OSError:
                 clock_id = None
         self._clock_id = clock_id
+        self._suspend_offset = self._boot_minus_monotonic()
 
     def monotonic(self) -> float:
         if self._clock_id is None:
@@ -30,3 +33,20 @@ class SystemClock:
 
     def wall(self) -> datetime:
         return datetime.now().astimezone()
+
+    def slept_since_last_check(self) -> float:
+        """Seconds spent suspended since the previous call, seen without any signal.
+
+        CLOCK_BOOTTIME counts suspend and CLOCK_MONOTONIC does not, so their
+        difference grows by exactly the time spent suspended. 0 where the OS
+        offers no such pair, and for drifts under SUSPEND_THRESHOLD.
+        """
+        offset = self._boot_minus_monotonic()
+        slept = offset - self._suspend_offset
+        self._suspend_offset = offset
+        return slept if slept >= self.SUSPEND_THRESHOLD else 0.0
+
+    def _boot_minus_monotonic(self) -> float:
+        if self._clock_id is None:
+            return 0.0
+        return time.clock_gettime(self._clock_id) - time.monotonic()
