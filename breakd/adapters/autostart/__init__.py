@@ -40,7 +40,9 @@ class Ownership(enum.Enum):
 
     ABSENT = "not set up"
     CURRENT = "up to date"
-    STALE = "written by breakd for another command (moved Python, other --config); enable rewrites it"
+    STALE = (
+        "written by breakd for another command (moved Python, other --config); enable rewrites it"
+    )
     CHANGED = "edited since breakd wrote it"
     FOREIGN = "not written by breakd"
 
