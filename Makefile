@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/breakd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m compileall -q breakd  # as a wheel install would: no compiling at each start
 	touch $@
 
 run: $(BIN)/breakd

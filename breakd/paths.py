@@ -1,25 +1,38 @@
 """Where breakd keeps its files, per platform, honouring the XDG variables.
 
-The CLI calls `socket_path()` on every command, so the common case (XDG_RUNTIME_DIR
-set) is answered without importing platformdirs, which costs more than the rest
-of a `breakd status` round trip.
+On Linux and the BSDs the XDG Base Directory rules are read directly: they are
+two lines each, and platformdirs would add more to the idle daemon's memory
+(about 0.4 MiB) and to every `breakd status` than the rest of that call. Other
+platforms ask platformdirs.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP = "breakd"
+_XDG_PLATFORM = sys.platform.startswith("linux") or "bsd" in sys.platform
+
+
+def _xdg_home(variable: str, fallback: str) -> Path:
+    """The XDG spec: the variable if it holds an absolute path, else the default under ~."""
+    value = os.environ.get(variable, "")
+    return Path(value) if os.path.isabs(value) else Path.home() / fallback
 
 
 def config_file() -> Path:
+    if _XDG_PLATFORM:
+        return _xdg_home("XDG_CONFIG_HOME", ".config") / APP / "config.yaml"
     from platformdirs import user_config_path
 
     return user_config_path(APP, appauthor=False) / "config.yaml"
 
 
 def state_dir() -> Path:
+    if _XDG_PLATFORM:
+        return _xdg_home("XDG_STATE_HOME", ".local/state") / APP
     from platformdirs import user_state_path
 
     return user_state_path(APP, appauthor=False)

@@ -8,7 +8,6 @@ only plain scalars are ever constructed, with PyYAML's safe constructor.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -375,6 +374,8 @@ def _close(text: str, options: Sequence[str]) -> str | None:
     for option in options:
         if option.casefold() == text.casefold():
             return option
+    import difflib  # only when there is a typo to correct: it is not small
+
     close = difflib.get_close_matches(text, options, n=1)
     return close[0] if close else None
 

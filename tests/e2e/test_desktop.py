@@ -81,9 +81,9 @@ def test_a_reminder_through_plyer_arrives_in_the_notification_server(
     desktop.xdotool("mousemove", "20", "20")
     daemon = DaemonProcess(tmp_path, REMIND_QUICKLY, env=desktop.subprocess_env()).start()
     try:
-        assert daemon.status()["notifier"] == "plyer (NotifySendNotification)"
         desktop.xdotool("mousemove", "30", "30")
         daemon.wait_for_state("reminding", timeout=10)
+        wait_until(lambda: daemon.status()["notifier"] == "plyer (NotifySendNotification)")
         wait_until(lambda: desktop.displayed_count() >= 1, message="no notification on screen")
         desktop.dunstctl("close-all")
         [shown] = wait_until(desktop.dunst_history, message="nothing in dunst's history")

@@ -9,40 +9,66 @@ import os
 import sys
 import warnings
 
-from breakd.adapters.notify import NotifierError
+from breakd.adapters.notify import NotifierError, icon_file
 from breakd.core.reminder_text import ReminderMessage
+
+_FREEDESKTOP = sys.platform.startswith("linux") or "bsd" in sys.platform
 
 
 class PlyerNotifier:
     name = "plyer"
 
     def __init__(self) -> None:
-        """Resolve plyer's platform backend now, so that a missing one is known at start."""
-        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
-            warnings.simplefilter("ignore")
-            from plyer import notification
-            from plyer.facades import Notification
+        self._backend: object | None = None
 
-            backend = object.__getattribute__(notification, "_ensure_obj")()
-        if type(backend) is Notification:
-            raise NotifierError(
-                "plyer found no way to notify here (on Linux it needs notify-send, from libnotify-bin)"
-            )
-        self._backend = backend
-        self.name = f"plyer ({type(backend).__name__})"
+    def _resolve(self) -> object:
+        """plyer and its platform backend load at the first reminder, not at start:
+        an idle daemon should not carry them."""
+        if self._backend is None:
+            with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("ignore")
+                from plyer import notification
+                from plyer.facades import Notification
+
+                backend = object.__getattribute__(notification, "_ensure_obj")()
+            if type(backend) is Notification:
+                raise NotifierError(
+                    "plyer found no way to notify here (on Linux it needs notify-send, from libnotify-bin)"
+                )
+            self._backend = backend
+            self.name = f"plyer ({type(backend).__name__})"
+        return self._backend
 
     async def show(self, message: ReminderMessage) -> None:
         if sys.platform.startswith("linux") and not _session_bus_reachable():
             # plyer's Linux backends cannot report a failed delivery, so catch the
             # commonest one here: with no session bus there is no notification server.
             raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
+        backend = self._resolve()
         try:
-            self._backend.notify(
-                title=message.title,
-                message=message.body,
-                app_name=message.app_name,
-                timeout=0,
-            )
+            if _FREEDESKTOP:
+                icon = icon_file(message.exercise)
+                path = "" if icon is None else str(icon)
+                # plyer 2.1's notify-send backend reads `icon`, not the facade's
+                # `app_icon`, so the PNG goes under both names, past the facade.
+                backend._notify(  # type: ignore[attr-defined]
+                    title=message.title,
+                    message=message.body,
+                    app_name=message.app_name,
+                    app_icon=path,
+                    icon=path,
+                    timeout=0,
+                    ticker="",
+                    toast=False,
+                    hints={},
+                )
+            else:  # Windows wants an .ico and macOS ignores icons: none there
+                backend.notify(  # type: ignore[attr-defined]
+                    title=message.title,
+                    message=message.body,
+                    app_name=message.app_name,
+                    timeout=0,
+                )
         except Exception as error:  # plyer backends raise anything from OSError to DBusException
             raise NotifierError(f"plyer could not notify: {error}") from error
 
