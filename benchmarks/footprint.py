@@ -366,11 +366,25 @@ def start_floor(children: Children, python: Path, env: dict[str, str], tmp: Path
     return proc.pid
 
 
-def start_daemon(children: Children, breakd: Path, env: dict[str, str], tmp: Path) -> int:
-    """`breakd run` with the built-in defaults; returns once `breakd status` answers."""
+AWAY_CONFIG = "sitting:\n  break_after_idle: 10s\n"
+
+
+def start_daemon(
+    children: Children, breakd: Path, env: dict[str, str], tmp: Path, away: bool = False
+) -> int:
+    """`breakd run` with the built-in defaults; returns once `breakd status` answers.
+
+    With `away`, a config that makes the untouched Xvfb count as away after 10 s, so
+    the window shows the busiest idle state: sampling every `poll_every` (5 s).
+    """
     log = tmp / "daemon.log"
+    argv = [str(breakd), "run"]
+    if away:
+        config = tmp / "away.yaml"
+        config.write_text(AWAY_CONFIG)
+        argv = [str(breakd), "--config", str(config), "run"]
     with log.open("wb") as err:
-        proc = children.start("daemon", [str(breakd), "run"], env=env, stdout=err, stderr=err)
+        proc = children.start("daemon", argv, env=env, stdout=err, stderr=err)
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         if proc.poll() is not None:
@@ -677,6 +691,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--venv", metavar="PATH", help="virtualenv with breakd (default: .venv)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import-time line")
+    parser.add_argument(
+        "--away",
+        action="store_true",
+        help="measure the away state (break_after_idle 10s), where breakd samples every 5 s",
+    )
     args = parser.parse_args(argv)
     if args.window < 1 or args.settle < 0 or args.sample_every <= 0 or args.reps < 1:
         parser.error("--window must be >= 1 s, --settle >= 0, --sample-every > 0, --reps >= 1")
@@ -741,8 +760,8 @@ def measure(args: argparse.Namespace) -> None:
             bus = start_dbus(children, tmp)
             env = session_env(tmp, display, bus)
             floor_pid = start_floor(children, python, env, tmp)
-            daemon_pid = start_daemon(children, breakd, env, tmp)
-            time.sleep(args.settle)
+            daemon_pid = start_daemon(children, breakd, env, tmp, away=args.away)
+            time.sleep(max(args.settle, 15.0) if args.away else args.settle)
             usages, window = sample_window(
                 {"floor": floor_pid, "breakd": daemon_pid}, args.window, args.sample_every
             )
