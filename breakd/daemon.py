@@ -84,7 +84,7 @@ class Daemon:
         self._saved: TrackerSnapshot | None = None
         self._idle_source: IdleSource | None = None
         self._idle_retry_at = 0.0
-        self._notifier = choose_notifier(config.notify.backend, self.answer)
+        self._notifier = choose_notifier(config.notify.backend, self.answer, lambda: self._config)
         self._deliveries: set[asyncio.Task[None]] = set()
         self._delivery_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
@@ -139,7 +139,9 @@ class Daemon:
                 log.error("  %s", problem)
             return
         if config.notify.backend != self._config.notify.backend:
-            self._notifier = choose_notifier(config.notify.backend, self.answer)
+            self._notifier = choose_notifier(
+                config.notify.backend, self.answer, lambda: self._config
+            )
         self._config = config
         _configure_logging(config.log.level)
         self._perform(self._tracker.reconfigure(config.tracker_settings()))
@@ -197,6 +199,9 @@ class Daemon:
             "idle_source": None if self._idle_source is None else self._idle_source.name,
             "locked": status.locked,
             "inhibited": status.inhibited,
+            "deferred": None
+            if status.deferred_since is None
+            else {"since": when(status.deferred_since), "reasons": list(status.deferred_reasons)},
             "notifier": self._notifier.name,
             "config": None if self._config.source is None else str(self._config.source),
             "pid": os.getpid(),
@@ -246,6 +251,7 @@ class Daemon:
             self._config.exercises.hold,
             effect.sitting_seconds,
             effect.repeat,
+            effect.held_by,
         )
         log.info(
             "reminder%s: %s", f" (repeat {effect.repeat})" if effect.repeat else "", message.title

@@ -22,6 +22,8 @@ class ShowReminder:
     exercise: str
     repeat: int
     sitting_seconds: float
+    held_by: frozenset[str] = frozenset()
+    """Non-empty when this prompt was held while the user was busy (the busy reasons)."""
 
 
 @dataclass(frozen=True)

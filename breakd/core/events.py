@@ -77,7 +77,14 @@ class InhibitorChanged:
     active: bool
 
 
-SessionEvent = ScreenLocked | ScreenUnlocked | Sleeping | Woke | InhibitorChanged
+@dataclass(frozen=True)
+class BusyChanged:
+    """Why the user must not be interrupted now, e.g. {"dnd:dunst", "camera:zoom"}; empty = free."""
+
+    reasons: frozenset[str]
+
+
+SessionEvent = ScreenLocked | ScreenUnlocked | Sleeping | Woke | InhibitorChanged | BusyChanged
 Command = Done | Skip | Snooze | Pause | Resume | RemindNow
 Event = IdleSampled | SessionEvent | Command
 

@@ -16,6 +16,10 @@ _WORDS: dict[Language, dict[str, str]] = {
         "hold_each_side": "Hold {hold} each side.",
         "seated": "Seated for {seated}.",
         "hour": "h",
+        "call": "Call's over: {name}",
+        "dnd": "Do not disturb is off: {name}",
+        "fullscreen": "Out of full screen: {name}",
+        "busy": "Free again: {name}",
     },
     "nl": {
         "title": "Rekpauze: {name}",
@@ -24,6 +28,10 @@ _WORDS: dict[Language, dict[str, str]] = {
         "hold_each_side": "Houd {hold} vast, per kant.",
         "seated": "Je zit al {seated}.",
         "hour": "uur",
+        "call": "Gesprek voorbij: {name}",
+        "dnd": "Niet storen is uit: {name}",
+        "fullscreen": "Volledig scherm dicht: {name}",
+        "busy": "Weer vrij: {name}",
     },
 }
 
@@ -43,12 +51,14 @@ def compose_reminder(
     hold_seconds: float,
     sitting_seconds: float,
     repeat: int = 0,
+    held_by: frozenset[str] = frozenset(),
 ) -> ReminderMessage:
     """Title names the stretch; body gives the one cue that matters, the hold, and how long seated."""
     stretch = STRETCHES[exercise]
     text = stretch.text[language]
     words = _WORDS[language]
-    title = words["title_repeat" if repeat else "title"].format(name=text.name)
+    title_key = _held_title(held_by) if held_by else "title_repeat" if repeat else "title"
+    title = words[title_key].format(name=text.name)
     hold = words["hold_each_side" if stretch.each_side else "hold"].format(
         hold=spoken_duration(hold_seconds, language)
     )
@@ -56,6 +66,21 @@ def compose_reminder(
     if sitting_seconds >= 60:
         lines.append(words["seated"].format(seated=spoken_duration(sitting_seconds, language)))
     return ReminderMessage(exercise, title, "\n".join(lines), repeat)
+
+
+_CALL_SIGNALS = frozenset({"camera", "microphone", "meeting", "screen_share"})
+
+
+def _held_title(held_by: frozenset[str]) -> str:
+    """The title of a prompt that waited: named after what the user was busy with."""
+    kinds = {reason.split(":", 1)[0] for reason in held_by}
+    if kinds & _CALL_SIGNALS:
+        return "call"
+    if kinds == {"dnd"}:
+        return "dnd"
+    if kinds == {"fullscreen"}:
+        return "fullscreen"
+    return "busy"
 
 
 def exercise_name(exercise: str, language: Language) -> str:

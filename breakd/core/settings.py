@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Literal
+
+from breakd.core.deferral import DontInterruptSettings
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -53,3 +55,4 @@ class TrackerSettings:
     order: Literal["rotate", "random"] = "rotate"
     active_hours: ActiveHours | None = None
     inhibitors_count_as_present: bool = True
+    dont_interrupt: DontInterruptSettings = field(default_factory=DontInterruptSettings)

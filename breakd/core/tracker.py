@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from breakd.core.clock import Clock
+from breakd.core.deferral import Deferral, Verdict
 from breakd.core.effects import (
     Effect,
     NaturalBreak,
@@ -23,6 +24,7 @@ from breakd.core.effects import (
     WithdrawReminder,
 )
 from breakd.core.events import (
+    BusyChanged,
     Done,
     Event,
     EventRejected,
@@ -60,6 +62,9 @@ class TrackerStatus:
     skipped_count: int
     locked: bool = False
     inhibited: bool = False
+    deferred_since: datetime | None = None
+    deferred_reasons: tuple[str, ...] = ()
+    busy_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class Tracker:
         # Unlocking, or an inhibitor ending, proves presence at that moment even
         # if the idle source saw no input: samples cannot reach back past it.
         self._input_floor = float("-inf")
+        self._deferral = Deferral(settings.dont_interrupt)
 
     # -- events ---------------------------------------------------------------
 
@@ -114,7 +120,16 @@ class Tracker:
         now = self._clock.monotonic()
         effects: list[Effect] = []
         observation = isinstance(
-            event, (IdleSampled, ScreenLocked, ScreenUnlocked, Sleeping, Woke, InhibitorChanged)
+            event,
+            (
+                IdleSampled,
+                ScreenLocked,
+                ScreenUnlocked,
+                Sleeping,
+                Woke,
+                InhibitorChanged,
+                BusyChanged,
+            ),
         )
         if observation:
             self._observe(event, now, effects)
@@ -129,6 +144,7 @@ class Tracker:
     def reconfigure(self, settings: TrackerSettings) -> list[Effect]:
         """Take new settings, keeping what the user is in the middle of."""
         self._settings = settings
+        self._deferral.settings = settings.dont_interrupt
         if self._exercise not in settings.exercises:
             self._exercise = settings.exercises[0]
         now = self._clock.monotonic()
@@ -158,6 +174,8 @@ class Tracker:
             self._asleep_since = None
             self._last_sleep = (start, now)
             self._last_input = min(self._last_input, start)
+        elif isinstance(event, BusyChanged):
+            self._deferral.set_busy(event.reasons, now)
         elif isinstance(event, InhibitorChanged):
             if self._inhibited and not event.active and self._counts_inhibitor():
                 self._last_input = self._input_floor = now
@@ -279,16 +297,32 @@ class Tracker:
 
     def _follow_timers(self, now: float, effects: list[Effect]) -> None:
         due = self._reminder_due()
-        if due is not None and now >= due and not self._looks_absent(now):
-            repeat = self._repeat + 1 if self._state is State.REMINDING else 0
-            self._snoozed_until = None
-            self._show(now, repeat, effects)
+        if due is None or now < due or self._looks_absent(now):
+            return
+        verdict = self._deferral.decide(now)
+        if verdict is Verdict.HOLD:
+            if self._state is State.SNOOZED:
+                self._snoozed_until = None
+                self._move(State.SITTING, effects)
+            return
+        held_by = self._deferral.pending.reasons if self._deferral.pending else frozenset()
+        self._deferral.clear()
+        if verdict is Verdict.DROP:
+            self._sitting_since = now
+            self._move(State.SITTING, effects)
+            return
+        repeat = self._repeat + 1 if self._state is State.REMINDING else 0
+        self._snoozed_until = None
+        self._show(now, repeat, effects, held_by)
 
-    def _show(self, now: float, repeat: int, effects: list[Effect]) -> None:
+    def _show(
+        self, now: float, repeat: int, effects: list[Effect], held_by: frozenset[str] = frozenset()
+    ) -> None:
         self._shown_at = now
         self._repeat = repeat
         self._move(State.REMINDING, effects)
-        effects.append(ShowReminder(self._exercise, repeat, self._sitting_for(now) or 0.0))
+        sitting = self._sitting_for(now) or 0.0
+        effects.append(ShowReminder(self._exercise, repeat, sitting, held_by))
 
     def _clear_reminder(self, effects: list[Effect]) -> None:
         if self._state in _SHOWING:
@@ -296,6 +330,7 @@ class Tracker:
         self._shown_at = None
         self._repeat = 0
         self._snoozed_until = None
+        self._deferral.clear()
 
     def _move(self, state: State, effects: list[Effect]) -> None:
         if state is not self._state:
@@ -338,6 +373,10 @@ class Tracker:
         due = self._reminder_due()
         if due is not None and due > now:
             candidates.append(due)
+        elif self._deferral.pending is not None:
+            settled_or_expired = self._deferral.next_change()
+            if settled_or_expired is not None:
+                candidates.append(settled_or_expired)
         elif due is not None and not self._locked:
             # Due but held for an absent user: look again soon for their return
             # (behind a lock screen the unlock event will say so instead).
@@ -368,6 +407,7 @@ class Tracker:
         wall = self._clock.wall()
         due = self._reminder_due()
         next_reminder_at = None if due is None else _wall_at(wall, now, due)
+        pending = self._deferral.pending
         hours = self._settings.active_hours
         if (
             next_reminder_at is not None
@@ -387,6 +427,9 @@ class Tracker:
             skipped_count=self._skipped_count,
             locked=self._locked,
             inhibited=self._inhibited,
+            deferred_since=None if pending is None else _wall_at(wall, now, pending.since),
+            deferred_reasons=() if pending is None else tuple(sorted(pending.reasons)),
+            busy_reasons=tuple(sorted(self._deferral.reasons)),
         )
 
     # -- persistence ----------------------------------------------------------

@@ -54,3 +54,20 @@ def test_a_repeat_says_so_and_dutch_is_dutch() -> None:
 )
 def test_spoken_durations(seconds: int, en: str, nl: str) -> None:
     assert (spoken_duration(seconds, "en"), spoken_duration(seconds, "nl")) == (en, nl)
+
+
+@pytest.mark.parametrize(
+    ("held_by", "title"),
+    [
+        ({"camera:zoom", "dnd:dunst"}, "Call's over: Standing lunge"),
+        ({"dnd:dunst"}, "Do not disturb is off: Standing lunge"),
+        ({"fullscreen:vlc"}, "Out of full screen: Standing lunge"),
+        ({"fullscreen:vlc", "dnd:dunst"}, "Free again: Standing lunge"),
+    ],
+)
+def test_a_held_prompt_says_what_it_waited_for_and_how_long_seated(
+    held_by: set[str], title: str
+) -> None:
+    message = compose_reminder("standing-lunge", "en", 30, 55 * 60, held_by=frozenset(held_by))
+    assert message.title == title
+    assert message.body.endswith("Seated for 55 min.")
