@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="default: --config, else the default config file")
     config_commands.add_parser("path", help="print the default config file's path")
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="show which idle and session-event sources work here, and what the others lack",
+        description="Try every idle source and session-event source here and say which one"
+        " breakd uses and what each of the others lacks. Needs no running daemon.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print the result as JSON")
+
     autostart = commands.add_parser(
         "autostart",
         help="start breakd at login (systemd, XDG autostart, launchd, Windows)",
@@ -119,6 +127,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.config_command == "path":
             return print_config_path()
         return check_config(args.path or args.config)
+    if args.command == "doctor":
+        from breakd.doctor import run_doctor
+
+        return run_doctor(args.json)
     if args.command == "autostart":
         from breakd.autostart_command import run_autostart
 

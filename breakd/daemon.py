@@ -9,6 +9,7 @@ loop, so the tracker has exactly one owner and needs no locks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -22,7 +23,8 @@ from breakd import __version__, paths
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
 from breakd.adapters.instance_lock import InstanceLock
 from breakd.adapters.notify import NotifierError
-from breakd.adapters.select import choose_notifier, open_idle_source
+from breakd.adapters.select import choose_notifier, open_idle_source, open_session_sources
+from breakd.adapters.session.combined import CombinedSessionEvents
 from breakd.adapters.storage import JsonStateFile
 from breakd.adapters.system_clock import SystemClock
 from breakd.config.effective import config_path, load_effective_config
@@ -116,10 +118,16 @@ class Daemon:
             self._notifier.name,
         )
         self.refresh()
+        session_events = loop.create_task(
+            CombinedSessionEvents(open_session_sources(), self.observe).run()
+        )
         try:
             await stopping.wait()
         finally:
             log.info("stopping")
+            session_events.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await session_events
             self._scheduler.shutdown(wait=False)
             await server.close()
             await self._settle_deliveries()

@@ -430,3 +430,14 @@ def _start_dunst(session: DesktopSession) -> None:
         return session.name_has_owner(NOTIFICATIONS_NAME)
 
     wait_until(ready, START_TIMEOUT, 0.02, f"dunst did not own {NOTIFICATIONS_NAME}")
+
+
+def restart_dunst(session: DesktopSession) -> None:
+    """Stop the session's dunst if it still runs, forget any that exited, start a new one.
+
+    For tests of a notification server that goes away and comes back on the same bus.
+    """
+    for proc in [proc for proc in session.processes if proc.args[0] == "dunst"]:
+        stop_process(proc)
+        session.processes.remove(proc)
+    _start_dunst(session)

@@ -4,37 +4,226 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
 from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError
 from breakd.adapters.notify.fallback import FallbackNotifier
 from breakd.adapters.notify.log_notifier import LogNotifier
+from breakd.adapters.session import SessionEventSource
+from breakd.config.model import Config
+
+if TYPE_CHECKING:
+    from breakd.adapters.session.bus import BlockingBus
 
 log = logging.getLogger(__name__)
 
 
+IDLE_SOURCES = (
+    "mutter-idle-monitor",
+    "freedesktop-screensaver",
+    "x11-screensaver",
+    "wayland-ext-idle-notify",
+    "macos-iokit-hid",
+    "windows-last-input",
+)
+"""Every idle source breakd has, in the order they are preferred."""
+
+
+def platform_idle_sources(platform: str = sys.platform) -> tuple[str, ...]:
+    """The idle sources worth trying on `platform`, best first."""
+    if platform == "darwin":
+        return ("macos-iokit-hid",)
+    if platform == "win32":
+        return ("windows-last-input",)
+    if platform.startswith("linux") or "bsd" in platform:
+        return IDLE_SOURCES[:4]
+    return ()
+
+
 def open_idle_source() -> tuple[IdleSource | None, str]:
-    """The idle source for this desktop, or None and one sentence saying why there is none."""
-    if sys.platform.startswith("linux") or "bsd" in sys.platform:
-        from breakd.adapters.idle.x11 import X11IdleSource
+    """The idle source for this desktop, and one sentence on what was picked and why.
 
-        try:
-            source = X11IdleSource()
-        except IdleSourceUnavailable as error:
-            return None, f"X11 idle time: {error}"
-        return source, f"{source.name}: the X server's MIT-SCREEN-SAVER idle time"
-    return None, f"breakd has no idle source for {sys.platform} yet"
+    Tried in order: GNOME's Mutter (Wayland and X11), the freedesktop
+    ScreenSaver (KDE Plasma), X11 when DISPLAY is set, Wayland; macOS and
+    Windows have one each. The sentence names the pick and why each one before
+    it was passed over; with none, why none works.
+    """
+    names = platform_idle_sources()
+    if not names:
+        return None, f"breakd has no idle source for {sys.platform} yet"
+    passed_over: list[str] = []
+    for name, source, text in try_idle_sources(names):
+        if source is not None:
+            sentence = f"{name} ({text})"
+            if passed_over:
+                sentence += f"; passed over {'; '.join(passed_over)}"
+            return source, sentence
+        log.debug("idle source %s: %s", name, text)
+        passed_over.append(f"{name}: {text}")
+    return None, "; ".join(passed_over)
 
 
-def choose_notifier(backend: str, answer: AnswerHandler) -> Notifier:
-    """`log` writes reminders to the log; `plyer` and `auto` use plyer, falling back to the log."""
+def try_idle_sources(
+    names: Sequence[str],
+) -> Iterator[tuple[str, IdleSource | None, str]]:
+    """Open each named idle source in turn: (name, source, what it reads) or (name, None, why not).
+
+    The D-Bus sources share one session-bus connection, which the one that works
+    keeps; stop iterating early and the unused connection is closed.
+    """
+    session_bus = _SessionBusForIdle()
+    try:
+        for name in names:
+            try:
+                source = _IDLE_OPENERS[name](session_bus)
+            except IdleSourceUnavailable as error:
+                yield name, None, str(error)
+                continue
+            yield name, source, getattr(source, "description", None) or _X11_DESCRIPTION
+    finally:
+        session_bus.close()
+
+
+_X11_DESCRIPTION = "the X server's MIT-SCREEN-SAVER idle time"
+
+
+class _SessionBusForIdle:
+    """One blocking session-bus connection for every D-Bus idle source tried.
+
+    jeepney is imported only once there is a bus address to connect to.
+    """
+
+    def __init__(self) -> None:
+        self._bus: BlockingBus | None = None
+        self._error: str | None = None
+
+    def get(self) -> BlockingBus:
+        if self._error is not None:
+            raise IdleSourceUnavailable(self._error)
+        if self._bus is None:
+            from breakd.adapters.dbus_connection import SessionBusUnavailable, session_bus_address
+
+            try:
+                session_bus_address()
+                from breakd.adapters.session.bus import open_bus_for_idle
+
+                self._bus = open_bus_for_idle()
+            except (SessionBusUnavailable, IdleSourceUnavailable) as error:
+                self._error = str(error)
+                raise IdleSourceUnavailable(self._error) from None
+        return self._bus
+
+    def hand_over(self) -> None:
+        """The source that works owns the connection now."""
+        self._bus = None
+
+    def close(self) -> None:
+        bus, self._bus = self._bus, None
+        if bus is not None:
+            bus.close()
+
+
+def _open_mutter(session_bus: _SessionBusForIdle) -> IdleSource:
+    bus = session_bus.get()  # before the import: no bus, no jeepney
+    from breakd.adapters.idle.mutter import MutterIdleSource
+
+    source = MutterIdleSource(bus)
+    session_bus.hand_over()
+    return source
+
+
+def _open_freedesktop_screensaver(session_bus: _SessionBusForIdle) -> IdleSource:
+    bus = session_bus.get()
+    from breakd.adapters.idle.freedesktop_screensaver import FreedesktopScreenSaverIdleSource
+
+    source = FreedesktopScreenSaverIdleSource(bus)
+    session_bus.hand_over()
+    return source
+
+
+def _open_x11(session_bus: _SessionBusForIdle) -> IdleSource:
+    from breakd.adapters.idle.x11 import X11IdleSource
+
+    return X11IdleSource()
+
+
+def _open_wayland(session_bus: _SessionBusForIdle) -> IdleSource:
+    from breakd.adapters.idle.wayland import WaylandIdleSource
+
+    return WaylandIdleSource()
+
+
+def _open_macos(session_bus: _SessionBusForIdle) -> IdleSource:
+    from breakd.adapters.idle.macos import MacOSIdleSource
+
+    return MacOSIdleSource()
+
+
+def _open_windows(session_bus: _SessionBusForIdle) -> IdleSource:
+    from breakd.adapters.idle.windows import WindowsIdleSource
+
+    return WindowsIdleSource()
+
+
+_IDLE_OPENERS: dict[str, Callable[[_SessionBusForIdle], IdleSource]] = {
+    "mutter-idle-monitor": _open_mutter,
+    "freedesktop-screensaver": _open_freedesktop_screensaver,
+    "x11-screensaver": _open_x11,
+    "wayland-ext-idle-notify": _open_wayland,
+    "macos-iokit-hid": _open_macos,
+    "windows-last-input": _open_windows,
+}
+
+
+def open_session_sources() -> list[SessionEventSource]:
+    """Every session-event source that may work on this platform (none yet off Linux and the BSDs).
+
+    Run them with `CombinedSessionEvents`, which skips and retries the ones that
+    are not here. The D-Bus ones share one connection per bus.
+    """
+    if not (sys.platform.startswith("linux") or "bsd" in sys.platform):
+        return []
+    from breakd.adapters.session.bus import SharedBus
+    from breakd.adapters.session.gnome_session import GnomeSessionManagerSource
+    from breakd.adapters.session.logind import LogindSource
+    from breakd.adapters.session.screensaver import ScreenSaverSource
+
+    session_bus, system_bus = SharedBus("session"), SharedBus("system")
+    return [
+        LogindSource(system_bus),
+        ScreenSaverSource(session_bus),
+        GnomeSessionManagerSource(session_bus),
+    ]
+
+
+def choose_notifier(backend: str, answer: AnswerHandler, config: Callable[[], Config]) -> Notifier:
+    """The notifier chain for `notify.backend`; every chain ends in the log.
+
+    `dbus`: freedesktop notifications with buttons. `plyer`: plyer's plain notifications.
+    `auto`: dbus on Linux and the BSDs, then plyer; plyer elsewhere. `log`: the log only.
+    `config` returns the config in force, so button labels follow a reload.
+    """
     if backend == "log":
         return LogNotifier()
-    try:
-        from breakd.adapters.notify.plyer_notifier import PlyerNotifier
+    chain: list[Notifier] = []
+    freedesktop = sys.platform.startswith("linux") or "bsd" in sys.platform
+    if backend == "dbus" or (backend == "auto" and freedesktop):
+        try:  # jeepney is imported here, and only for this backend
+            from breakd.adapters.notify.freedesktop import FreedesktopNotifier
+        except ImportError as error:
+            log.warning("D-Bus notifications need jeepney (%s)", error)
+        else:
+            chain.append(FreedesktopNotifier(answer, config))
+    if backend in ("auto", "plyer"):
+        try:
+            from breakd.adapters.notify.plyer_notifier import PlyerNotifier
 
-        primary: Notifier = PlyerNotifier()
-    except NotifierError as error:
-        log.warning("%s; reminders go to the log instead", error)
+            chain.append(PlyerNotifier())
+        except NotifierError as error:
+            log.warning("%s", error)
+    if not chain:
+        log.warning("no desktop notifications here; reminders go to the log instead")
         return LogNotifier()
-    return FallbackNotifier([primary, LogNotifier()])
+    return FallbackNotifier([*chain, LogNotifier()])

@@ -245,6 +245,8 @@ class _Reader:
             return self._duration(key, node, path)
         if key.kind in ("choice", "choices"):
             return self._choice(key, node, path)
+        if key.kind == "bool":
+            return self._bool(node, path)
         return self._time(node, path)
 
     def _duration(self, key: Key, node: Node, path: str) -> Any:
@@ -276,6 +278,15 @@ class _Reader:
         close = _close(str(node.value), key.allowed) if isinstance(node, ScalarNode) else None
         hint = f'; did you mean "{close}"?' if close else ""
         self._note(path, node, f"expected {expected}; found {_describe(node)}{hint}")
+        return _INVALID
+
+    def _bool(self, node: Node, path: str) -> Any:
+        if isinstance(node, ScalarNode) and node.tag == BOOL:
+            return bool(self._construct(node))
+        quoted = isinstance(node, ScalarNode) and node.tag == STR
+        unquote = quoted and str(node.value).lower() in ("true", "false")
+        hint = "; write it without quotes" if unquote else ""
+        self._note(path, node, f"expected true or false; found {_describe(node)}{hint}")
         return _INVALID
 
     def _time(self, node: Node, path: str) -> Any:

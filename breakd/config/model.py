@@ -17,7 +17,7 @@ from breakd.core.settings import DAY_NAMES, ActiveHours, TrackerSettings
 from breakd.core.stretches import Language
 
 Order = Literal["rotate", "random"]
-Backend = Literal["auto", "plyer", "log"]
+Backend = Literal["auto", "dbus", "plyer", "log"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 
 
@@ -31,6 +31,7 @@ class SittingConfig:
 @dataclass(frozen=True)
 class ActivityConfig:
     poll_every: int
+    inhibitors_count_as_present: bool
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Config:
             snooze_default=self.snooze.default,
             exercises=self.exercises.enabled,
             order=self.exercises.order,
+            inhibitors_count_as_present=self.activity.inhibitors_count_as_present,
             active_hours=None
             if hours is None
             else ActiveHours(
@@ -117,7 +119,10 @@ def config_from_values(values: Mapping[str, Any], source: Path | None = None) ->
             break_after_idle=values["sitting.break_after_idle"],
             repeat_every=values["sitting.repeat_every"],
         ),
-        activity=ActivityConfig(poll_every=values["activity.poll_every"]),
+        activity=ActivityConfig(
+            poll_every=values["activity.poll_every"],
+            inhibitors_count_as_present=values["activity.inhibitors_count_as_present"],
+        ),
         snooze=SnoozeConfig(default=values["snooze.default"], choices=values["snooze.choices"]),
         active_hours=active_hours,
         exercises=ExercisesConfig(

@@ -21,10 +21,10 @@ from breakd.core.durations import format_duration, parse_duration
 from breakd.core.settings import DAY_NAMES
 from breakd.core.stretches import EXERCISE_IDS, LANGUAGES
 
-Kind = Literal["section", "duration", "durations", "choice", "choices", "time"]
+Kind = Literal["section", "duration", "durations", "choice", "choices", "time", "bool"]
 """section: a mapping of keys; durations/choices: non-empty lists without repeats."""
 
-Default = str | tuple[str, ...] | None
+Default = str | bool | tuple[str, ...] | None
 
 DAY = 24 * 3600
 # A longer duration means nothing for a break reminder, and this keeps every
@@ -34,7 +34,7 @@ MAX_DURATION = DAY
 
 @dataclass(frozen=True)
 class Key:
-    """One config key. `default` is written as in YAML ("45m"), so docs show it verbatim."""
+    """One config key. `default` is as in YAML ("45m") or a bool, so docs show it verbatim."""
 
     path: str
     kind: Kind
@@ -89,6 +89,14 @@ KEYS: tuple[Key, ...] = (
         " a reminder is due.",
         default="5s",
         minimum=1,
+    ),
+    Key(
+        "activity.inhibitors_count_as_present",
+        "bool",
+        "While an app holds an idle inhibitor (a video player, a call), count you as"
+        " present even without keyboard or mouse input, so no break begins; false"
+        " lets such time become a break.",
+        default=True,
     ),
     Key("snooze", "section", "Putting a reminder off for a while."),
     Key(
@@ -164,10 +172,13 @@ KEYS: tuple[Key, ...] = (
     Key(
         "notify.backend",
         "choice",
-        "Where reminders appear: plyer (desktop notifications), log (the log only) or"
-        " auto (plyer when it works on this desktop, else log).",
+        "Where reminders appear: dbus (desktop notifications with snooze, done and skip"
+        " buttons, through the freedesktop notification server on Linux and the BSDs),"
+        " plyer (desktop notifications without buttons, on any platform), log (the log"
+        " only) or auto (dbus on Linux and the BSDs, else plyer). Each falls back to the"
+        " next (dbus to plyer only under auto) and, in the end, to the log.",
         default="auto",
-        allowed=("auto", "plyer", "log"),
+        allowed=("auto", "dbus", "plyer", "log"),
     ),
     Key("log", "section", "What breakd writes to its log."),
     Key(
@@ -229,6 +240,8 @@ def constraint(key: Key) -> str:
         return f"Any of: {', '.join(key.allowed)}; at least one, no repeats."
     if key.kind == "time":
         return 'A 24-hour "HH:MM" time.'
+    if key.kind == "bool":
+        return "Either true or false."
     return ""
 
 
@@ -236,6 +249,8 @@ def render_default(key: Key) -> str:
     """The default as YAML text; times are quoted because YAML 1.1 reads 18:00 as a number."""
     if isinstance(key.default, tuple):
         return f"[{', '.join(key.default)}]"
+    if isinstance(key.default, bool):
+        return "true" if key.default else "false"
     if key.kind == "time":
         return json.dumps(key.default)
     return str(key.default)

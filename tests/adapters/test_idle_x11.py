@@ -1,15 +1,24 @@
-"""The X11 idle source against a real Xvfb: what the daemon's idle tracking stands on."""
+"""The X11 idle source: against real Xvfb servers, and a scripted server for the wire details.
+
+Real servers show that the protocol is spoken right (idle time, input, authentication,
+TCP, a dead server); the scripted one covers what a real server will not do on demand
+(events and late replies in front of the answer, X errors, silence).
+"""
 
 from __future__ import annotations
 
 import os
-import select
+import random
+import socket
+import struct
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 import pytest
 
@@ -18,21 +27,21 @@ from breakd.adapters.idle.x11 import X11IdleSource
 from tests.desktop import (
     DesktopSession,
     require_tools,
-    skip_or_fail,
     start_xvfb,
     stop_process,
     wait_until,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+HOSTNAME = socket.gethostname().encode()
+LOCAL, INTERNET, INTERNET6, WILD = 256, 0, 6, 65535
+COOKIE_NAME = b"MIT-MAGIC-COOKIE-1"
 
 
-def require_xlibs() -> None:
-    """Skip (or fail in CI) when libX11/libXss are not loadable."""
-    try:
-        x11._libraries()
-    except IdleSourceUnavailable as error:
-        skip_or_fail(str(error))
+@pytest.fixture(autouse=True)
+def no_user_xauthority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read the developer's own cookies; tests that want some write their own."""
+    monkeypatch.setenv("XAUTHORITY", str(tmp_path / "no-such-xauthority"))
 
 
 @pytest.fixture
@@ -56,6 +65,20 @@ def idle_at_least(source: X11IdleSource, seconds: float) -> float:
     )
 
 
+def display_number(display: str) -> int:
+    return int(display.rpartition(":")[2].partition(".")[0])
+
+
+def peer_of(source: X11IdleSource) -> Any:
+    """Where the source's socket is connected (white box: which transport was chosen)."""
+    connection = source._connection
+    assert connection is not None
+    return connection._sock.getpeername()
+
+
+# --- idle time on the shared desktop -------------------------------------------------
+
+
 @pytest.mark.desktop
 def test_idle_time_follows_the_wall_clock_while_nobody_touches_anything(
     source: X11IdleSource,
@@ -66,6 +89,7 @@ def test_idle_time_follows_the_wall_clock_while_nobody_touches_anything(
     elapsed = time.monotonic() - started
 
     assert source.name == "x11-screensaver"
+    assert source.display.startswith(":")
     assert later - first == pytest.approx(elapsed, abs=0.15)
 
 
@@ -95,6 +119,42 @@ def test_input_resets_the_idle_time(
 
 
 @pytest.mark.desktop
+def test_agrees_with_xprintidle(desktop: DesktopSession, source: X11IdleSource) -> None:
+    """xprintidle reads the same counter through libXss; ours must be the same field."""
+    require_tools("xprintidle")
+    idle_at_least(source, 0.3)
+
+    before = source.idle_seconds()
+    theirs = int(desktop.run("xprintidle").stdout) / 1000.0
+    after = source.idle_seconds()
+
+    assert before - 0.05 <= theirs <= after + 0.05, (before, theirs, after)
+
+
+@pytest.mark.desktop
+def test_skips_the_keyboard_mapping_events_every_client_gets(
+    desktop: DesktopSession, source: X11IdleSource
+) -> None:
+    """xdotool remaps keys; the server then sends MappingNotify to all clients, us too."""
+    source.idle_seconds()
+    desktop.xdotool("key", "U2603")  # ☃ is on no key: xdotool maps it to a spare keycode
+
+    def queued_events() -> bytes:
+        connection = source._connection
+        assert connection is not None
+        try:
+            return connection._sock.recv(4096, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return b""
+
+    queued = wait_until(queued_events, timeout=5.0, interval=0.02, message="no event arrived")
+    assert queued[0] == 34  # MappingNotify, waiting in front of our next reply
+
+    assert source.idle_seconds() < 0.25
+    assert source.idle_seconds() < 0.25  # and the stream is still in step
+
+
+@pytest.mark.desktop
 def test_closed_source_refuses_politely(desktop: DesktopSession) -> None:
     opened = X11IdleSource.open(desktop.display)
     opened.idle_seconds()
@@ -103,6 +163,96 @@ def test_closed_source_refuses_politely(desktop: DesktopSession) -> None:
 
     with pytest.raises(IdleSourceUnavailable, match="closed"):
         opened.idle_seconds()
+
+
+# --- display names and transports ----------------------------------------------------
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize(
+    "form",
+    [":{number}.0", "unix:{number}", "unix:{number}.0", "{path}", "{path}.0", "unix:{path}"],
+)
+def test_display_name_forms(desktop: DesktopSession, form: str) -> None:
+    """`:N` and `unix:N` prefer the abstract socket; a path names the socket file."""
+    number = display_number(desktop.display)
+    path = f"/tmp/.X11-unix/X{number}"
+
+    with X11IdleSource(form.format(number=number, path=path)) as opened:
+        assert opened.idle_seconds() >= 0
+        peer = peer_of(opened)
+
+    assert peer == (path if "{path}" in form else b"\0" + path.encode())
+
+
+def abstract_socket_taken(number: int) -> bool:
+    """Whether some server (maybe in another mount namespace) owns display N's abstract name."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(f"\0/tmp/.X11-unix/X{number}")
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+@pytest.mark.desktop
+def test_local_display_falls_back_to_the_socket_file() -> None:
+    """Servers that do not listen on the abstract socket (e.g. -nolisten local, non-Linux)."""
+    require_tools("Xvfb")
+    # Not -displayfd's own pick: without its abstract listener, Xvfb would take a number
+    # whose socket file another Xvfb owns and replace that file. A number far above the
+    # ones -displayfd hands out, with both names free, is nobody's.
+    first = random.randrange(500, 900)
+    number = next(
+        n
+        for n in range(first, first + 100)
+        if not abstract_socket_taken(n) and not os.path.exists(f"/tmp/.X11-unix/X{n}")
+    )
+    xvfb, display = start_xvfb(f":{number}", "-nolisten", "local", screen="320x200x24")
+    try:
+        assert display == f":{number}"
+        assert not abstract_socket_taken(number)
+        with X11IdleSource(display) as opened:
+            assert opened.idle_seconds() >= 0
+            assert peer_of(opened) == f"/tmp/.X11-unix/X{number}"
+    finally:
+        stop_process(xvfb)
+
+
+@pytest.mark.desktop
+def test_second_screen_uses_its_own_root_window() -> None:
+    """The setup reply is walked past screen 0 (its depths and visuals) to screen 1."""
+    require_tools("Xvfb", "xwininfo")
+    xvfb, display = start_xvfb("-screen", "1", "640x480x16", screen="320x200x24")
+    try:
+        roots = []
+        for screen in (0, 1):
+            with X11IdleSource(f"{display}.{screen}") as opened:
+                assert opened.idle_seconds() >= 0
+                connection = opened._connection
+                assert connection is not None
+                roots.append(connection.root)
+        xwininfo = [
+            subprocess.run(
+                ["xwininfo", "-root", "-display", f"{display}.{screen}"],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=10,
+            ).stdout
+            for screen in (0, 1)
+        ]
+        with pytest.raises(IdleSourceUnavailable) as raised:
+            X11IdleSource(f"{display}.2")
+    finally:
+        stop_process(xvfb)
+
+    assert roots[0] != roots[1]
+    for root, text in zip(roots, xwininfo, strict=True):
+        assert f"Window id: {root:#x} (the root window)" in text
+    assert str(raised.value) == f"the X server on {display}.2 has no screen 2"
 
 
 @pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
@@ -116,19 +266,27 @@ def test_no_display_is_unavailable(monkeypatch: pytest.MonkeyPatch, value: str |
         X11IdleSource()
 
 
-@pytest.mark.desktop
-def test_unreachable_display_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
-    require_xlibs()
-    monkeypatch.setenv("DISPLAY", ":4321")
+@pytest.mark.parametrize("value", ["wayland-0", ":", ":x", ":0.x", "host:"])
+def test_malformed_display_is_unavailable(value: str) -> None:
+    with pytest.raises(IdleSourceUnavailable) as raised:
+        X11IdleSource(value)
 
-    with pytest.raises(IdleSourceUnavailable, match=r"^cannot open X display :4321$"):
+    assert str(raised.value) == f"{value!r} is not an X display name"
+
+
+@pytest.mark.parametrize("value", [":4321", "/tmp/.X11-unix/no-such-socket"])
+def test_unreachable_display_is_unavailable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("DISPLAY", value)
+
+    with pytest.raises(IdleSourceUnavailable) as raised:
         X11IdleSource()
+
+    assert str(raised.value) == f"cannot open X display {value}"
 
 
 @pytest.mark.desktop
 def test_server_without_screensaver_extension_is_unavailable() -> None:
     require_tools("Xvfb")
-    require_xlibs()
     xvfb, display = start_xvfb("-extension", "MIT-SCREEN-SAVER", screen="320x200x24")
     try:
         with pytest.raises(IdleSourceUnavailable) as raised:
@@ -139,84 +297,552 @@ def test_server_without_screensaver_extension_is_unavailable() -> None:
     assert str(raised.value) == f"the X server on {display} has no MIT-SCREEN-SAVER extension"
 
 
-def test_missing_library_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    missing = x11._Library("breakd-no-such-lib", "libbreakd-no-such.so.9", "libxss1")
-    monkeypatch.setattr(x11, "_LIBXSS", missing)
-    x11._libraries.cache_clear()
+@pytest.mark.desktop
+def test_dead_server_raises_instead_of_exiting() -> None:
+    require_tools("Xvfb")
+    xvfb, display = start_xvfb(screen="320x200x24")
     try:
-        with pytest.raises(IdleSourceUnavailable) as raised:
-            X11IdleSource(":0")
+        opened = X11IdleSource(display)
+        opened.idle_seconds()
     finally:
-        x11._libraries.cache_clear()
+        stop_process(xvfb)
 
-    message = str(raised.value)
-    if message.startswith("cannot load libX11"):
-        skip_or_fail(message)
-    assert message == "cannot load libbreakd-no-such.so.9 (install the Debian package libxss1)"
+    for _ in range(2):
+        with pytest.raises(IdleSourceUnavailable) as raised:
+            opened.idle_seconds()
+        assert str(raised.value) == f"the X server on {display} went away"
+    opened.close()
+    opened.close()
 
 
-# Runs in a child process: if the source let Xlib's I/O error reach exit(), only the
-# child dies and the test reports it.
-DEAD_SERVER_CHILD = """
-import sys
-from breakd.adapters.idle import IdleSourceUnavailable
-from breakd.adapters.idle.x11 import X11IdleSource
+# --- authentication --------------------------------------------------------------------
 
-source = X11IdleSource(sys.argv[1])
-if sys.argv[2] == "xlib":
-    source._connection_lost = lambda: False  # skip the poll: Xlib meets the dead socket
-source.idle_seconds()
-print("ready", flush=True)
-sys.stdin.readline()
-if sys.argv[2] == "poll":
-    source._xss = None  # the pre-check alone must stop the query: no Xlib call at all
-for _ in range(2):
+
+def xauth_entry(family: int, address: bytes, number: str, name: bytes, data: bytes) -> bytes:
+    """One Xauthority record: family, then four length-prefixed strings (big-endian)."""
+    fields = (address, number.encode(), name, data)
+    return struct.pack(">H", family) + b"".join(
+        struct.pack(">H", len(field)) + field for field in fields
+    )
+
+
+@pytest.fixture(scope="module")
+def authed_xvfb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, bytes]]:
+    """An Xvfb that wants a MIT-MAGIC-COOKIE-1; (display, cookie).
+
+    The server takes every cookie in its -auth file, whatever address or display the
+    entry names, so the file can be written before the display number is known.
+    """
+    require_tools("Xvfb")
+    cookie = os.urandom(16)
+    server_file = tmp_path_factory.mktemp("xauth") / "server"
+    server_file.write_bytes(xauth_entry(LOCAL, HOSTNAME, "0", COOKIE_NAME, cookie))
+    xvfb, display = start_xvfb("-auth", str(server_file), screen="320x200x24")
     try:
-        source.idle_seconds()
-    except IdleSourceUnavailable as error:
-        print("unavailable:", error, flush=True)
-    else:
-        print("no error", flush=True)
-source.close()
-print("closed", flush=True)
-"""
+        yield display, cookie
+    finally:
+        stop_process(xvfb)
 
 
-def _read_line(stream: IO[str], timeout: float) -> str:
-    ready, _, _ = select.select([stream], [], [], timeout)
-    return stream.readline() if ready else ""
+def use_xauthority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *entries: bytes, name: str = "xauthority"
+) -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"".join(entries))
+    monkeypatch.setenv("XAUTHORITY", str(path))
+    return path
 
 
 @pytest.mark.desktop
-@pytest.mark.parametrize("detected_by", ["poll", "xlib"])
-def test_dead_server_raises_instead_of_exiting(detected_by: str) -> None:
-    """Both layers: the poll pre-check sees the hang-up; or the Xlib I/O handlers catch it."""
-    require_tools("Xvfb")
-    require_xlibs()
-    if detected_by == "xlib" and not x11._libraries()[2]:
-        pytest.skip("libX11 < 1.7 has no XSetIOErrorExitHandler; only the poll check exists")
-    xvfb, display = start_xvfb(screen="320x200x24")
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    child = subprocess.Popen(
-        [sys.executable, "-c", DEAD_SERVER_CHILD, display, detected_by],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
+def test_cookie_from_xauthority_opens_a_protected_server(
+    authed_xvfb: tuple[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    display, cookie = authed_xvfb
+    number = str(display_number(display))
+    use_xauthority(tmp_path, monkeypatch, xauth_entry(LOCAL, HOSTNAME, number, COOKIE_NAME, cookie))
+
+    with X11IdleSource(display) as opened:
+        assert opened.idle_seconds() >= 0
+    # The same file satisfies libXau, so the test writes the real format.
+    require_tools("xprintidle")
+    result = subprocess.run(
+        ["xprintidle"], env={**os.environ, "DISPLAY": display}, capture_output=True, timeout=10
     )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize(
+    "right",
+    [
+        (LOCAL, HOSTNAME, "{n}"),
+        (LOCAL, HOSTNAME, ""),  # no display number: any display
+        (WILD, b"", "{n}"),
+        (WILD, b"anything", ""),
+    ],
+    ids=["local", "local-any-display", "wild", "wild-any-display"],
+)
+def test_picks_the_matching_entry_among_others(
+    authed_xvfb: tuple[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    right: tuple[int, bytes, str],
+) -> None:
+    display, cookie = authed_xvfb
+    number = str(display_number(display))
+    wrong = bytes(16)
+    family, address, entry_number = right
+    use_xauthority(
+        tmp_path,
+        monkeypatch,
+        xauth_entry(LOCAL, HOSTNAME, number, b"XDM-AUTHORIZATION-1", bytes(16)),
+        xauth_entry(LOCAL, b"some-other-host", number, COOKIE_NAME, wrong),
+        xauth_entry(LOCAL, HOSTNAME, number + "0", COOKIE_NAME, wrong),
+        xauth_entry(INTERNET, b"\xc0\x00\x02\x01", number, COOKIE_NAME, wrong),
+        xauth_entry(family, address, entry_number.format(n=number), COOKIE_NAME, cookie),
+        xauth_entry(WILD, b"", "", COOKIE_NAME, wrong),  # after the right one: unused
+    )
+
+    with X11IdleSource(display) as opened:
+        assert opened.idle_seconds() >= 0
+
+
+@pytest.mark.desktop
+def test_default_xauthority_is_in_the_home_directory(
+    authed_xvfb: tuple[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    display, cookie = authed_xvfb
+    entry = xauth_entry(LOCAL, HOSTNAME, str(display_number(display)), COOKIE_NAME, cookie)
+    (tmp_path / ".Xauthority").write_bytes(entry)
+    monkeypatch.delenv("XAUTHORITY")
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+    with X11IdleSource(display) as opened:
+        assert opened.idle_seconds() >= 0
+
+
+@pytest.mark.desktop
+def test_xauthority_written_by_xauth(
+    authed_xvfb: tuple[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_tools("xauth")
+    display, cookie = authed_xvfb
+    path = tmp_path / "by-xauth"
+    subprocess.run(
+        ["xauth", "-f", str(path), "add", display, ".", cookie.hex()],
+        capture_output=True,
+        check=True,
+        timeout=10,
+    )
+    monkeypatch.setenv("XAUTHORITY", str(path))
+
+    with X11IdleSource(display) as opened:
+        assert opened.idle_seconds() >= 0
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize(
+    ("xauthority", "reason"),
+    [
+        ("wrong-cookie", "Invalid MIT-MAGIC-COOKIE-1 key"),
+        ("no-file", "Authorization required, but no authorization protocol specified"),
+        ("truncated", "Authorization required, but no authorization protocol specified"),
+    ],
+)
+def test_refused_connection_names_the_reason(
+    authed_xvfb: tuple[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    xauthority: str,
+    reason: str,
+) -> None:
+    display, cookie = authed_xvfb
+    entry = xauth_entry(LOCAL, HOSTNAME, str(display_number(display)), COOKIE_NAME, cookie)
+    if xauthority == "wrong-cookie":
+        use_xauthority(tmp_path, monkeypatch, entry.replace(cookie, os.urandom(16)))
+    elif xauthority == "truncated":
+        use_xauthority(tmp_path, monkeypatch, entry[:-1])
+
+    with pytest.raises(IdleSourceUnavailable) as raised:
+        X11IdleSource(display)
+
+    assert str(raised.value) == f"the X server on {display} refused the connection: {reason}"
+
+
+@pytest.fixture(scope="module")
+def tcp_xvfb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, bytes]]:
+    """An Xvfb that also listens on TCP, behind a cookie so only these tests get in."""
+    require_tools("Xvfb")
+    cookie = os.urandom(16)
+    server_file = tmp_path_factory.mktemp("xauth-tcp") / "server"
+    server_file.write_bytes(xauth_entry(LOCAL, HOSTNAME, "0", COOKIE_NAME, cookie))
+    xvfb, display = start_xvfb("-auth", str(server_file), "-listen", "tcp", screen="320x200x24")
     try:
-        assert child.stdout is not None and child.stdin is not None
-        first = _read_line(child.stdout, 10.0)
-        stop_process(xvfb)
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        out, err = child.communicate(timeout=10.0)
+        yield display_number(display), cookie
     finally:
         stop_process(xvfb)
-        stop_process(child)
 
-    assert first == "ready\n", err
-    expected = f"unavailable: the X server on {display} went away"
-    assert (child.returncode, out.splitlines()) == (0, [expected, expected, "closed"]), err
-    assert "XIO" not in err
+
+def has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize(
+    ("host", "peer", "family", "address"),
+    [
+        ("127.0.0.1", "127.0.0.1", LOCAL, HOSTNAME),  # loopback is filed as local
+        ("127.0.0.1", "127.0.0.1", INTERNET, b"\x7f\x00\x00\x01"),
+        ("[::1]", "::1", LOCAL, HOSTNAME),
+        ("[::1]", "::1", INTERNET6, bytes(15) + b"\x01"),
+        ("[::ffff:127.0.0.1]", "::ffff:127.0.0.1", INTERNET, b"\x7f\x00\x00\x01"),
+    ],
+    ids=["ipv4-local", "ipv4-internet", "ipv6-local", "ipv6-internet6", "ipv4-mapped"],
+)
+def test_tcp_display_on_loopback(
+    tcp_xvfb: tuple[int, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    host: str,
+    peer: str,
+    family: int,
+    address: bytes,
+) -> None:
+    """host:N is TCP to port 6000+N, with the cookie filed for that peer address."""
+    if ":" in host and not has_ipv6_loopback():
+        pytest.skip("no IPv6 loopback here")
+    number, cookie = tcp_xvfb
+    use_xauthority(
+        tmp_path,
+        monkeypatch,
+        xauth_entry(INTERNET, b"\xc0\x00\x02\x01", str(number), COOKIE_NAME, bytes(16)),
+        xauth_entry(family, address, str(number), COOKIE_NAME, cookie),
+    )
+
+    with X11IdleSource(f"{host}:{number}") as opened:
+        assert opened.idle_seconds() >= 0
+        assert peer_of(opened)[:2] == (peer, 6000 + number)
+
+
+# --- the wire protocol against a scripted server ---------------------------------------
+
+ROOTS = (0x1000, 0x2000, 0x3000)
+EXTENSION_OPCODE = 144
+
+
+def setup_success(vendor: bytes = b"breakd test", formats: int = 3) -> bytes:
+    """A setup reply with three screens of different shapes; roots from ROOTS."""
+    screens = b""
+    for index, root in enumerate(ROOTS):
+        depths = [(24, index + 1), (1, 0), (32, 2)][: index + 1]
+        screens += struct.pack("<IIIII", root, 0x20, 0xFFFFFF, 0, 0) + struct.pack(
+            "<HHHHHHIBBBB", 320, 200, 80, 50, 1, 1, 0x21, 0, 0, 24, len(depths)
+        )
+        for depth, visuals in depths:
+            screens += struct.pack("<BxHxxxx", depth, visuals)
+            screens += b"".join(
+                struct.pack("<IBBHIIIxxxx", 0x21 + n, 4, 8, 256, 0xFF0000, 0xFF00, 0xFF)
+                for n in range(visuals)
+            )
+    data = (
+        struct.pack("<IIII", 12101011, 0x400000, 0x1FFFFF, 256)
+        + struct.pack("<HHBBBBBBBB", len(vendor), 65535, len(ROOTS), formats, 0, 0, 32, 32, 8, 255)
+        + b"\0" * 4
+        + vendor
+        + b"\0" * (-len(vendor) % 4)
+        + b"".join(struct.pack("<BBBxxxxx", 24, 32, 32) for _ in range(formats))
+        + screens
+    )
+    assert len(data) % 4 == 0
+    return struct.pack("<BxHHH", 1, 11, 0, len(data) // 4) + data
+
+
+def reply(sequence: int, body: bytes = b"", first: int = 0, extra: bytes = b"") -> bytes:
+    """A reply packet: 32 bytes (+ `extra`, a multiple of four)."""
+    packet = struct.pack("<BBHI", 1, first, sequence, len(extra) // 4) + body
+    return packet.ljust(32, b"\0") + extra
+
+
+def idle_reply(sequence: int, idle_ms: int) -> bytes:
+    return reply(sequence, struct.pack("<IIIIB", 0, 600_000 - idle_ms, idle_ms, 0, 1), first=0)
+
+
+def error(sequence: int, code: int) -> bytes:
+    return struct.pack("<BBHIHB", 0, code, sequence, 0, 1, EXTENSION_OPCODE).ljust(32, b"\0")
+
+
+class ScriptedXServer:
+    """A unix-socket "X server" that plays one connection from a script, in a thread.
+
+    The script gets this object and uses `read_setup`, `read_request` and `send`.
+    `finish()` re-raises what the script raised (e.g. a request it did not expect).
+    """
+
+    def __init__(self, path: str, script: Callable[[ScriptedXServer], None]) -> None:
+        self.path = path
+        self.sequence = 0
+        self.auth: tuple[bytes, bytes] | None = None
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(path)
+        self._listener.listen(1)
+        self._listener.settimeout(10)
+        self._connection: socket.socket | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(script,), daemon=True)
+        self._thread.start()
+
+    def _run(self, script: Callable[[ScriptedXServer], None]) -> None:
+        try:
+            self._connection, _ = self._listener.accept()
+            self._connection.settimeout(10)
+            script(self)
+        except BaseException as error:
+            self._error = error
+        finally:
+            if self._connection is not None:
+                self._connection.close()  # the client sees EOF once the script is done
+
+    def _read(self, size: int) -> bytes:
+        assert self._connection is not None
+        data = b""
+        while len(data) < size:
+            chunk = self._connection.recv(size - len(data))
+            if not chunk:
+                raise EOFError(f"client closed after {data!r}")
+            data += chunk
+        return data
+
+    def read_setup(self) -> None:
+        order, major, minor, name_length, data_length = struct.unpack("<BxHHHHxx", self._read(12))
+        assert (order, major, minor) == (0x6C, 11, 0)
+        name = self._read(name_length + -name_length % 4)[:name_length]
+        data = self._read(data_length + -data_length % 4)[:data_length]
+        self.auth = (name, data)
+
+    def read_request(self) -> tuple[int, int, bytes]:
+        """(major opcode, second byte, body after the 4-byte header); counts the sequence."""
+        major, minor, length = struct.unpack("<BBH", self._read(4))
+        self.sequence += 1
+        return major, minor, self._read(4 * length - 4)
+
+    def expect_query_extension(self) -> None:
+        major, _, body = self.read_request()
+        assert (major, body) == (98, struct.pack("<Hxx", 16) + b"MIT-SCREEN-SAVER")
+        self.send(reply(self.sequence, struct.pack("<BBBB", 1, EXTENSION_OPCODE, 90, 150)))
+
+    def expect_query_info(self, root: int) -> int:
+        major, minor, body = self.read_request()
+        assert (major, minor, body) == (EXTENSION_OPCODE, 1, struct.pack("<I", root))
+        return self.sequence
+
+    def send(self, data: bytes) -> None:
+        assert self._connection is not None
+        self._connection.sendall(data)
+
+    def finish(self) -> None:
+        self._thread.join(10)
+        assert not self._thread.is_alive(), "the scripted server is still running"
+        for sock in (self._connection, self._listener):
+            if sock is not None:
+                sock.close()
+        if self._error is not None:
+            raise self._error
+
+
+@pytest.fixture
+def socket_dir() -> Iterator[str]:
+    """A short directory for unix sockets (sun_path holds 108 bytes; tmp_path may not fit)."""
+    directory = tempfile.mkdtemp(prefix="breakd-x11-")
+    try:
+        yield directory
+    finally:
+        for name in os.listdir(directory):
+            os.unlink(os.path.join(directory, name))
+        os.rmdir(directory)
+
+
+def serve(socket_dir: str, script: Callable[[ScriptedXServer], None]) -> ScriptedXServer:
+    return ScriptedXServer(os.path.join(socket_dir, "org.example:7"), script)
+
+
+def test_skips_events_and_late_answers_in_front_of_the_reply(socket_dir: str) -> None:
+    def script(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(setup_success())
+        server.expect_query_extension()
+        sequence = server.expect_query_info(ROOTS[2])
+        # Events carry the number of the last request the server processed: ours too.
+        mapping_notify = struct.pack("<BxH", 34, sequence).ljust(32, b"\0")
+        generic_event = struct.pack("<BBHI", 35, 1, sequence, 2).ljust(32, b"\0") + bytes(8)
+        sent_event = struct.pack("<BxH", 0x80 | 33, sequence).ljust(32, b"\0")
+        late = reply(sequence - 1, extra=bytes(8)) + error(sequence - 1, 9)
+        answer = idle_reply(sequence, 4321)
+        server.send(mapping_notify + generic_event + sent_event + late + answer[:10])
+        time.sleep(0.05)  # the rest of the reply in a second segment
+        server.send(answer[10:])
+
+    server = serve(socket_dir, script)
+    with X11IdleSource(server.path + ".2") as opened:
+        idle = opened.idle_seconds()
+    server.finish()
+
+    assert idle == 4.321
+    assert server.auth == (b"", b"")
+
+
+def test_sends_the_cookie_for_the_socket_path_display(
+    socket_dir: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A socket path's display number (XQuartz: ...org.xquartz:0) selects the cookie."""
+    cookie = os.urandom(16)
+    use_xauthority(
+        tmp_path,
+        monkeypatch,
+        xauth_entry(LOCAL, HOSTNAME, "0", COOKIE_NAME, bytes(16)),
+        xauth_entry(LOCAL, HOSTNAME, "7", COOKIE_NAME, cookie),
+    )
+
+    def script(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(setup_success(vendor=b"1234", formats=0))
+        server.expect_query_extension()
+        server.send(idle_reply(server.expect_query_info(ROOTS[0]), 5))
+
+    server = serve(socket_dir, script)
+    with X11IdleSource(server.path) as opened:
+        assert opened.idle_seconds() == 0.005
+    server.finish()
+
+    assert server.auth == (COOKIE_NAME, cookie)
+
+
+def test_x_error_for_the_query_is_unavailable(socket_dir: str) -> None:
+    def script(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(setup_success())
+        server.expect_query_extension()
+        server.send(error(server.expect_query_info(ROOTS[0]), 9))
+
+    server = serve(socket_dir, script)
+    with X11IdleSource(server.path) as opened, pytest.raises(IdleSourceUnavailable) as raised:
+        opened.idle_seconds()
+    server.finish()
+
+    assert str(raised.value) == (
+        f"the X server on {server.path} answered the idle-time query with X error 9"
+    )
+
+
+@pytest.mark.parametrize("sent_in_time", [0, 12, 32, 36], ids=lambda n: f"{n}-bytes")
+def test_slow_server_times_out_and_its_late_reply_is_skipped(
+    socket_dir: str, monkeypatch: pytest.MonkeyPatch, sent_in_time: int
+) -> None:
+    """The late reply (with 8 extra bytes) may have begun before the deadline: the
+    next query must still find where it ends."""
+    monkeypatch.setattr(x11, "_TIMEOUT", 0.2)
+
+    def script(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(setup_success())
+        server.expect_query_extension()
+        late = reply(server.expect_query_info(ROOTS[0]), extra=b"\x01" * 8)
+        server.send(late[:sent_in_time])
+        answered = server.expect_query_info(ROOTS[0])  # sent after the client gave up
+        server.send(late[sent_in_time:] + idle_reply(answered, 2000))
+
+    server = serve(socket_dir, script)
+    with X11IdleSource(server.path) as opened:
+        started = time.monotonic()
+        with pytest.raises(IdleSourceUnavailable) as raised:
+            opened.idle_seconds()
+        waited = time.monotonic() - started
+        second = opened.idle_seconds()
+    server.finish()
+
+    assert str(raised.value) == f"the X server on {server.path} did not answer the idle-time query"
+    assert 0.15 < waited < 1.0
+    assert second == 2.0
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            struct.pack("<BBHHH", 0, 13, 11, 0, 4) + b"Go away, bot!".ljust(16, b"!"),
+            "refused the connection: Go away, bot!",
+        ),
+        (
+            struct.pack("<BxxxxxH", 2, 4) + b"need Kerberos".ljust(16, b"\0"),
+            "refused the connection: need Kerberos",
+        ),
+        (setup_success()[:40], "went away"),
+        (b"", "went away"),
+        (  # says success, but ends before the first screen
+            struct.pack("<BxHHH", 1, 11, 0, 17) + setup_success()[8 : 8 + 68],
+            "sent a malformed connection setup",
+        ),
+    ],
+    ids=["failed", "authenticate", "cut-short", "closed", "malformed"],
+)
+def test_bad_setup_is_unavailable(socket_dir: str, answer: bytes, message: str) -> None:
+    def script(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(answer)
+
+    server = serve(socket_dir, script)
+    with pytest.raises(IdleSourceUnavailable) as raised:
+        X11IdleSource(server.path)
+    server.finish()
+
+    assert str(raised.value) == f"the X server on {server.path} {message}"
+
+
+def test_server_closing_mid_session_is_unavailable(socket_dir: str) -> None:
+    def script(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(setup_success())
+        server.expect_query_extension()
+        server.expect_query_info(ROOTS[0])
+        server.send(idle_reply(server.sequence, 7)[:12])
+
+    server = serve(socket_dir, script)
+    with X11IdleSource(server.path) as opened:
+        messages = []
+        for _ in range(2):  # the first meets half a reply and EOF, the second knows
+            with pytest.raises(IdleSourceUnavailable) as raised:
+                opened.idle_seconds()
+            messages.append(str(raised.value))
+    server.finish()
+
+    assert messages == [f"the X server on {server.path} went away"] * 2
+
+
+# --- footprint ---------------------------------------------------------------------------
+
+
+def test_import_loads_no_ctypes_and_nothing_asyncio_has_not() -> None:
+    """The reason this module speaks the protocol itself: no libX11, no ctypes."""
+    code = (
+        "import asyncio, sys, breakd.adapters.idle\n"
+        "before = set(sys.modules)\n"
+        "import breakd.adapters.idle.x11\n"
+        "print(sorted(set(sys.modules) - before))\n"
+        "print('ctypes' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    added, ctypes_loaded = result.stdout.splitlines()
+
+    assert ctypes_loaded == "False"
+    assert added == str(["breakd.adapters.idle.x11"])

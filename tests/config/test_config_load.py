@@ -317,7 +317,13 @@ def test_zero_repeat_means_never_and_is_allowed() -> None:
     [
         ("exercises:\n  order: rotat\n", "exercises.order", "rotate, random", '"rotat"', "rotate"),
         ("language: EN\n", "language", "en, nl", '"EN"', "en"),
-        ("notify:\n  backend: plyr\n", "notify.backend", "auto, plyer, log", '"plyr"', "plyer"),
+        (
+            "notify:\n  backend: plyr\n",
+            "notify.backend",
+            "auto, dbus, plyer, log",
+            '"plyr"',
+            "plyer",
+        ),
         (
             "log:\n  level: warn\n",
             "log.level",

@@ -1,141 +1,320 @@
-"""X11 idle time from the MIT-SCREEN-SAVER extension (libXss), through ctypes.
+"""X11 idle time from the MIT-SCREEN-SAVER extension, spoken directly on the X socket.
 
-ctypes rather than a subprocess per sample (`xprintidle`) or a compiled binding: one
-persistent connection and one small request per sample is all the daemon needs.
+Why no Xlib: breakd must stay the lightest thing in the tray. Loading libX11 and libXss
+through ctypes costs about 1.6 MiB of resident memory (ctypes itself, the libraries, the
+Display structure) and python-xlib about 2.9 MiB, while all the daemon needs is one
+request and its 32-byte reply. This module writes that request itself with `socket`
+and `struct`, which the asyncio event loop has loaded anyway.
 
 Why the connection stays open: an X server started without `-noreset` (e.g. a bare
-Xvfb) resets, and zeroes its idle counter, when its last client disconnects; and
-reconnecting costs far more than one query.
+Xvfb) resets, and zeroes its idle counter, when its last client disconnects; and a
+round trip on an open connection is far cheaper than a new connection with its
+authentication and setup.
 
-Dead server: by default Xlib calls `exit()` when the connection breaks, which would take
-the whole daemon down. Two layers keep it alive:
+Without Xlib nothing can call `exit()` behind the daemon's back: a dead server is just
+a closed socket, reported as IdleSourceUnavailable.
 
-1. Before every query the socket is polled (no blocking, one syscall); a hang-up or
-   error raises IdleSourceUnavailable without calling into Xlib at all.
-2. For the race where the server dies between that poll and the reply, libX11 >= 1.7
-   offers `XSetIOErrorExitHandler`, a per-display handler that may return. The
-   process-wide `XSetIOErrorHandler` must return too (the default one calls `exit()`
-   itself), so a no-op one is installed: other displays in the process keep Xlib's
-   default exit handler, they only lose the "XIO: fatal IO error" line on stderr. After
-   the handler returns, Xlib marks the display broken, requests fail fast, and
-   `XCloseDisplay` is safe. With an older libX11 only layer 1 exists.
-
-X protocol errors (not I/O errors) would still go to Xlib's default error handler,
-which exits; the one request sent here (QueryInfo on the root window) cannot cause one.
+References: X Window System Protocol (X11R7), "Connection Setup" and QueryExtension;
+MIT-SCREEN-SAVER extension protocol 1.1, ScreenSaverQueryInfo; Xau for the
+Xauthority file format.
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import os
-import select
-from typing import Any, NamedTuple
+import socket
+import struct
+import time
+from typing import NoReturn
 
 from breakd.adapters.idle import IdleSourceUnavailable
 
-_QUEUED_ALREADY = 0  # XEventsQueued mode: count without reading the socket
-_POLL_WATCH = select.POLLIN | getattr(select, "POLLRDHUP", 0)
-_POLL_DEAD = select.POLLHUP | select.POLLERR | select.POLLNVAL | getattr(select, "POLLRDHUP", 0)
+_TIMEOUT = 2.0  # seconds for connect, setup and each reply; a local server answers in µs
+_UNIX_SOCKET = "/tmp/.X11-unix/X{}"
+_TCP_PORT = 6000
+
+# Xauthority families (Xau / X.h).
+_FAMILY_INTERNET = 0
+_FAMILY_INTERNET6 = 6
+_FAMILY_LOCAL = 256
+_FAMILY_WILD = 65535
+_COOKIE_NAME = b"MIT-MAGIC-COOKIE-1"
+
+_QUERY_EXTENSION = 98  # core opcode
+_EXTENSION_NAME = b"MIT-SCREEN-SAVER"  # 16 bytes: no padding
+_QUERY_EXTENSION_REQUEST = (
+    struct.pack("<BxHHxx", _QUERY_EXTENSION, 2 + len(_EXTENSION_NAME) // 4, len(_EXTENSION_NAME))
+    + _EXTENSION_NAME
+)
+_SCREEN_SAVER_QUERY_INFO = 1  # minor opcode
+_GENERIC_EVENT = 35  # the only event longer than 32 bytes
 
 
-class _XScreenSaverInfo(ctypes.Structure):
-    _fields_ = (
-        ("window", ctypes.c_ulong),
-        ("state", ctypes.c_int),
-        ("kind", ctypes.c_int),
-        ("til_or_since", ctypes.c_ulong),
-        ("idle", ctypes.c_ulong),  # milliseconds since the last input
-        ("event_mask", ctypes.c_ulong),
-    )
+def _pad(data: bytes) -> bytes:
+    """`data` padded with zeros to a multiple of four bytes, as the protocol wants."""
+    return data + b"\0" * (-len(data) % 4)
 
 
-# XEvent is a union padded to 24 longs.
-_XEvent = ctypes.c_long * 24
-_IOErrorHandler = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)
-_IOErrorExitHandler = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+def _parse_display(display: str) -> tuple[str, str, int, int]:
+    """(host, socket path, display number, screen) from a DISPLAY value.
 
-
-class _Library(NamedTuple):
-    name: str  # for ctypes.util.find_library
-    soname: str
-    debian_package: str
-
-
-_LIBX11 = _Library("X11", "libX11.so.6", "libx11-6")
-_LIBXSS = _Library("Xss", "libXss.so.1", "libxss1")
-
-# Displays whose connection Xlib reported broken (Display* addresses). Filled by the
-# exit handler, which must not raise and has no other way to reach the source object.
-_broken_displays: set[int] = set()
-
-
-@_IOErrorHandler
-def _io_error_handler(display: int | None) -> int:
-    """Return instead of exiting, so that the per-display exit handler decides."""
-    return 0
-
-
-@_IOErrorExitHandler
-def _io_error_exit_handler(display: int | None, user_data: int | None) -> None:
-    """Remember the broken display and return; Xlib then fails requests on it fast."""
-    if display:
-        _broken_displays.add(display)
-
-
-def _load(library: _Library) -> ctypes.CDLL:
-    import ctypes.util  # pulls in subprocess and tempfile: only pay for it when opening
-
-    for candidate in (ctypes.util.find_library(library.name), library.soname):
-        if not candidate:
-            continue
-        try:
-            return ctypes.CDLL(candidate)
-        except OSError:
-            continue
-    raise IdleSourceUnavailable(
-        f"cannot load {library.soname} (install the Debian package {library.debian_package})"
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def _libraries() -> tuple[Any, Any, bool]:
-    """Load and type libX11 and libXss once; whether the I/O exit handler exists.
-
-    Cached because `find_library` runs `ldconfig` and the daemon may retry opening
-    (DISPLAY can appear late in a session); failures are not cached.
+    Forms: `[host]:N[.S]`, `unix:N[.S]`, and a full socket path (XQuartz on macOS sets
+    `/private/tmp/com.apple.launchd.xyz/org.xquartz:0`, whose last component, colon and
+    all, is the socket's file name), optionally followed by `.S` as libxcb allows.
+    Raises ValueError when `display` is none of these.
     """
-    x11 = _load(_LIBX11)
-    xss = _load(_LIBXSS)
-    dpy = ctypes.c_void_p
-    x11.XOpenDisplay.restype = dpy
-    x11.XOpenDisplay.argtypes = (ctypes.c_char_p,)
-    x11.XCloseDisplay.restype = ctypes.c_int
-    x11.XCloseDisplay.argtypes = (dpy,)
-    x11.XConnectionNumber.restype = ctypes.c_int
-    x11.XConnectionNumber.argtypes = (dpy,)
-    x11.XDefaultRootWindow.restype = ctypes.c_ulong
-    x11.XDefaultRootWindow.argtypes = (dpy,)
-    x11.XEventsQueued.restype = ctypes.c_int
-    x11.XEventsQueued.argtypes = (dpy, ctypes.c_int)
-    x11.XNextEvent.restype = ctypes.c_int
-    x11.XNextEvent.argtypes = (dpy, ctypes.POINTER(_XEvent))
-    xss.XScreenSaverQueryExtension.restype = ctypes.c_int
-    xss.XScreenSaverQueryExtension.argtypes = (
-        dpy,
-        ctypes.POINTER(ctypes.c_int),
-        ctypes.POINTER(ctypes.c_int),
-    )
-    xss.XScreenSaverQueryInfo.restype = ctypes.c_int
-    xss.XScreenSaverQueryInfo.argtypes = (dpy, ctypes.c_ulong, ctypes.POINTER(_XScreenSaverInfo))
-    can_survive_io_errors = hasattr(x11, "XSetIOErrorExitHandler")
-    if can_survive_io_errors:
-        x11.XSetIOErrorExitHandler.restype = None
-        x11.XSetIOErrorExitHandler.argtypes = (dpy, _IOErrorExitHandler, ctypes.c_void_p)
-        x11.XSetIOErrorHandler.restype = ctypes.c_void_p
-        x11.XSetIOErrorHandler.argtypes = (_IOErrorHandler,)
-        x11.XSetIOErrorHandler(_io_error_handler)
-    return x11, xss, can_survive_io_errors
+    if display.startswith("/") or display.startswith("unix:/"):
+        path = display.removeprefix("unix:")
+        screen = 0
+        stem, dot, suffix = path.rpartition(".")
+        if dot and suffix.isdecimal() and not os.path.exists(path):
+            path, screen = stem, int(suffix)
+        _, colon, number = path.rpartition(":")
+        return "", path, int(number) if colon and number.isdecimal() else 0, screen
+    host, colon, rest = display.rpartition(":")
+    number, _, screen = rest.partition(".")
+    if not colon or not number.isdecimal() or not (screen.isdecimal() or screen == ""):
+        raise ValueError(display)
+    if host == "unix":
+        host = ""
+    elif host.startswith("[") and host.endswith("]"):  # [::1]:0
+        host = host[1:-1]
+    return host, "", int(number), int(screen or 0)
+
+
+def _auth_candidates(sock: socket.socket) -> list[tuple[int, bytes]]:
+    """The (family, address) pairs under which Xauthority may hold this connection's cookie.
+
+    Local sockets and loopback TCP are FamilyLocal with this host's name, as libxcb and
+    `xauth` file them; other TCP peers are FamilyInternet(6) with the peer's address.
+    """
+    local = (_FAMILY_LOCAL, socket.gethostname().encode())
+    if sock.family == socket.AF_UNIX:
+        return [local]
+    address = sock.getpeername()[0]
+    if address.startswith("::ffff:"):  # IPv4-mapped
+        address = address[7:]
+    if ":" not in address:
+        packed = socket.inet_aton(address)
+        internet = (_FAMILY_INTERNET, packed)
+        return [local, internet] if packed == b"\x7f\0\0\1" else [internet]
+    internet6 = (_FAMILY_INTERNET6, socket.inet_pton(socket.AF_INET6, address))
+    return [local, internet6] if address == "::1" else [internet6]
+
+
+def _find_cookie(candidates: list[tuple[int, bytes]], number: int) -> bytes | None:
+    """The MIT-MAGIC-COOKIE-1 for display `number` from the Xauthority file, if any.
+
+    File: `$XAUTHORITY`, else `~/.Xauthority`; a missing or unreadable file means no
+    cookie (servers without access control need none). Each entry is family (u16,
+    big-endian), then address, display number (ASCII), auth name and auth data, each a
+    u16 length and bytes. As in libXau, the first entry wins whose family is Wild or
+    whose (family, address) is a candidate, and whose display number is empty or equal.
+    """
+    path = os.environ.get("XAUTHORITY") or os.path.join(os.path.expanduser("~"), ".Xauthority")
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return None
+    wanted_number = str(number).encode()
+    offset = 0
+    while offset + 2 <= len(data):
+        (family,) = struct.unpack_from(">H", data, offset)
+        offset += 2
+        fields = []
+        for _ in range(4):  # address, number, name, data
+            if offset + 2 > len(data):
+                return None
+            (length,) = struct.unpack_from(">H", data, offset)
+            fields.append(data[offset + 2 : offset + 2 + length])
+            offset += 2 + length
+        if offset > len(data):
+            return None  # truncated entry
+        address, entry_number, name, cookie = fields
+        if (
+            name == _COOKIE_NAME
+            and entry_number in (b"", wanted_number)
+            and (family == _FAMILY_WILD or (family, address) in candidates)
+        ):
+            return cookie
+    return None
+
+
+class _XConnection:
+    """One X11 client connection: connect, authenticate, set up, then requests and replies.
+
+    Blocking I/O with a deadline per exchange. A reply that arrives after its deadline
+    is still framed correctly and skipped later by its sequence number. Raises
+    IdleSourceUnavailable, never anything lower-level.
+    """
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        try:
+            host, path, number, screen = _parse_display(display)
+        except ValueError:
+            raise IdleSourceUnavailable(f"{display!r} is not an X display name") from None
+        self._sock = self._connect(host, path, number)
+        self._pending = bytearray()
+        self._sequence = 0  # of the last request sent; the setup has none
+        try:
+            self.root = self._set_up(number, screen)
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect(self, host: str, path: str, number: int) -> socket.socket:
+        """A connected socket: the given path; the local sockets; or TCP to `host`."""
+        if host:
+            try:
+                sock = socket.create_connection((host, _TCP_PORT + number), timeout=_TIMEOUT)
+            except OSError:
+                raise IdleSourceUnavailable(f"cannot open X display {self.display}") from None
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return sock
+        if path:
+            paths = [path]
+        else:
+            # The abstract name first, as libxcb does: Linux servers listen on both, and
+            # it also works where /tmp/.X11-unix is not shared with the server (sandboxes).
+            file = _UNIX_SOCKET.format(number)
+            paths = ["\0" + file, file]
+        for address in paths:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(_TIMEOUT)
+            try:
+                sock.connect(address)
+            except (OSError, ValueError):  # ValueError: no abstract sockets on this OS
+                sock.close()
+                continue
+            return sock
+        raise IdleSourceUnavailable(f"cannot open X display {self.display}")
+
+    def _set_up(self, number: int, screen: int) -> int:
+        """Authenticate and read the setup reply; the root window of `screen`."""
+        try:
+            candidates = _auth_candidates(self._sock)
+        except OSError:  # the peer is already gone
+            self._lose()
+        cookie = _find_cookie(candidates, number)
+        name = _COOKIE_NAME if cookie is not None else b""
+        cookie = cookie or b""
+        # 'l': little-endian, protocol 11.0.
+        header = struct.pack("<BxHHHHxx", 0x6C, 11, 0, len(name), len(cookie))
+        self._send(header + _pad(name) + _pad(cookie))
+        deadline = time.monotonic() + _TIMEOUT
+        what = "connection setup"
+        status, reason_length, _major, _minor, length = struct.unpack(
+            "<BBHHH", self._take(8, deadline, what)
+        )
+        data = self._take(4 * length, deadline, what)
+        if status != 1:  # 0 failed, 2 authenticate (more than a cookie: unsupported)
+            reason = data[:reason_length] if status == 0 else data
+            text = reason.decode("latin-1").strip("\0 \n")
+            raise IdleSourceUnavailable(
+                f"the X server on {self.display} refused the connection: {text}"
+            )
+        try:
+            return self._root_window(data, screen)
+        except (struct.error, IndexError):
+            raise IdleSourceUnavailable(
+                f"the X server on {self.display} sent a malformed connection setup"
+            ) from None
+
+    def _root_window(self, setup: bytes, screen: int) -> int:
+        """The root window of `screen` from the setup reply (after its 8-byte prefix).
+
+        Skips the vendor string and pixmap formats, then the screens before ours: each is
+        40 bytes (root window first) and its depths, each 8 bytes and 24 per visual.
+        """
+        vendor_length, _max_request, screens, formats = struct.unpack_from("<HHBB", setup, 16)
+        if screen >= screens:
+            raise IdleSourceUnavailable(f"the X server on {self.display} has no screen {screen}")
+        offset = 32 + vendor_length + (-vendor_length % 4) + 8 * formats
+        for _ in range(screen):
+            depths = setup[offset + 39]
+            offset += 40
+            for _ in range(depths):
+                (visuals,) = struct.unpack_from("<H", setup, offset + 2)
+                offset += 8 + 24 * visuals
+        (root,) = struct.unpack_from("<I", setup, offset)
+        return root
+
+    def round_trip(self, request: bytes, what: str) -> bytes:
+        """Send one request and return its reply (32 bytes or more), skipping events.
+
+        Also skips replies and errors to earlier requests whose answer came too late.
+        An X error for this request raises IdleSourceUnavailable.
+        """
+        self._send(request)
+        self._sequence = (self._sequence + 1) & 0xFFFF
+        deadline = time.monotonic() + _TIMEOUT
+        while True:
+            packet = self._take(32, deadline, what)
+            kind = packet[0]
+            if kind == 1 or kind == _GENERIC_EVENT:
+                (extra,) = struct.unpack_from("<I", packet, 4)
+                try:
+                    packet += self._take(4 * extra, deadline, what)
+                except IdleSourceUnavailable:
+                    self._pending[:0] = packet  # whole again for the next call
+                    raise
+            if kind > 1:
+                continue  # an event: this client selects none, but some come unasked
+            (sequence,) = struct.unpack_from("<H", packet, 2)
+            if sequence != self._sequence:
+                continue
+            if kind == 0:
+                raise IdleSourceUnavailable(
+                    f"the X server on {self.display} answered the {what} with X error {packet[1]}"
+                )
+            return packet
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self._sock.settimeout(_TIMEOUT)
+            self._sock.sendall(data)
+        except OSError:  # also a closed socket, and a partial write would desynchronise
+            self._lose()
+
+    def _take(self, size: int, deadline: float, what: str) -> bytes:
+        """Exactly `size` bytes from the connection, waiting until `deadline` at most.
+
+        Reads no further than it needs, so a message usually arrives in one piece and
+        is returned without copying; bytes of one cut short by the deadline wait in
+        `_pending` for the next call.
+        """
+        pending = self._pending
+        while len(pending) < size:
+            remaining = deadline - time.monotonic()
+            try:
+                if remaining <= 0:
+                    raise TimeoutError
+                self._sock.settimeout(remaining)
+                chunk = self._sock.recv(size - len(pending))
+            except TimeoutError:
+                raise IdleSourceUnavailable(
+                    f"the X server on {self.display} did not answer the {what}"
+                ) from None
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._lose()
+            if not pending and len(chunk) == size:
+                return chunk
+            pending += chunk
+        data = bytes(pending[:size])
+        del pending[:size]
+        return data
+
+    def _lose(self) -> NoReturn:
+        """Close for good (later calls fail on the closed socket) and say so."""
+        self.close()
+        raise IdleSourceUnavailable(f"the X server on {self.display} went away")
+
+    def close(self) -> None:
+        self._sock.close()  # idempotent
 
 
 class X11IdleSource:
@@ -143,7 +322,8 @@ class X11IdleSource:
 
     Works under Xvfb too. Not under Wayland-only sessions; XWayland's counter only sees
     input that goes to X clients, so the selector should prefer a Wayland source there.
-    Opening a remote DISPLAY (host:0) whose host does not answer blocks in connect().
+    Opening and each query wait at most a few seconds for an unresponsive server (only
+    the name lookup of a remote DISPLAY's host is not bounded).
     """
 
     name = "x11-screensaver"
@@ -154,28 +334,23 @@ class X11IdleSource:
         if display is None:
             raise IdleSourceUnavailable("DISPLAY is not set (no X11 session)")
         self.display = display
-        self._lost = False
-        self._poll: select.poll | None = None
-        self._x11, self._xss, self._survives_io_errors = _libraries()
-        dpy = self._x11.XOpenDisplay(display.encode())
-        if not dpy:
-            raise IdleSourceUnavailable(f"cannot open X display {display}")
-        self._dpy: int | None = dpy
-        if self._survives_io_errors:
-            self._x11.XSetIOErrorExitHandler(dpy, _io_error_exit_handler, None)
-        event_base, error_base = ctypes.c_int(), ctypes.c_int()
-        if not self._xss.XScreenSaverQueryExtension(
-            dpy, ctypes.byref(event_base), ctypes.byref(error_base)
-        ):
-            self.close()
+        self._connection: _XConnection | None = None
+        connection = _XConnection(display)
+        try:
+            reply = connection.round_trip(_QUERY_EXTENSION_REQUEST, "extension query")
+        except BaseException:
+            connection.close()
+            raise
+        present, major_opcode = reply[8], reply[9]
+        if not present:
+            connection.close()
             raise IdleSourceUnavailable(
                 f"the X server on {display} has no MIT-SCREEN-SAVER extension"
             )
-        self._root = self._x11.XDefaultRootWindow(dpy)
-        self._info = _XScreenSaverInfo()
-        self._event = _XEvent()
-        self._poll = select.poll()
-        self._poll.register(self._x11.XConnectionNumber(dpy), _POLL_WATCH)
+        self._query = struct.pack(
+            "<BBHI", major_opcode, _SCREEN_SAVER_QUERY_INFO, 2, connection.root
+        )
+        self._connection = connection
 
     @classmethod
     def open(cls, display: str | None = None) -> X11IdleSource:
@@ -184,56 +359,22 @@ class X11IdleSource:
 
     def idle_seconds(self) -> float:
         """One QueryInfo round trip; raises IdleSourceUnavailable once the server is gone."""
-        dpy = self._dpy
-        if dpy is None:
+        connection = self._connection
+        if connection is None:
             raise IdleSourceUnavailable("the X11 idle source is closed")
-        if self._lost or self._connection_lost() or dpy in _broken_displays:
-            self._lost = True
-            raise IdleSourceUnavailable(f"the X server on {self.display} went away")
-        ok = self._xss.XScreenSaverQueryInfo(dpy, self._root, ctypes.byref(self._info))
-        if dpy in _broken_displays:
-            self._lost = True
-            raise IdleSourceUnavailable(f"the X server on {self.display} went away")
-        if not ok:
-            raise IdleSourceUnavailable(
-                f"the X server on {self.display} did not answer the idle-time query"
-            )
-        self._drain_events()
-        return self._info.idle / 1000.0
+        reply = connection.round_trip(self._query, "idle-time query")
+        # Reply: type, state, sequence, length, saver window, ms until saver, ms idle, ...
+        (idle_ms,) = struct.unpack_from("<I", reply, 16)
+        return idle_ms / 1000.0
 
     def close(self) -> None:
-        """Disconnect; safe to call twice. Never exits the process, even on a dead server."""
-        dpy, self._dpy = self._dpy, None
-        if dpy is None:
-            return
-        # XCloseDisplay syncs with the server first. On a dead connection that is only
-        # safe when the exit handler can catch the I/O error; otherwise leave the small
-        # Display struct allocated rather than risk exit().
-        if self._survives_io_errors or not (
-            self._lost or dpy in _broken_displays or self._connection_lost()
-        ):
-            self._x11.XCloseDisplay(dpy)
-        _broken_displays.discard(dpy)
+        """Disconnect; safe to call twice, and on a dead server."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
     def __enter__(self) -> X11IdleSource:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def _connection_lost(self) -> bool:
-        """Whether the X socket reports hang-up or error, without calling Xlib."""
-        if self._poll is None:  # not fully opened yet
-            return False
-        return any(revents & _POLL_DEAD for _fd, revents in self._poll.poll(0))
-
-    def _drain_events(self) -> None:
-        """Drop events Xlib queued while reading the reply.
-
-        The core protocol lets the server send some events unasked (MappingNotify);
-        nothing here reads events, so without this any that arrive would pile up for as
-        long as the daemon runs. Only already-queued events are taken: no socket I/O.
-        """
-        dpy = self._dpy
-        while self._x11.XEventsQueued(dpy, _QUEUED_ALREADY) > 0:
-            self._x11.XNextEvent(dpy, ctypes.byref(self._event))

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from pathlib import Path
+from typing import Literal, Protocol
 
 from breakd.core.reminder_text import ReminderMessage
 
 AnswerHandler = Callable[[str], None]
 """Called with the key of the button the user picked: "snooze:<seconds>", "done",
 "skip", or "default" (a click on the body). Notifiers without buttons never call it."""
+
+
+ICONS = Path(__file__).parent / "icons"
+"""One icon per stretch, drawn as SVG, with a 128 px PNG beside it for servers without SVG."""
+
+
+def icon_file(exercise: str, kind: Literal["png", "svg"] = "png") -> Path | None:
+    """The stretch's icon as an absolute path, or None if it is missing (a reminder goes anyway)."""
+    path = ICONS / f"{exercise}.{kind}"
+    return path if path.is_file() else None
 
 
 class NotifierError(Exception):

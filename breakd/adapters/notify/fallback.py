@@ -40,7 +40,9 @@ class FallbackNotifier:
         raise NotifierError("no notifier could deliver the reminder")
 
     async def withdraw(self) -> None:
-        try:
-            await self._current.withdraw()
-        except NotifierError as error:
-            log.warning("%s", error)
+        """Ask every notifier: an earlier reminder may still be up where a later one failed."""
+        for notifier in self._notifiers:
+            try:
+                await notifier.withdraw()
+            except NotifierError as error:
+                log.warning("%s", error)

@@ -1,0 +1,322 @@
+"""Reminders as freedesktop notifications over D-Bus, with buttons that answer them.
+
+Each reminder offers one "Snooze" button per `snooze.choices` entry, "Done" and
+"Skip"; a click on the body means done. The server tells the sender, and only
+the sender, which button was pressed, so the signals are received on the very
+connection that sent the notification.
+
+The connection lives while a reminder of ours is on screen and is opened again
+for the next one, so an idle breakd holds no socket, and a notification server
+or session bus that comes back is found without a restart. Everything runs on
+the daemon's asyncio loop: the only task of our own waits for the server's
+signals and wakes for nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+
+from jeepney import DBusAddress, HeaderFields, Message, new_method_call
+from jeepney.bus_messages import MatchRule
+from jeepney.wrappers import DBusErrorResponse
+
+from breakd.adapters.dbus_connection import (
+    ConnectionLost,
+    SessionBus,
+    SessionBusUnavailable,
+    open_session_bus,
+)
+from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
+from breakd.config.model import Config
+from breakd.core.reminder_text import ReminderMessage, spoken_duration
+from breakd.core.stretches import Language
+
+log = logging.getLogger(__name__)
+
+NOTIFICATIONS = DBusAddress(
+    "/org/freedesktop/Notifications",
+    bus_name="org.freedesktop.Notifications",
+    interface="org.freedesktop.Notifications",
+)
+CALL_TIMEOUT = 5.0
+"""A notification server answers in milliseconds; one that hangs must not hold reminders up."""
+NEVER_EXPIRES = 0
+"""expire_timeout with buttons: a reminder waits for its answer, and repeats replace it."""
+SERVER_DEFAULT = -1
+"""expire_timeout without buttons: notify-osd, for one, turns a lasting notification into
+a dialog box (and returns id 0), and there is nothing to answer on it anyway."""
+URGENCY_NORMAL = 1
+URGENCY_CRITICAL = 2
+CRITICAL_FROM_REPEAT = 2
+"""The first reminder and the first repeat are normal; from the second repeat on, critical."""
+
+_WORDS: dict[Language, dict[str, str]] = {
+    "en": {
+        "snooze": "Snooze {duration}",
+        "done": "Done",
+        "skip": "Skip",
+        "cli": "Snooze: breakd snooze",
+    },
+    "nl": {
+        "snooze": "Nog {duration}",
+        "done": "Gedaan",
+        "skip": "Overslaan",
+        "cli": "Uitstellen: breakd snooze",
+    },
+}
+
+
+def action_list(snooze_choices: Sequence[float], language: Language) -> list[str]:
+    """Notify's flat [key, label, ...] list; the keys are what Daemon.answer understands.
+
+    Done and Skip come before the snooze lengths: GNOME Shell shows only the first
+    three buttons, and this way every answer survives there (with the first snooze
+    choice).
+    """
+    words = _WORDS[language]
+    pairs = [("default", words["done"]), ("done", words["done"]), ("skip", words["skip"])]
+    pairs += [
+        (
+            f"snooze:{int(seconds)}",
+            words["snooze"].format(duration=spoken_duration(seconds, language)),
+        )
+        for seconds in snooze_choices
+    ]
+    return [text for pair in pairs for text in pair]
+
+
+def urgency(repeat: int) -> int:
+    """Critical only once a reminder has been ignored twice, so the first ones stay gentle."""
+    return URGENCY_CRITICAL if repeat >= CRITICAL_FROM_REPEAT else URGENCY_NORMAL
+
+
+def notification_body(
+    message: ReminderMessage, language: Language, buttons: bool, markup: bool = False
+) -> str:
+    """The reminder's body; without buttons it says how to answer from the command line."""
+    body = message.body if buttons else f"{message.body}\n{_WORDS[language]['cli']}"
+    if markup:  # the server reads the body as markup: keep our text literal
+        body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return body
+
+
+class FreedesktopNotifier:
+    """org.freedesktop.Notifications through jeepney; see the module docstring.
+
+    `config` returns the config in force, read at every reminder, so a reload's
+    snooze choices and language apply without a new notifier.
+    """
+
+    name = "dbus"
+
+    def __init__(self, answer: AnswerHandler, config: Callable[[], Config]) -> None:
+        self._answer = answer
+        self._config = config
+        self._bus: SessionBus | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._server: str | None = None  # the unique bus name of the server we last used
+        self._id = 0  # our notification's id, for replaces_id; 0: none to replace
+        self._open = False  # that notification is still on screen
+        self._showing = False
+        self._handling: asyncio.Task[object] | None = None  # a listener amid a signal
+
+    async def show(self, message: ReminderMessage) -> None:
+        self._showing = True
+        try:
+            for _attempt in range(2):
+                reused = self._bus is not None
+                bus = await self._connect()
+                try:
+                    await self._notify(bus, message)
+                    return
+                except ConnectionLost as error:
+                    await self._disconnect()
+                    if not reused:
+                        raise NotifierError(
+                            f"the D-Bus session bus connection broke ({error})"
+                        ) from error
+                    log.info("the D-Bus session bus connection was lost; connecting again")
+                except DBusErrorResponse as error:
+                    await self._release()
+                    raise NotifierError(
+                        f"no notification server answered on the D-Bus session bus ({error.name})"
+                    ) from error
+                except asyncio.TimeoutError as error:
+                    await self._release()
+                    raise NotifierError(
+                        f"the notification server did not answer within {CALL_TIMEOUT:g} s"
+                    ) from error
+        finally:
+            self._showing = False
+
+    async def _release(self) -> None:
+        """After a failed show: keep the connection while an earlier reminder may still be
+        on screen, so that its buttons work and `withdraw` can close it."""
+        if not self._open:
+            await self._disconnect()
+
+    async def withdraw(self) -> None:
+        """Close our reminder if it is still on screen, then let the connection go.
+
+        Also called when a later reminder went elsewhere (the fallback asks every notifier).
+        """
+        if self._open and self._bus is not None:
+            self._open = False
+            await self._close_notification(self._bus, self._id)
+        self._open = False
+        self._id = 0
+        await self._disconnect()
+
+    # -- sending ----------------------------------------------------------------
+
+    async def _notify(self, bus: SessionBus, message: ReminderMessage) -> None:
+        reply = await bus.call(new_method_call(NOTIFICATIONS, "GetCapabilities"), CALL_TIMEOUT)
+        capabilities = frozenset(reply.body[0])
+        server = str(reply.header.fields.get(HeaderFields.sender, ""))
+        if server != self._server:
+            # A new server (first use, or a restart) knows none of the old ids.
+            self._server, self._id, self._open = server, 0, False
+            await self._log_server(bus, capabilities)
+        config = self._config()
+        buttons = "actions" in capabilities
+        # Without the capability some servers (notify-osd) turn actions into a modal dialog.
+        actions = action_list(config.snooze.choices, config.language) if buttons else []
+        body = notification_body(message, config.language, buttons, "body-markup" in capabilities)
+        icon = icon_file(message.exercise, "svg" if "image/svg+xml" in capabilities else "png")
+        hints: dict[str, tuple[str, object]] = {"urgency": ("y", urgency(message.repeat))}
+        if icon is not None:
+            hints["image-path"] = ("s", icon.as_uri())
+        call = new_method_call(
+            NOTIFICATIONS,
+            "Notify",
+            "susssasa{sv}i",
+            (
+                message.app_name,
+                self._id,
+                "" if icon is None else str(icon),
+                message.title,
+                body,
+                actions,
+                hints,
+                NEVER_EXPIRES if buttons else SERVER_DEFAULT,
+            ),
+        )
+        (notification_id,) = (await bus.call(call, CALL_TIMEOUT)).body
+        log.debug(
+            "notification %d (replacing %d): repeat %d, urgency %d, %s",
+            notification_id,
+            self._id,
+            message.repeat,
+            urgency(message.repeat),
+            "with buttons" if buttons else "without buttons",
+        )
+        # Id 0 is no real id: such a server (notify-osd given actions) cannot be followed.
+        self._id, self._open = notification_id, notification_id != 0
+        if not self._open:
+            await self._disconnect()
+
+    async def _log_server(self, bus: SessionBus, capabilities: frozenset[str]) -> None:
+        name = "a notification server"
+        with contextlib.suppress(DBusErrorResponse, asyncio.TimeoutError, ValueError):
+            reply = await bus.call(
+                new_method_call(NOTIFICATIONS, "GetServerInformation"), CALL_TIMEOUT
+            )
+            name = f"{reply.body[0]} {reply.body[2]}"
+        if "actions" in capabilities:
+            log.info("notifications go to %s, with snooze, done and skip buttons", name)
+        else:
+            log.info(
+                "notifications go to %s, which shows no buttons: answer with the breakd command",
+                name,
+            )
+
+    # -- the connection and the server's signals ------------------------------------
+
+    async def _connect(self) -> SessionBus:
+        if self._bus is not None:
+            return self._bus
+        try:
+            bus = await open_session_bus()
+        except SessionBusUnavailable as error:
+            raise NotifierError(str(error)) from error
+        rule = MatchRule(
+            type="signal",
+            interface=NOTIFICATIONS.interface,
+            path=NOTIFICATIONS.object_path,
+        )
+        try:
+            # Before any Notify: the answer to a notification is a signal to its sender.
+            signals = await bus.subscribe(rule, CALL_TIMEOUT)
+        except (ConnectionLost, DBusErrorResponse, asyncio.TimeoutError) as error:
+            await bus.close()
+            raise NotifierError(
+                f"the D-Bus session bus refused a signal match ({error})"
+            ) from error
+        self._bus = bus
+        self._listener = asyncio.get_running_loop().create_task(self._listen(bus, signals))
+        return bus
+
+    async def _disconnect(self) -> None:
+        bus, listener = self._bus, self._listener
+        self._bus = self._listener = None
+        # A listener amid a signal finishes it (its calls fail once the bus is closed)
+        # and then sees it is no longer current; one waiting for a signal is cancelled.
+        if listener is not None and listener is not self._handling:
+            listener.cancel()
+        if bus is not None:
+            await bus.close()
+
+    async def _listen(self, bus: SessionBus, signals: asyncio.Queue[Message]) -> None:
+        while True:
+            signal = await signals.get()
+            member = signal.header.fields.get(HeaderFields.member)
+            self._handling = asyncio.current_task()
+            try:
+                if member == "ActionInvoked":
+                    notification_id, key = signal.body
+                    await self._on_action(bus, notification_id, key)
+                elif member == "NotificationClosed":
+                    notification_id, reason = signal.body
+                    await self._on_closed(notification_id, reason)
+            except Exception:  # one bad signal must not stop the buttons working
+                log.exception("could not handle the notification signal %s", member)
+            finally:
+                self._handling = None
+            if bus is not self._bus:
+                return
+
+    async def _on_action(self, bus: SessionBus, notification_id: int, key: str) -> None:
+        if not (self._open and notification_id == self._id):
+            log.debug("ignored action %r on notification %d", key, notification_id)
+            return
+        # The reminder is answered: the withdrawal the answer causes finds nothing to close.
+        self._open, self._id = False, 0
+        self._answer(key)
+        # Servers such as dunst leave the notification up after an action.
+        await self._close_notification(bus, notification_id)
+        await self._let_go()
+
+    async def _on_closed(self, notification_id: int, reason: int) -> None:
+        if not (self._open and notification_id == self._id):
+            return
+        # Dismissed without an answer: nothing happens until the reminder repeats, and
+        # the repeat replaces this id.
+        log.info("reminder dismissed without an answer (reason %d)", reason)
+        self._open = False
+        await self._let_go()
+
+    async def _let_go(self) -> None:
+        """Drop the connection once nothing of ours is on screen and no show is under way."""
+        if not self._open and not self._showing:
+            await self._disconnect()
+
+    async def _close_notification(self, bus: SessionBus, notification_id: int) -> None:
+        call = new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,))
+        try:
+            await bus.call(call, CALL_TIMEOUT)
+        except (ConnectionLost, DBusErrorResponse, asyncio.TimeoutError) as error:
+            # Already gone (closed by the user, or with its server): nothing left to do.
+            log.debug("closing notification %d: %s", notification_id, error)

@@ -1,0 +1,509 @@
+"""Stand-ins for the desktop's D-Bus services, written with jeepney, on private buses.
+
+Each stand-in owns the real well-known name and answers the real interface
+(the methods, properties and signals breakd uses, with the real names,
+paths and signatures), so the adapters under test speak real D-Bus through a
+real dbus-daemon. Values the test needs to steer (idle time, lock state,
+inhibitors) are plain attributes or methods.
+
+All stand-ins of a test run on one `ServiceHost`: a thread with its own
+asyncio loop, so that the test's own code (blocking CLI calls, or an
+`asyncio.run` of the adapter under test) never has to serve them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tests.desktop import require_tools, start_session_bus, stop_process
+
+T = TypeVar("T")
+Handler = Callable[[Any], "tuple[str, tuple[Any, ...]] | None"]
+"""Answers a method call with (signature, body), raises DBusError, or returns None: no answer."""
+
+CALL_TIMEOUT = 5.0
+PROPERTIES = "org.freedesktop.DBus.Properties"
+UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
+NOT_SUPPORTED = "org.freedesktop.DBus.Error.NotSupported"
+REQUEST_NAME_DO_NOT_QUEUE = 4
+PRIMARY_OWNER = 1
+
+
+class DBusError(Exception):
+    """Raised by a handler: the caller gets this D-Bus error."""
+
+    def __init__(self, name: str, text: str = "") -> None:
+        super().__init__(f"{name}: {text}")
+        self.name = name
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Call:
+    """A method call a stand-in received."""
+
+    sender: str
+    path: str
+    interface: str
+    member: str
+    body: tuple[Any, ...]
+
+
+# -- the buses ---------------------------------------------------------------------
+
+
+@dataclass
+class PrivateBuses:
+    """A private session bus and a second one standing in for the system bus."""
+
+    session_address: str
+    system_address: str
+    processes: list[Any] = field(default_factory=list, repr=False)
+
+    def env(self, base: Mapping[str, str] | None = None, **overrides: str) -> dict[str, str]:
+        """`base` (default os.environ) pointed at these buses, with no display at all."""
+        env = dict(os.environ if base is None else base)
+        for variable in ("DISPLAY", "WAYLAND_DISPLAY"):
+            env.pop(variable, None)
+        env["DBUS_SESSION_BUS_ADDRESS"] = self.session_address
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = self.system_address
+        env["NO_AT_BRIDGE"] = "1"
+        return {**env, **overrides}
+
+    def kill(self, bus: str) -> None:
+        """SIGKILL one bus ("session" or "system"): it vanishes without a word to anyone."""
+        process = self.processes[0 if bus == "session" else 1]
+        process.kill()
+        process.wait(CALL_TIMEOUT)
+
+    def stop(self) -> None:
+        while self.processes:
+            stop_process(self.processes.pop())
+
+
+@contextmanager
+def private_buses(directory: Path) -> Iterator[PrivateBuses]:
+    """Two dbus-daemons with no service activation; stopped on exit.
+
+    Fails rather than skips under BREAKD_REQUIRE_DESKTOP=1 when dbus-daemon is missing.
+    """
+    require_tools("dbus-daemon")
+    buses = PrivateBuses("", "")
+    try:
+        for name in ("session", "system"):
+            folder = directory / f"{name}-bus"
+            folder.mkdir(parents=True, exist_ok=True)
+            proc, address = start_session_bus(folder, dict(os.environ))
+            buses.processes.append(proc)
+            setattr(buses, f"{name}_address", address)
+        yield buses
+    finally:
+        buses.stop()
+
+
+# -- the thread that serves them ---------------------------------------------------
+
+
+class ServiceHost:
+    """One thread running one asyncio loop, on which every stand-in of a test runs."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self.services: list[StandIn] = []
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = CALL_TIMEOUT) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(CALL_TIMEOUT)
+        self.loop.close()
+
+
+@contextmanager
+def service_host() -> Iterator[ServiceHost]:
+    host = ServiceHost()
+    try:
+        yield host
+    finally:
+        host.stop()
+
+
+# -- a stand-in: names, methods, properties, signals ---------------------------------
+
+
+class StandIn:
+    """Owns `names` on a bus and answers method calls from its handler table.
+
+    Subclasses register methods with `self.method(path, interface, member, handler)`
+    and properties with `self.properties[(path, interface)][name] = (signature, value)`;
+    org.freedesktop.DBus.Properties Get and GetAll come for free.
+    """
+
+    names: tuple[str, ...] = ()
+
+    def __init__(self, host: ServiceHost, bus_address: str) -> None:
+        self.host = host
+        self.bus_address = bus_address
+        self.handlers: dict[tuple[str, str, str], Handler] = {}
+        self.properties: dict[tuple[str, str], dict[str, tuple[str, Any]]] = {}
+        self.path_aliases: dict[str, str] = {}
+        self.calls: list[Call] = []
+        self._router: Any = None
+        self._connection: Any = None
+        self._server: asyncio.Task[None] | None = None
+
+    def start(self) -> StandIn:
+        self.host.run(self._start())
+        self.host.services.append(self)
+        return self
+
+    def stop(self) -> None:
+        """Close the connection: the names leave the bus, as when a service exits."""
+        if self._connection is not None:
+            self.host.run(self._stop())
+        if self in self.host.services:
+            self.host.services.remove(self)
+
+    def method(self, path: str, interface: str, member: str, handler: Handler) -> None:
+        self.handlers[(path, interface, member)] = handler
+
+    def emit(
+        self,
+        path: str,
+        interface: str,
+        member: str,
+        signature: str,
+        body: tuple,
+        destination: str | None = None,
+    ) -> None:
+        """Send a signal from this service: broadcast, as the real one does, or to one peer."""
+        from jeepney import DBusAddress, HeaderFields, new_signal
+
+        message = new_signal(DBusAddress(path, interface=interface), member, signature, body)
+        if destination is not None:
+            message.header.fields[HeaderFields.destination] = destination
+        self.host.run(self._router.send(message))
+
+    def set_property(
+        self, path: str, interface: str, name: str, signature: str, value: Any
+    ) -> None:
+        """Change a property and signal PropertiesChanged with the new value."""
+        self.properties.setdefault((path, interface), {})[name] = (signature, value)
+        self.emit(
+            path,
+            PROPERTIES,
+            "PropertiesChanged",
+            "sa{sv}as",
+            (interface, {name: (signature, value)}, []),
+        )
+
+    async def _start(self) -> None:
+        from jeepney import MessageType
+        from jeepney.bus_messages import MatchRule, message_bus
+        from jeepney.io.asyncio import DBusRouter, open_dbus_connection
+        from jeepney.wrappers import unwrap_msg
+
+        self._connection = await open_dbus_connection(self.bus_address)
+        self._router = DBusRouter(self._connection)
+        self._calls_in: asyncio.Queue[Any] = asyncio.Queue()
+        self._filter = self._router.filter(
+            MatchRule(type=MessageType.method_call), queue=self._calls_in
+        )
+        self._server = asyncio.ensure_future(self._serve())
+        for name in self.names:
+            reply = await self._router.send_and_get_reply(
+                message_bus.RequestName(name, REQUEST_NAME_DO_NOT_QUEUE)
+            )
+            (result,) = unwrap_msg(reply)
+            if result != PRIMARY_OWNER:
+                raise RuntimeError(f"could not own {name} (RequestName said {result})")
+
+    async def _stop(self) -> None:
+        if self._server is not None:
+            self._server.cancel()
+        self._filter.close()
+        with contextlib.suppress(Exception):  # the bus may be gone already
+            await self._router.__aexit__(None, None, None)
+        with contextlib.suppress(Exception):
+            await self._connection.close()
+        self._connection = None
+
+    async def _serve(self) -> None:
+        from jeepney import HeaderFields
+        from jeepney.wrappers import new_error, new_method_return
+
+        while True:
+            message = await self._calls_in.get()
+            fields = message.header.fields
+            path = fields.get(HeaderFields.path, "")
+            path = self.path_aliases.get(path, path)
+            interface = fields.get(HeaderFields.interface, "")
+            member = fields.get(HeaderFields.member, "")
+            sender = fields.get(HeaderFields.sender, "")
+            self.calls.append(Call(sender, path, interface, member, tuple(message.body)))
+            try:
+                answer = self._dispatch(path, interface, member, message)
+                if answer is None:
+                    continue  # a wedged service: never answers
+                reply = new_method_return(message, *answer)
+            except DBusError as error:
+                reply = new_error(message, error.name, "s", (error.text,))
+            await self._router.send(reply)
+
+    def _dispatch(
+        self, path: str, interface: str, member: str, message: Any
+    ) -> tuple[str, tuple] | None:
+        if interface == PROPERTIES and member in ("Get", "GetAll"):
+            wanted = message.body[0]
+            values = self.properties.get((path, wanted))
+            if values is None:
+                raise DBusError(UNKNOWN_METHOD, f"no properties for {wanted} on {path}")
+            if member == "GetAll":
+                return "a{sv}", (dict(values),)
+            name = message.body[1]
+            if name not in values:
+                raise DBusError("org.freedesktop.DBus.Error.UnknownProperty", name)
+            return "v", (values[name],)
+        handler = self.handlers.get((path, interface, member))
+        if handler is None:
+            raise DBusError(UNKNOWN_METHOD, f"no {interface}.{member} on {path}")
+        return handler(message)
+
+
+# -- the services --------------------------------------------------------------------
+
+
+class MutterIdleMonitor(StandIn):
+    """GNOME Shell's org.gnome.Mutter.IdleMonitor: `idle_ms` is what GetIdletime answers."""
+
+    names = ("org.gnome.Mutter.IdleMonitor",)
+    PATH = "/org/gnome/Mutter/IdleMonitor/Core"
+
+    def __init__(self, host: ServiceHost, bus_address: str, idle_ms: int = 0) -> None:
+        super().__init__(host, bus_address)
+        self.idle_ms = idle_ms
+        self.method(self.PATH, self.names[0], "GetIdletime", lambda _: ("t", (self.idle_ms,)))
+
+
+class ScreenSaver(StandIn):
+    """A ScreenSaver service: org.freedesktop.ScreenSaver as KDE serves it by default.
+
+    KDE answers on /ScreenSaver and /org/freedesktop/ScreenSaver and signals on both;
+    GNOME owns org.freedesktop.ScreenSaver too but refuses GetSessionIdleTime
+    (`reports_idle_time=False`). With `name="org.gnome.ScreenSaver"` and
+    `paths=("/org/gnome/ScreenSaver",)` it stands in for GNOME Shell's own.
+    """
+
+    def __init__(
+        self,
+        host: ServiceHost,
+        bus_address: str,
+        *,
+        name: str = "org.freedesktop.ScreenSaver",
+        paths: tuple[str, ...] = ("/ScreenSaver", "/org/freedesktop/ScreenSaver"),
+        idle_ms: int = 0,
+        reports_idle_time: bool = True,
+    ) -> None:
+        super().__init__(host, bus_address)
+        self.names = (name,)
+        self.paths = paths
+        self.idle_ms = idle_ms
+        self.active = False
+        self.reports_idle_time = reports_idle_time
+        for path in paths:
+            self.method(path, name, "GetActive", lambda _: ("b", (self.active,)))
+            self.method(path, name, "GetSessionIdleTime", self._idle_time)
+
+    def _idle_time(self, _message: Any) -> tuple[str, tuple]:
+        if not self.reports_idle_time:
+            raise DBusError(NOT_SUPPORTED, "This method is not implemented")
+        return "u", (self.idle_ms,)
+
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        for path in self.paths:
+            self.emit(path, self.names[0], "ActiveChanged", "b", (active,))
+
+
+class Login1(StandIn):
+    """systemd-logind's Manager and one Session, on the stand-in system bus.
+
+    `session_pids` are the PIDs GetSessionByPID knows (others get NoSessionForPID,
+    like a process started by systemd --user); `auto` resolves to the session.
+    """
+
+    names = ("org.freedesktop.login1",)
+    MANAGER_PATH = "/org/freedesktop/login1"
+    MANAGER = "org.freedesktop.login1.Manager"
+    SESSION = "org.freedesktop.login1.Session"
+
+    def __init__(
+        self,
+        host: ServiceHost,
+        bus_address: str,
+        *,
+        session_id: str = "7",
+        session_pids: tuple[int, ...] = (),
+        locked: bool = False,
+        block_inhibited: str = "handle-lid-switch",
+    ) -> None:
+        super().__init__(host, bus_address)
+        self.session_id = session_id
+        self.session_path = f"/org/freedesktop/login1/session/_3{session_id}"
+        self.session_pids = set(session_pids)
+        self.path_aliases["/org/freedesktop/login1/session/auto"] = self.session_path
+        self.properties[(self.MANAGER_PATH, self.MANAGER)] = {
+            "BlockInhibited": ("s", block_inhibited),
+            "IdleHint": ("b", False),
+        }
+        self.properties[(self.session_path, self.SESSION)] = {
+            "Id": ("s", session_id),
+            "LockedHint": ("b", locked),
+            "Active": ("b", True),
+        }
+        self.method(self.MANAGER_PATH, self.MANAGER, "GetSession", self._get_session)
+        self.method(self.MANAGER_PATH, self.MANAGER, "GetSessionByPID", self._get_session_by_pid)
+
+    def _get_session(self, message: Any) -> tuple[str, tuple]:
+        if message.body[0] != self.session_id:
+            raise DBusError(
+                "org.freedesktop.login1.NoSuchSession", f"No session '{message.body[0]}' known"
+            )
+        return "o", (self.session_path,)
+
+    def _get_session_by_pid(self, message: Any) -> tuple[str, tuple]:
+        if message.body[0] not in self.session_pids:
+            raise DBusError(
+                "org.freedesktop.login1.NoSessionForPID",
+                f"PID {message.body[0]} does not belong to any known session",
+            )
+        return "o", (self.session_path,)
+
+    def set_locked_hint(self, locked: bool) -> None:
+        self.set_property(self.session_path, self.SESSION, "LockedHint", "b", locked)
+
+    def lock(self) -> None:
+        """The Lock signal, as `loginctl lock-session` makes logind send it."""
+        self.emit(self.session_path, self.SESSION, "Lock", "", ())
+
+    def unlock(self) -> None:
+        self.emit(self.session_path, self.SESSION, "Unlock", "", ())
+
+    def prepare_for_sleep(self, sleeping: bool) -> None:
+        self.emit(self.MANAGER_PATH, self.MANAGER, "PrepareForSleep", "b", (sleeping,))
+
+    def set_block_inhibited(self, what: str) -> None:
+        """e.g. "handle-lid-switch:idle" while `systemd-inhibit --what=idle` runs."""
+        self.set_property(self.MANAGER_PATH, self.MANAGER, "BlockInhibited", "s", what)
+
+
+class GnomeSessionManager(StandIn):
+    """gnome-session's org.gnome.SessionManager: IsInhibited and the inhibitor signals."""
+
+    names = ("org.gnome.SessionManager",)
+    PATH = "/org/gnome/SessionManager"
+    IDLE = 8
+
+    def __init__(self, host: ServiceHost, bus_address: str) -> None:
+        super().__init__(host, bus_address)
+        self.inhibitors: dict[str, int] = {}
+        self._next = 1
+        self.method(self.PATH, self.names[0], "IsInhibited", self._is_inhibited)
+
+    def _is_inhibited(self, message: Any) -> tuple[str, tuple]:
+        flags = message.body[0]
+        return "b", (any(held & flags for held in self.inhibitors.values()),)
+
+    def add_inhibitor(self, flags: int) -> str:
+        """Like an app calling Inhibit(app_id, xid, reason, flags); returns the inhibitor's path."""
+        path = f"{self.PATH}/Inhibitor{self._next}"
+        self._next += 1
+        self.inhibitors[path] = flags
+        self.emit(self.PATH, self.names[0], "InhibitorAdded", "o", (path,))
+        return path
+
+    def remove_inhibitor(self, path: str) -> None:
+        del self.inhibitors[path]
+        self.emit(self.PATH, self.names[0], "InhibitorRemoved", "o", (path,))
+
+
+# -- watching a session source from a test's own event loop ---------------------------
+
+
+async def until(
+    predicate: Callable[[], T], timeout: float = 5.0, message: str = "condition not met"
+) -> T:
+    """Poll `predicate` on the running loop (letting the adapters run) until it is truthy."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() >= deadline:
+            raise AssertionError(f"{message} (after {timeout:g} s; last result: {result!r})")
+        await asyncio.sleep(0.01)
+
+
+class Watching:
+    """`source.watch()` as a task, collecting what it emits; cancelled on exit.
+
+    `expect(...)` waits for the next events and checks them in order, so an
+    extra or missing event shows up as a failure in the step that caused it.
+    """
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.events: list[Any] = []
+        self._seen = 0
+        self.task: asyncio.Future[None] | None = None
+
+    async def __aenter__(self) -> Watching:
+        self.task = asyncio.ensure_future(self.source.watch(self.events.append))
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self.task is not None
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self.task
+
+    async def expect(self, *expected: Any, timeout: float = 5.0) -> None:
+        start = self._seen
+        await until(
+            lambda: len(self.events) - start >= len(expected) or (self.task and self.task.done()),
+            timeout,
+            f"expected {list(expected)} after {self.events[:start]}",
+        )
+        if self.task is not None and self.task.done() and self.task.exception():
+            raise AssertionError(f"watch ended early: {self.task.exception()!r}")
+        got = self.events[start : start + len(expected)]
+        self._seen = start + len(expected)
+        assert got == list(expected), f"after {self.events[:start]}"
+
+    async def ended(self, timeout: float = 5.0) -> BaseException | None:
+        """How watch() ended: the exception it raised, or None if it returned."""
+        assert self.task is not None
+        await until(self.task.done, timeout, "watch() did not end")
+        return self.task.exception()
+
+
+class Impostor(StandIn):
+    """A connection that owns no name, to send signals that only look like the real ones.
+
+    Broadcast, the bus itself keeps them from a source (its match rules name the
+    sender); sent straight to the source's connection, only the source's own
+    check of the sender does.
+    """

@@ -1,0 +1,383 @@
+"""Snooze, done and skip straight from the notification, against a real server.
+
+The real daemon runs as a subprocess with `notify.backend: dbus`; dunst on a
+private bus under Xvfb shows its reminders, dunst's context menu (a scripted
+"dmenu") or a real click picks a button, and a D-Bus monitor shows what the
+daemon sent. Tests that break the notification server or the bus get a
+session of their own, so the shared one always keeps a working dunst.
+"""
+
+from __future__ import annotations
+
+import glob
+import signal
+import subprocess
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import (
+    DESKTOP_TOOLS,
+    DesktopSession,
+    require_tools,
+    restart_dunst,
+    skip_or_fail,
+    start_desktop,
+    start_session_bus,
+    stop_process,
+    wait_until,
+)
+from tests.e2e.daemon_process import DaemonProcess
+from tests.notify_monitor import NotificationMonitor, NotifyCall
+
+pytestmark = pytest.mark.desktop
+
+BUTTONS = """\
+sitting:
+  remind_after: 1s
+  break_after_idle: 1h
+  repeat_every: {repeat}
+snooze:
+  choices: {choices}
+language: {language}
+notify:
+  backend: {backend}
+log:
+  level: debug
+"""
+
+EN_ACTIONS = [
+    ("default", "Done"),
+    ("done", "Done"),
+    ("skip", "Skip"),
+    ("snooze:300", "Snooze 5 min"),
+    ("snooze:600", "Snooze 10 min"),
+    ("snooze:1800", "Snooze 30 min"),
+]
+
+
+def config(
+    repeat: str = "0s",
+    choices: str = "[5m, 10m, 30m]",
+    language: str = "en",
+    backend: str = "dbus",
+) -> str:
+    return BUTTONS.format(repeat=repeat, choices=choices, language=language, backend=backend)
+
+
+StartDaemon = Callable[..., DaemonProcess]
+
+
+@pytest.fixture
+def start_daemon(tmp_path: Path) -> Iterator[StartDaemon]:
+    """Start breakd on a session, the user freshly present; every daemon is stopped after."""
+    started: list[DaemonProcess] = []
+
+    def start(session: DesktopSession, config_text: str, name: str = "daemon") -> DaemonProcess:
+        workdir = tmp_path / name
+        workdir.mkdir()
+        # The tracker holds a reminder while the user has been idle for 30 s or more.
+        session.xdotool("mousemove", str(100 + len(started)), "100")
+        daemon = DaemonProcess(workdir, config_text, env=session.subprocess_env())
+        started.append(daemon)
+        return daemon.start()
+
+    yield start
+    for daemon in started:
+        daemon.stop()
+
+
+@pytest.fixture
+def monitor(desktop: DesktopSession) -> Iterator[NotificationMonitor]:
+    desktop.clear_notifications()
+    with NotificationMonitor(desktop.bus_address) as watching:
+        yield watching
+
+
+@pytest.fixture
+def own_session(tmp_path: Path) -> Iterator[DesktopSession]:
+    """A desktop of this test's own, for tests that kill its notification server or bus."""
+    require_tools(*DESKTOP_TOOLS)
+    session = start_desktop(tmp_path / "session")
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def seconds_until(iso: object) -> float:
+    return (datetime.fromisoformat(str(iso)) - datetime.now().astimezone()).total_seconds()
+
+
+def wait_closed_by_breakd(monitor: NotificationMonitor, shown: NotifyCall) -> None:
+    """breakd itself closes a notification after an action (dunst leaves it up)."""
+    monitor.wait_for(
+        "CloseNotification",
+        lambda call: call.sender == shown.sender and call.body == (shown.id,),
+    )
+
+
+def test_a_reminder_arrives_with_its_stretch_icon_and_buttons(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config())
+    shown = monitor.wait_for_notify()
+
+    assert shown.summary == "Stretch break: Standing lunge"
+    assert "Navel in" in shown.body
+    assert "Hold 30 s each side." in shown.body
+    assert "breakd snooze" not in shown.body  # the buttons say it
+    assert shown.action_pairs == EN_ACTIONS
+    assert shown.urgency == 1
+    assert shown.replaces_id == 0
+    assert shown.expire_timeout == 0  # it waits for an answer
+    icon = Path(shown.app_icon)
+    assert icon.is_absolute()
+    assert icon.name == "standing-lunge.png"
+    assert icon.is_file()
+    assert shown.hints["image-path"] == icon.as_uri()
+    status = daemon.status()
+    assert status["state"] == "reminding"
+    assert status["notifier"] == "dbus"
+
+    # dunst has it on screen, with that icon.
+    wait_until(lambda: desktop.displayed_count() == 1, message="reminder not on screen")
+    desktop.dunstctl("close-all")
+    [entry] = wait_until(desktop.dunst_history, message="nothing in dunst's history")
+    assert entry["icon_path"] == str(icon)
+    assert entry["summary"] == shown.summary
+
+
+def test_labels_follow_the_configured_language_and_a_reload(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config(choices="[1m, 1h]", language="nl"))
+    shown = monitor.wait_for_notify()
+    assert shown.summary == "Rekpauze: Staande uitvalspas"
+    assert shown.action_pairs == [
+        ("default", "Gedaan"),
+        ("done", "Gedaan"),
+        ("skip", "Overslaan"),
+        ("snooze:60", "Nog 1 min"),
+        ("snooze:3600", "Nog 1 uur"),
+    ]
+
+    daemon.config.write_text(config(choices="[10m]", language="en"))
+    daemon.signal(signal.SIGHUP)
+    daemon.wait_for_log("config reloaded")
+    assert daemon.cli("remind-now").returncode == 0
+    again = monitor.wait_for_notify(2)
+    assert again.action_pairs == [
+        ("default", "Done"),
+        ("done", "Done"),
+        ("skip", "Skip"),
+        ("snooze:600", "Snooze 10 min"),
+    ]
+    assert again.replaces_id == shown.id  # the same reminder, shown anew
+
+
+def test_the_snooze_button_snoozes_like_breakd_snooze(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config())
+    shown = monitor.wait_for_notify()
+
+    desktop.pick_action(f"{shown.id},snooze:600")
+    status = daemon.wait_for_state("snoozed")
+    assert 590 < seconds_until(status["snoozed_until"]) <= 600
+    assert status["done_count"] == 0
+    invoked = monitor.wait_for("ActionInvoked", lambda signal: True)
+    assert invoked.body == (shown.id, "snooze:600")
+    assert invoked.destination == shown.sender  # unicast to the connection that sent it
+    wait_closed_by_breakd(monitor, shown)
+    wait_until(lambda: desktop.displayed_count() == 0, message="the reminder stayed on screen")
+    assert "notification answered: snooze:600" in daemon.log()
+
+
+def test_the_done_button_restarts_sitting_and_moves_to_the_next_stretch(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config())
+    shown = monitor.wait_for_notify()
+    before = daemon.status()
+    assert before["sitting_seconds"] >= 1
+
+    desktop.pick_action(f"{shown.id},done")
+    status = daemon.wait_for_state("sitting")
+    assert status["done_count"] == 1
+    assert status["skipped_count"] == 0
+    assert status["exercise"] == "kneeling-lunge"
+    assert status["sitting_seconds"] < before["sitting_seconds"]
+    wait_closed_by_breakd(monitor, shown)
+    wait_until(lambda: desktop.displayed_count() == 0, message="the reminder stayed on screen")
+
+
+def test_the_skip_button_restarts_sitting_without_counting_it_done(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config())
+    shown = monitor.wait_for_notify()
+    before = daemon.status()
+
+    desktop.pick_action(f"{shown.id},skip")
+    status = daemon.wait_for_state("sitting")
+    assert status["skipped_count"] == 1
+    assert status["done_count"] == 0
+    assert status["exercise"] == "standing-lunge"  # the same stretch comes next time
+    assert status["sitting_seconds"] < before["sitting_seconds"]
+    wait_closed_by_breakd(monitor, shown)
+
+
+def test_a_click_on_the_body_counts_as_done(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config())
+    shown = monitor.wait_for_notify()
+
+    # A real left click on dunst's window, as a user would (dunstrc: do_action, close_current).
+    window = wait_until(
+        lambda: desktop.xdotool("search", "--onlyvisible", "--class", "Dunst").split(),
+        message="dunst shows no window",
+    )[0]
+    geometry = dict(
+        line.split("=", 1)
+        for line in desktop.xdotool("getwindowgeometry", "--shell", window).split()
+    )
+    x = int(geometry["X"]) + int(geometry["WIDTH"]) // 2
+    y = int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
+    desktop.xdotool("mousemove", str(x), str(y), "click", "1")
+
+    invoked = monitor.wait_for("ActionInvoked", lambda signal: True)
+    assert invoked.body == (shown.id, "default")
+    status = daemon.wait_for_state("sitting")
+    assert status["done_count"] == 1
+    assert status["exercise"] == "kneeling-lunge"
+
+
+def test_a_dismissed_reminder_repeats_in_place_and_turns_critical(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config(repeat="2s"))
+    first = monitor.wait_for_notify()
+    assert first.urgency == 1
+    wait_until(lambda: desktop.displayed_count() == 1, message="reminder not on screen")
+
+    desktop.dunstctl("close")
+    closed = monitor.wait_for("NotificationClosed", lambda signal: True)
+    assert closed.body == (first.id, 2)  # dismissed by the user
+    daemon.wait_for_log("reminder dismissed without an answer")
+    assert daemon.status()["state"] == "reminding"  # unanswered: nothing happened
+
+    second = monitor.wait_for_notify(2, timeout=6)
+    assert second.summary == "Still sitting: Standing lunge"
+    assert second.replaces_id == first.id
+    assert second.urgency == 1
+    third = monitor.wait_for_notify(3, timeout=6)
+    assert third.replaces_id == first.id
+    assert third.urgency == 2
+    assert desktop.displayed_count() == 1  # replaced, never stacked
+    status = daemon.status()
+    assert (status["done_count"], status["skipped_count"]) == (0, 0)
+
+
+def test_plyer_reminders_carry_the_stretch_icon(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    start_daemon(desktop, config(backend="plyer"))
+    shown = monitor.wait_for_notify()
+    icons = {shown.app_icon, str(shown.hints.get("image-path", ""))}
+    assert any(icon.endswith("/icons/standing-lunge.png") for icon in icons), shown
+    assert shown.actions == []  # plyer has no buttons
+
+
+def _notify_osd_binary() -> str:
+    found = sorted(glob.glob("/usr/lib/*/notify-osd")) + sorted(glob.glob("/usr/lib/notify-osd/*"))
+    if not found:
+        skip_or_fail("notify-osd is not installed (Debian package notify-osd)")
+    return found[0]
+
+
+def test_a_server_without_buttons_gets_none_and_the_body_names_the_command(
+    tmp_path: Path, start_daemon: StartDaemon
+) -> None:
+    require_tools(*DESKTOP_TOOLS)
+    binary = _notify_osd_binary()
+    session = start_desktop(tmp_path / "osd", dunst=False)
+    try:
+        with (session.runtime_dir / "notify-osd.log").open("wb") as log:
+            osd = subprocess.Popen(
+                [binary], env=session.env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
+        session.processes.append(osd)
+        wait_until(session.name_has_owner, message="notify-osd did not own the name")
+        with NotificationMonitor(session.bus_address) as monitor:
+            daemon = start_daemon(session, config())
+            shown = monitor.wait_for_notify()
+            assert shown.actions == []  # notify-osd would turn them into a modal dialog
+            assert shown.body.splitlines()[-1] == "Snooze: breakd snooze"
+            assert shown.app_icon.endswith("/icons/standing-lunge.svg")  # it renders SVG
+            assert shown.expire_timeout == -1  # a lasting one would become a dialog box
+            assert shown.id != 0  # a real bubble, which breakd can take back
+            assert "which shows no buttons" in daemon.log()
+
+            assert daemon.cli("snooze").returncode == 0
+            assert daemon.status()["state"] == "snoozed"
+            wait_closed_by_breakd(monitor, shown)
+    finally:
+        session.stop()
+
+
+def test_a_notification_server_that_dies_and_returns_is_used_again(
+    own_session: DesktopSession, start_daemon: StartDaemon
+) -> None:
+    session = own_session
+    with NotificationMonitor(session.bus_address) as monitor:
+        daemon = start_daemon(session, config(repeat="2s"))
+        first = monitor.wait_for_notify()
+        assert first.actions
+
+        dunst = next(proc for proc in session.processes if proc.args[0] == "dunst")
+        dunst.kill()
+        dunst.wait()
+        log = daemon.wait_for_log("reminders now go through log", timeout=6)
+        assert "no notification server answered on the D-Bus session bus" in log
+        assert "REMINDER Still sitting: Standing lunge" in daemon.wait_for_log("REMINDER")
+        assert daemon.status()["state"] == "reminding"  # alive, and still tracking
+
+        restart_dunst(session)
+        back = monitor.wait_for_notify(2, timeout=6)  # the failed ones got no id
+        daemon.wait_for_log("reminders now go through dbus")
+        assert back.action_pairs == EN_ACTIONS
+        assert back.replaces_id == 0  # a new server knows none of the old ids
+        session.pick_action(f"{back.id},done")
+        assert daemon.wait_for_state("sitting")["done_count"] == 1
+
+
+def test_a_session_bus_that_restarts_is_reconnected_to(
+    own_session: DesktopSession, start_daemon: StartDaemon
+) -> None:
+    session = own_session
+    with NotificationMonitor(session.bus_address) as monitor:
+        daemon = start_daemon(session, config(repeat="2s"))
+        monitor.wait_for_notify()
+
+    # The bus goes down under the open connection, and a new one takes its socket.
+    for proc in [proc for proc in session.processes if proc.args[0] in ("dunst", "dbus-daemon")]:
+        stop_process(proc)
+        session.processes.remove(proc)
+    bus, address = start_session_bus(session.runtime_dir, session.env)
+    session.processes.append(bus)
+    session.bus_address = address
+    session.env["DBUS_SESSION_BUS_ADDRESS"] = address
+    restart_dunst(session)
+
+    with NotificationMonitor(session.bus_address) as monitor:
+        shown = monitor.wait_for_notify(timeout=6)
+        assert shown.action_pairs == EN_ACTIONS
+        session.pick_action(f"{shown.id},done")
+        assert daemon.wait_for_state("sitting")["done_count"] == 1
+    log = daemon.log()
+    assert "connection was lost; connecting again" in log
+    assert "falling back" not in log
