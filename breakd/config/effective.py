@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from breakd import paths
-from breakd.config.load import load_config
 from breakd.config.model import DEFAULT_CONFIG, Config
 
 
@@ -18,4 +17,6 @@ def load_effective_config(given: str | None) -> Config:
     path = config_path(given)
     if given is None and not path.exists():
         return DEFAULT_CONFIG
+    from breakd.config.load import load_config  # the parser and its checks: only for a file
+
     return load_config(path)
