@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import sys
 import warnings
 
+from breakd.adapters.dbus_connection import SessionBusUnavailable, session_bus_address
 from breakd.adapters.notify import NotifierError, icon_file
 from breakd.core.reminder_text import ReminderMessage
 
@@ -77,7 +77,8 @@ class PlyerNotifier:
 
 
 def _session_bus_reachable() -> bool:
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+    try:
+        session_bus_address()
+    except SessionBusUnavailable:
+        return False
+    return True
