@@ -23,7 +23,12 @@ from breakd import __version__, paths
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
 from breakd.adapters.instance_lock import InstanceLock
 from breakd.adapters.notify import NotifierError
-from breakd.adapters.select import choose_notifier, open_idle_source, open_session_sources
+from breakd.adapters.select import (
+    choose_notifier,
+    open_busy_signals,
+    open_idle_source,
+    open_session_sources,
+)
 from breakd.adapters.session.combined import CombinedSessionEvents
 from breakd.adapters.storage import JsonStateFile
 from breakd.adapters.system_clock import SystemClock
@@ -39,6 +44,7 @@ from breakd.core.effects import (
     WithdrawReminder,
 )
 from breakd.core.events import (
+    BusyChanged,
     Done,
     Event,
     EventRejected,
@@ -90,6 +96,7 @@ class Daemon:
         self._deliveries: set[asyncio.Task[None]] = set()
         self._delivery_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
+        self._busy_signals: asyncio.Task[None] | None = None
         self._restore()
         self._open_idle_source()
 
@@ -121,6 +128,7 @@ class Daemon:
         session_events = loop.create_task(
             CombinedSessionEvents(open_session_sources(), self.observe).run()
         )
+        self._start_busy_signals()
         try:
             await stopping.wait()
         finally:
@@ -128,6 +136,7 @@ class Daemon:
             session_events.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await session_events
+            await self._stop_busy_signals()
             self._scheduler.shutdown(wait=False)
             await server.close()
             await self._settle_deliveries()
@@ -150,11 +159,41 @@ class Daemon:
             self._notifier = choose_notifier(
                 config.notify.backend, self.answer, lambda: self._config
             )
+        restart_busy = config.dont_interrupt != self._config.dont_interrupt
         self._config = config
         _configure_logging(config.log.level)
+        if restart_busy:
+            asyncio.get_running_loop().create_task(self._restart_busy_signals())
         self._perform(self._tracker.reconfigure(config.tracker_settings()))
         self._after_change()
         log.info("config reloaded")
+
+    # -- busy signals (don't interrupt) ---------------------------------------------
+
+    def _start_busy_signals(self) -> None:
+        """Watch what `dont_interrupt` switches on; their changes reach `observe`."""
+        from breakd.adapters.busy.combined import CombinedBusySignals
+
+        signals = open_busy_signals(self._config)
+        if not signals:
+            self._busy_signals = None
+            return
+        self._busy_signals = asyncio.get_running_loop().create_task(
+            CombinedBusySignals(signals, self.observe).run()
+        )
+
+    async def _stop_busy_signals(self) -> None:
+        task, self._busy_signals = self._busy_signals, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            if self._tracker.status().busy_reasons:
+                self.observe(BusyChanged(frozenset()))  # nobody watches any more
+
+    async def _restart_busy_signals(self) -> None:
+        await self._stop_busy_signals()
+        self._start_busy_signals()
 
     # -- what the control surface and the scheduler call ------------------------
 
@@ -358,6 +397,8 @@ def _configure_logging(level: str) -> None:
 
 
 def _describe(event: SessionEvent) -> str:
+    if isinstance(event, BusyChanged):
+        return "busy: " + ", ".join(sorted(event.reasons)) if event.reasons else "free again"
     if isinstance(event, InhibitorChanged):
         return "an idle inhibitor is held" if event.active else "no idle inhibitor any more"
     return {

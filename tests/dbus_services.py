@@ -374,6 +374,13 @@ class Login1(StandIn):
             "LockedHint": ("b", locked),
             "Active": ("b", True),
         }
+        self.inhibitors: list[tuple[str, str, str, str, int, int]] = []
+        self.method(
+            self.MANAGER_PATH,
+            self.MANAGER,
+            "ListInhibitors",
+            lambda _: ("a(ssssuu)", (list(self.inhibitors),)),
+        )
         self.method(self.MANAGER_PATH, self.MANAGER, "GetSession", self._get_session)
         self.method(self.MANAGER_PATH, self.MANAGER, "GetSessionByPID", self._get_session_by_pid)
 
@@ -405,6 +412,20 @@ class Login1(StandIn):
     def prepare_for_sleep(self, sleeping: bool) -> None:
         self.emit(self.MANAGER_PATH, self.MANAGER, "PrepareForSleep", "b", (sleeping,))
 
+    def inhibit(self, what: str, who: str, why: str, mode: str = "block") -> None:
+        """What `systemd-inhibit --what=WHAT --who=WHO --why=WHY` makes logind list;
+        BlockInhibited changes (and is signalled) with it."""
+        self.inhibitors.append((what, who, why, mode, os.getuid(), os.getpid()))
+        self._inhibitors_changed()
+
+    def release(self, who: str) -> None:
+        self.inhibitors = [held for held in self.inhibitors if held[1] != who]
+        self._inhibitors_changed()
+
+    def _inhibitors_changed(self) -> None:
+        whats = sorted({part for held in self.inhibitors for part in held[0].split(":")})
+        self.set_block_inhibited(":".join(["handle-lid-switch", *whats]))
+
     def set_block_inhibited(self, what: str) -> None:
         """e.g. "handle-lid-switch:idle" while `systemd-inhibit --what=idle` runs."""
         self.set_property(self.MANAGER_PATH, self.MANAGER, "BlockInhibited", "s", what)
@@ -417,26 +438,42 @@ class GnomeSessionManager(StandIn):
     PATH = "/org/gnome/SessionManager"
     IDLE = 8
 
+    INHIBITOR = "org.gnome.SessionManager.Inhibitor"
+
     def __init__(self, host: ServiceHost, bus_address: str) -> None:
         super().__init__(host, bus_address)
         self.inhibitors: dict[str, int] = {}
+        self.held_by: dict[str, tuple[str, str]] = {}
         self._next = 1
         self.method(self.PATH, self.names[0], "IsInhibited", self._is_inhibited)
+        self.method(
+            self.PATH, self.names[0], "GetInhibitors", lambda _: ("ao", (list(self.inhibitors),))
+        )
 
     def _is_inhibited(self, message: Any) -> tuple[str, tuple]:
         flags = message.body[0]
         return "b", (any(held & flags for held in self.inhibitors.values()),)
 
-    def add_inhibitor(self, flags: int) -> str:
-        """Like an app calling Inhibit(app_id, xid, reason, flags); returns the inhibitor's path."""
+    def add_inhibitor(self, flags: int, app_id: str = "app", reason: str = "") -> str:
+        """Like an app calling Inhibit(app_id, xid, reason, flags); returns the inhibitor's path.
+
+        The inhibitor object answers GetAppId, GetReason and GetFlags, as gnome-session's do.
+        """
         path = f"{self.PATH}/Inhibitor{self._next}"
         self._next += 1
         self.inhibitors[path] = flags
+        self.held_by[path] = (app_id, reason)
+        self.method(path, self.INHIBITOR, "GetAppId", lambda _: ("s", (app_id,)))
+        self.method(path, self.INHIBITOR, "GetReason", lambda _: ("s", (reason,)))
+        self.method(path, self.INHIBITOR, "GetFlags", lambda _: ("u", (flags,)))
         self.emit(self.PATH, self.names[0], "InhibitorAdded", "o", (path,))
         return path
 
     def remove_inhibitor(self, path: str) -> None:
         del self.inhibitors[path]
+        del self.held_by[path]
+        for member in ("GetAppId", "GetReason", "GetFlags"):
+            self.handlers.pop((path, self.INHIBITOR, member), None)
         self.emit(self.PATH, self.names[0], "InhibitorRemoved", "o", (path,))
 
 
@@ -507,3 +544,22 @@ class Impostor(StandIn):
     sender); sent straight to the source's connection, only the source's own
     check of the sender does.
     """
+
+
+class PlasmaNotifications(StandIn):
+    """KDE Plasma's notification server: only what breakd reads, the `Inhibited` property.
+
+    Plasma sets it during manual DND, app inhibitions, screen sharing and (6.4+) full
+    screen, and signals PropertiesChanged; `set_inhibited` does the same. Not covered:
+    Plasma's own reasons for setting it, and its Inhibit/UnInhibit methods.
+    """
+
+    names = ("org.freedesktop.Notifications",)
+    PATH = "/org/freedesktop/Notifications"
+
+    def __init__(self, host: ServiceHost, bus_address: str, inhibited: bool = False) -> None:
+        super().__init__(host, bus_address)
+        self.properties[(self.PATH, self.names[0])] = {"Inhibited": ("b", inhibited)}
+
+    def set_inhibited(self, inhibited: bool) -> None:
+        self.set_property(self.PATH, self.names[0], "Inhibited", "b", inhibited)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from breakd.adapters.busy import BusySignal
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
 from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError
 from breakd.adapters.notify.fallback import FallbackNotifier
@@ -196,6 +197,65 @@ def open_session_sources() -> list[SessionEventSource]:
         ScreenSaverSource(session_bus),
         GnomeSessionManagerSource(session_bus),
     ]
+
+
+def open_busy_signals(config: Config) -> list[BusySignal]:
+    """The busy signals `dont_interrupt` switches on that may work on this platform.
+
+    Run them with `CombinedBusySignals`, which skips and retries those that are not
+    here. Nothing is imported or connected for a signal that is switched off.
+    """
+    settings = config.dont_interrupt
+    if not settings.enabled or not (sys.platform.startswith("linux") or "bsd" in sys.platform):
+        return []
+    from breakd.adapters.session.bus import SharedBus  # jeepney: only when a signal runs
+
+    signals: list[BusySignal] = []
+    switches = settings.signals
+    session_bus = SharedBus("session")
+    if switches.dnd:
+        from breakd.adapters.busy.notification_server import (
+            DUNST,
+            PLASMA,
+            NotificationServerDnd,
+        )
+
+        signals += [
+            NotificationServerDnd(session_bus, DUNST),
+            NotificationServerDnd(session_bus, PLASMA),
+        ]
+    apps = settings.apps
+    if switches.fullscreen or apps.never_interrupt:
+        from breakd.adapters.busy.x11_fullscreen import X11Fullscreen
+
+        signals.append(
+            X11Fullscreen(
+                always_interrupt=apps.always_interrupt,
+                never_interrupt=apps.never_interrupt,
+                fullscreen=switches.fullscreen,
+            )
+        )
+    if switches.camera and sys.platform.startswith("linux"):
+        from breakd.adapters.busy.camera import CameraInUse
+
+        camera = settings.camera
+        signals.append(CameraInUse(camera.devices, camera.ignore_processes))
+    if switches.inhibitors != "off":
+        from breakd.adapters.busy.inhibitors import (
+            GnomeMeetingInhibitors,
+            LogindMeetingInhibitors,
+            MeetingRules,
+        )
+
+        lists = settings.inhibitors
+        rules = MeetingRules.of(
+            switches.inhibitors, lists.meeting_reasons, lists.meeting_apps, lists.ignore_apps
+        )
+        signals += [
+            GnomeMeetingInhibitors(session_bus, rules),
+            LogindMeetingInhibitors(SharedBus("system"), rules),
+        ]
+    return signals
 
 
 def choose_notifier(backend: str, answer: AnswerHandler, config: Callable[[], Config]) -> Notifier:

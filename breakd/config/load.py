@@ -201,7 +201,7 @@ class _Reader:
         self.lines[key.path] = node.start_mark.line + 1
         if key.kind == "section":
             self.values[key.path] = self._section(key, node)
-        elif key.kind in ("durations", "choices"):
+        elif key.kind in ("durations", "choices", "strings"):
             self.values[key.path] = self._list(key, node)
         else:
             self.values[key.path] = self._scalar(key, node, key.path)
@@ -220,6 +220,8 @@ class _Reader:
         if not (isinstance(node, SequenceNode) and node.tag == SEQ):
             return self._expected(key.path, node, f"a list, like {render_default(key)}")
         if not node.value:
+            if key.kind == "strings":
+                return ()
             return self._expected(key.path, node, f"a non-empty list, like {render_default(key)}")
         items: list[Any] = []
         firsts: dict[Any, str] = {}
@@ -247,6 +249,8 @@ class _Reader:
             return self._choice(key, node, path)
         if key.kind == "bool":
             return self._bool(node, path)
+        if key.kind == "strings":
+            return self._text(node, path)
         return self._time(node, path)
 
     def _duration(self, key: Key, node: Node, path: str) -> Any:
@@ -288,6 +292,14 @@ class _Reader:
         hint = "; write it without quotes" if unquote else ""
         self._note(path, node, f"expected true or false; found {_describe(node)}{hint}")
         return _INVALID
+
+    def _text(self, node: Node, path: str) -> Any:
+        """A name in a list: any non-empty text; a number or yes/no is most likely a slip."""
+        if isinstance(node, ScalarNode) and node.tag == STR and node.value.strip():
+            return str(node.value)
+        return self._expected(
+            path, node, 'a name, like "zoom" (quote it if it looks like a number)'
+        )
 
     def _time(self, node: Node, path: str) -> Any:
         # Unquoted 18:00 is the YAML 1.1 integer 1080, but node.value keeps the text.

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from breakd.config.schema import KEYS, default_value, top_section
+from breakd.core.deferral import DontInterruptSettings, MaxDeferralPolicy
 from breakd.core.settings import DAY_NAMES, ActiveHours, TrackerSettings
 from breakd.core.stretches import Language
 
 Order = Literal["rotate", "random"]
 Backend = Literal["auto", "dbus", "plyer", "log"]
 LogLevel = Literal["debug", "info", "warning", "error"]
+InhibitorMode = Literal["off", "meeting_only", "any"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,53 @@ class LogConfig:
 
 
 @dataclass(frozen=True)
+class BusySignalsConfig:
+    dnd: bool
+    fullscreen: bool
+    camera: bool
+    inhibitors: InhibitorMode
+
+
+@dataclass(frozen=True)
+class MeetingInhibitorsConfig:
+    meeting_reasons: tuple[str, ...]
+    meeting_apps: tuple[str, ...]
+    ignore_apps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AppListsConfig:
+    never_interrupt: tuple[str, ...]
+    always_interrupt: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    devices: tuple[str, ...]
+    ignore_processes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DontInterruptConfig:
+    enabled: bool
+    settle: int
+    max_deferral: int
+    on_max_deferral: MaxDeferralPolicy
+    signals: BusySignalsConfig
+    inhibitors: MeetingInhibitorsConfig
+    apps: AppListsConfig
+    camera: CameraConfig
+
+    def settings(self) -> DontInterruptSettings:
+        return DontInterruptSettings(
+            enabled=self.enabled,
+            settle=self.settle,
+            max_deferral=self.max_deferral,
+            on_max_deferral=self.on_max_deferral,
+        )
+
+
+@dataclass(frozen=True)
 class Config:
     sitting: SittingConfig
     activity: ActivityConfig
@@ -76,6 +125,7 @@ class Config:
     language: Language
     notify: NotifyConfig
     log: LogConfig
+    dont_interrupt: DontInterruptConfig
     source: Path | None = None
 
     def tracker_settings(self) -> TrackerSettings:
@@ -90,6 +140,7 @@ class Config:
             exercises=self.exercises.enabled,
             order=self.exercises.order,
             inhibitors_count_as_present=self.activity.inhibitors_count_as_present,
+            dont_interrupt=self.dont_interrupt.settings(),
             active_hours=None
             if hours is None
             else ActiveHours(
@@ -133,7 +184,39 @@ def config_from_values(values: Mapping[str, Any], source: Path | None = None) ->
         language=values["language"],
         notify=NotifyConfig(backend=values["notify.backend"]),
         log=LogConfig(level=values["log.level"]),
+        dont_interrupt=_dont_interrupt(values),
         source=source,
+    )
+
+
+def _dont_interrupt(values: Mapping[str, Any]) -> DontInterruptConfig:
+    def get(name: str) -> Any:
+        return values[f"dont_interrupt.{name}"]
+
+    return DontInterruptConfig(
+        enabled=get("enabled"),
+        settle=get("settle"),
+        max_deferral=get("max_deferral"),
+        on_max_deferral=get("on_max_deferral"),
+        signals=BusySignalsConfig(
+            dnd=get("signals.dnd"),
+            fullscreen=get("signals.fullscreen"),
+            camera=get("signals.camera"),
+            inhibitors=get("signals.inhibitors"),
+        ),
+        inhibitors=MeetingInhibitorsConfig(
+            meeting_reasons=get("inhibitors.meeting_reasons"),
+            meeting_apps=get("inhibitors.meeting_apps"),
+            ignore_apps=get("inhibitors.ignore_apps"),
+        ),
+        apps=AppListsConfig(
+            never_interrupt=get("apps.never_interrupt"),
+            always_interrupt=get("apps.always_interrupt"),
+        ),
+        camera=CameraConfig(
+            devices=get("camera.devices"),
+            ignore_processes=get("camera.ignore_processes"),
+        ),
     )
 
 

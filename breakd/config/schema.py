@@ -21,8 +21,9 @@ from breakd.core.durations import format_duration, parse_duration
 from breakd.core.settings import DAY_NAMES
 from breakd.core.stretches import EXERCISE_IDS, LANGUAGES
 
-Kind = Literal["section", "duration", "durations", "choice", "choices", "time", "bool"]
-"""section: a mapping of keys; durations/choices: non-empty lists without repeats."""
+Kind = Literal["section", "duration", "durations", "choice", "choices", "time", "bool", "strings"]
+"""section: a mapping of keys; durations/choices: non-empty lists without repeats;
+strings: a list of free-form names (app ids, reasons, path patterns), possibly empty."""
 
 Default = str | bool | tuple[str, ...] | None
 
@@ -180,6 +181,112 @@ KEYS: tuple[Key, ...] = (
         default="auto",
         allowed=("auto", "dbus", "plyer", "log"),
     ),
+    Key(
+        "dont_interrupt",
+        "section",
+        "Hold a reminder that falls due while you must not be interrupted (do not"
+        " disturb, a full-screen window, a call), and send one prompt once you are free.",
+    ),
+    Key(
+        "dont_interrupt.enabled",
+        "bool",
+        "Hold reminders while you are busy; false sends them whatever you are doing.",
+        default=True,
+    ),
+    Key(
+        "dont_interrupt.settle",
+        "duration",
+        "How long you must have been free before the held reminder is sent.",
+        default="45s",
+        minimum=0,
+    ),
+    Key(
+        "dont_interrupt.max_deferral",
+        "duration",
+        "The longest a reminder is held; then `on_max_deferral` decides.",
+        default="90m",
+        minimum=1,
+    ),
+    Key(
+        "dont_interrupt.on_max_deferral",
+        "choice",
+        "What happens to a reminder held for `max_deferral`: deliver it anyway,"
+        " keep_waiting until you are free, or drop it (sitting time starts again).",
+        default="deliver",
+        allowed=("deliver", "keep_waiting", "drop"),
+    ),
+    Key("dont_interrupt.signals", "section", "Which signs of being busy breakd watches."),
+    Key(
+        "dont_interrupt.signals.dnd",
+        "bool",
+        "The notification server's do-not-disturb (dunst paused, KDE Plasma).",
+        default=True,
+    ),
+    Key(
+        "dont_interrupt.signals.fullscreen",
+        "bool",
+        "A full-screen window has the focus (X11).",
+        default=True,
+    ),
+    Key(
+        "dont_interrupt.signals.camera",
+        "bool",
+        "A program has a camera open (Linux: checked every few seconds).",
+        default=True,
+    ),
+    Key(
+        "dont_interrupt.signals.inhibitors",
+        "choice",
+        "Idle inhibitors (GNOME session manager, logind): off; meeting_only, those whose"
+        " reason or app is on the meeting lists below; or any inhibitor at all.",
+        default="meeting_only",
+        allowed=("off", "meeting_only", "any"),
+    ),
+    Key("dont_interrupt.inhibitors", "section", "Which idle inhibitors mean a meeting."),
+    Key(
+        "dont_interrupt.inhibitors.meeting_reasons",
+        "strings",
+        "Inhibitor reasons that mean a call (Chromium's for a WebRTC call).",
+        default=("WebRTC has active PeerConnections",),
+    ),
+    Key(
+        "dont_interrupt.inhibitors.meeting_apps",
+        "strings",
+        "Apps whose inhibitor means a call, as the session shows them (app id or who).",
+        default=("zoom", "teams", "webex"),
+    ),
+    Key(
+        "dont_interrupt.inhibitors.ignore_apps",
+        "strings",
+        "Apps whose inhibitors never count, even with signals.inhibitors: any.",
+        default=("caffeine-gnome-extension", "spotify"),
+    ),
+    Key("dont_interrupt.apps", "section", "Apps that decide for themselves."),
+    Key(
+        "dont_interrupt.apps.never_interrupt",
+        "strings",
+        "Apps (X11 WM_CLASS) during whose focus you are always busy.",
+        default=(),
+    ),
+    Key(
+        "dont_interrupt.apps.always_interrupt",
+        "strings",
+        "Apps (X11 WM_CLASS) whose full screen does not count as busy.",
+        default=(),
+    ),
+    Key("dont_interrupt.camera", "section", "How a camera in use is found."),
+    Key(
+        "dont_interrupt.camera.devices",
+        "strings",
+        "Camera device paths; shell patterns allowed.",
+        default=("/dev/video*",),
+    ),
+    Key(
+        "dont_interrupt.camera.ignore_processes",
+        "strings",
+        "Processes that hold a camera open without using it (the PipeWire daemons).",
+        default=("pipewire", "wireplumber"),
+    ),
     Key("log", "section", "What breakd writes to its log."),
     Key(
         "log.level",
@@ -218,7 +325,7 @@ def default_value(key: Key) -> object:
         return parse_duration(str(key.default))
     if key.kind == "durations":
         return tuple(parse_duration(text) for text in key.default or ())
-    if key.kind == "choices":
+    if key.kind in ("choices", "strings"):
         return tuple(key.default or ())
     if key.kind == "time":
         return parse_clock(str(key.default))
@@ -242,11 +349,15 @@ def constraint(key: Key) -> str:
         return 'A 24-hour "HH:MM" time.'
     if key.kind == "bool":
         return "Either true or false."
+    if key.kind == "strings":
+        return "A list; may be empty, no repeats."
     return ""
 
 
 def render_default(key: Key) -> str:
     """The default as YAML text; times are quoted because YAML 1.1 reads 18:00 as a number."""
+    if key.kind == "strings":
+        return f"[{', '.join(_yaml_text(item) for item in key.default or ())}]"
     if isinstance(key.default, tuple):
         return f"[{', '.join(key.default)}]"
     if isinstance(key.default, bool):
@@ -254,6 +365,14 @@ def render_default(key: Key) -> str:
     if key.kind == "time":
         return json.dumps(key.default)
     return str(key.default)
+
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z][-A-Za-z0-9_.]*$")
+
+
+def _yaml_text(text: str) -> str:
+    """A name as plain YAML when it is one, else double-quoted."""
+    return text if _PLAIN_NAME.match(text) else json.dumps(text)
 
 
 _HEADER = """\

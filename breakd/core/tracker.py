@@ -312,6 +312,10 @@ class Tracker:
             self._move(State.SITTING, effects)
             return
         repeat = self._repeat + 1 if self._state is State.REMINDING else 0
+        if held_by:
+            # The one prompt after a call or do-not-disturb is a fresh start, never an
+            # escalation: repeats from the second on are shown with critical urgency.
+            repeat = min(repeat, 1)
         self._snoozed_until = None
         self._show(now, repeat, effects, held_by)
 

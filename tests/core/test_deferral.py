@@ -137,3 +137,16 @@ def test_the_daemon_is_not_woken_while_a_prompt_waits_on_a_call() -> None:
     before = d.samples
     d.live(3 * 60 * MIN)
     assert d.samples - before <= 3 * 60 / 5 + 2  # one per break_after_idle, no 5 s polling
+
+
+def test_a_repeat_held_by_a_call_is_never_an_escalation() -> None:
+    d = desk(settle=45.0)
+    d.live(45 * MIN + 5 * MIN + 1)
+    assert [r.repeat for r in d.reminders()] == [0, 1]
+    d.do(BusyChanged(CALL))
+    d.live(20 * MIN)
+    d.do(BusyChanged(FREE))
+    d.live(46.0)
+    held = d.reminders()[-1]
+    assert held.held_by == CALL
+    assert held.repeat <= 1

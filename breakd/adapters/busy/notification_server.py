@@ -1,0 +1,127 @@
+"""Do-not-disturb as the notification server itself reports it, on the session bus.
+
+- dunst (1.5+): property `paused` of `org.dunstproject.cmd0`, with
+  PropertiesChanged since 1.6 (`dunstctl set-paused true`).
+- KDE Plasma: property `Inhibited` of `org.freedesktop.Notifications`, true
+  during manual DND, app inhibitions, screen sharing and (6.4+) full screen.
+
+Both live on the owner of `org.freedesktop.Notifications` at
+`/org/freedesktop/Notifications`; a server without the property is not that
+server, and the watcher says so. No polling: the property's change signal
+and NameOwnerChanged drive everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jeepney import DBusAddress, Message
+from jeepney.wrappers import DBusErrorResponse
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors
+from breakd.adapters.session.bus import (
+    PROPERTIES,
+    BusLink,
+    BusLost,
+    SharedBus,
+    describe_error,
+    header,
+    is_signal,
+    name_owner_rule,
+    owner_change,
+    signal_rule,
+)
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
+_ADDRESS = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS)
+
+
+@dataclass(frozen=True)
+class DndProperty:
+    server: str
+    interface: str
+    property: str
+
+
+DUNST = DndProperty("dunst", "org.dunstproject.cmd0", "paused")
+PLASMA = DndProperty("plasma", NOTIFICATIONS, "Inhibited")
+
+
+class NotificationServerDnd:
+    """Busy ("dnd:<server>") while the notification server's DND property is true."""
+
+    def __init__(self, bus: SharedBus, dnd: DndProperty) -> None:
+        self._bus = bus
+        self._dnd = dnd
+        self.name = f"dnd:{dnd.server}"
+
+    async def probe(self) -> str:
+        with BusErrors(NOTIFICATIONS):
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                on = await self._read(link)
+                return (
+                    f"{self._dnd.server}'s {self._dnd.property} property on the session bus"
+                    f" (now: do not disturb is {'on' if on else 'off'})"
+                )
+
+    async def watch(self, report: Report) -> None:
+        with BusErrors(NOTIFICATIONS) as errors:
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                changes = signal_rule(
+                    NOTIFICATIONS, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH
+                )
+                changes.add_arg_condition(0, self._dnd.interface)
+                async with link.subscribe([name_owner_rule(NOTIFICATIONS), changes]) as queue:
+                    owner = await self._require_owner(link)
+                    report(self._reading(await self._read(link)))
+                    errors.started = True
+                    while True:
+                        try:
+                            message = await link.next_message(queue)
+                        except BusLost as error:
+                            raise BusySignalStopped(str(error)) from None
+                        change = owner_change(message)
+                        if change is not None:
+                            owner = change[1]
+                            if owner is None:
+                                raise BusySignalStopped(f"{NOTIFICATIONS} left the session bus")
+                            report(self._reading(await self._read(link)))  # a new server
+                        elif header(message, "sender") == owner:
+                            value = await self._changed(link, message)
+                            if value is not None:
+                                report(self._reading(value))
+
+    async def _require_owner(self, link: BusLink) -> str:
+        owner = await link.name_owner(NOTIFICATIONS)
+        if owner is None:
+            raise BusySignalUnavailable(f"no notification server ({NOTIFICATIONS}) on the bus")
+        return owner
+
+    async def _read(self, link: BusLink) -> bool:
+        try:
+            return bool(await link.get_property(_ADDRESS, self._dnd.interface, self._dnd.property))
+        except DBusErrorResponse as error:
+            raise BusySignalUnavailable(
+                f"the notification server is not {self._dnd.server}: it has no"
+                f" {self._dnd.interface} {self._dnd.property} property ({describe_error(error)})"
+            ) from None
+
+    async def _changed(self, link: BusLink, message: Message) -> bool | None:
+        if not is_signal(message, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH):
+            return None
+        interface, changed, invalidated = message.body
+        if interface != self._dnd.interface:
+            return None
+        if self._dnd.property in changed:
+            _signature, value = changed[self._dnd.property]
+            return bool(value)
+        if self._dnd.property in invalidated:
+            return await self._read(link)
+        return None
+
+    def _reading(self, on: bool) -> Reading:
+        return Reading.of({self.name}) if on else FREE

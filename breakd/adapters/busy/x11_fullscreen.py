@@ -1,0 +1,162 @@
+"""A full-screen window in focus on X11, from the window manager's EWMH hints.
+
+The root window's `_NET_ACTIVE_WINDOW` names the focused client; that window's
+`_NET_WM_STATE` holds `_NET_WM_STATE_FULLSCREEN` while it is full screen. Both
+are watched with PropertyNotify, so the watcher sleeps until one changes.
+
+The focused window's `WM_CLASS` names the app: a full screen of an app on
+`always_interrupt` does not count, and an app on `never_interrupt` is busy
+while it has the focus, full screen or not. Reasons: "fullscreen:<class>",
+"app:<class>", with the class in lower case (WM_CLASS "Navigator", "firefox"
+gives "firefox").
+
+Under Wayland, X11 sees only XWayland windows, so a Wayland session is
+reported as unsupported rather than as never full screen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from breakd.adapters.busy import (
+    FREE,
+    BusySignalStopped,
+    BusySignalUnavailable,
+    Reading,
+    Report,
+)
+from breakd.adapters.busy.x11_wire import (
+    ATOM,
+    STRING,
+    WINDOW,
+    WM_CLASS,
+    AsyncXConnection,
+    IdleSourceUnavailable,
+    XError,
+    XLost,
+)
+
+ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
+WM_STATE = "_NET_WM_STATE"
+FULLSCREEN = "_NET_WM_STATE_FULLSCREEN"
+
+
+class X11Fullscreen:
+    """Busy while the focused X11 window is full screen (or is a never-interrupt app)."""
+
+    name = "fullscreen:x11"
+
+    def __init__(
+        self,
+        display: str | None = None,
+        always_interrupt: Iterable[str] = (),
+        never_interrupt: Iterable[str] = (),
+        fullscreen: bool = True,
+    ) -> None:
+        """`display` defaults to $DISPLAY when watching starts; `fullscreen` False watches
+        only for the never-interrupt apps."""
+        self._display = display
+        self._fullscreen = fullscreen
+        self._always = {name.casefold() for name in always_interrupt}
+        self._never = {name.casefold() for name in never_interrupt}
+
+    async def probe(self) -> str:
+        connection = self._connect()
+        try:
+            atoms = await self._atoms(connection)
+            active = await self._active(connection, atoms)
+            if active is None:
+                return (
+                    f"full screen on X display {connection.display}: no EWMH window manager"
+                    " runs yet (no _NET_ACTIVE_WINDOW)"
+                )
+            reading = await self._read(connection, atoms, active)
+            now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
+            return f"_NET_WM_STATE of the focused window on X display {connection.display} (now: {now})"
+        except (XError, XLost) as error:
+            raise BusySignalUnavailable(f"X display {connection.display}: {error}") from None
+        finally:
+            connection.close()
+
+    async def watch(self, report: Report) -> None:
+        connection = self._connect()
+        started = False
+        try:
+            atoms = await self._atoms(connection)
+            connection.watch_properties(connection.root)  # before reading: nothing slips by
+            active = await self._active(connection, atoms)
+            if active:
+                connection.watch_properties(active)
+            said = await self._read(connection, atoms, active)
+            report(said)
+            started = True
+            while True:
+                event = await connection.next_event()
+                if event.window == connection.root and event.atom == atoms[ACTIVE_WINDOW]:
+                    active = await self._active(connection, atoms)
+                    if active:
+                        connection.watch_properties(active)
+                elif not (event.window == active and event.atom in (atoms[WM_STATE], WM_CLASS)):
+                    continue
+                reading = await self._read(connection, atoms, active)
+                if reading != said:
+                    said = reading
+                    report(reading)
+        except (XError, XLost) as error:
+            text = f"X display {connection.display}: {error}"
+            raise (BusySignalStopped if started else BusySignalUnavailable)(text) from None
+        finally:
+            connection.close()
+
+    def _connect(self) -> AsyncXConnection:
+        if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
+            raise BusySignalUnavailable(
+                "a Wayland session: X11 would only see XWayland windows go full screen"
+            )
+        display = self._display or os.environ.get("DISPLAY")
+        if not display:
+            raise BusySignalUnavailable("DISPLAY is not set (no X11 session)")
+        try:
+            return AsyncXConnection.open(display)
+        except IdleSourceUnavailable as error:
+            raise BusySignalUnavailable(str(error)) from None
+
+    async def _atoms(self, connection: AsyncXConnection) -> dict[str, int]:
+        return {
+            name: await connection.intern_atom(name)
+            for name in (ACTIVE_WINDOW, WM_STATE, FULLSCREEN)
+        }
+
+    async def _active(self, connection: AsyncXConnection, atoms: dict[str, int]) -> int | None:
+        """The focused client window; 0 for none; None without an EWMH window manager."""
+        value = await connection.get_property(connection.root, atoms[ACTIVE_WINDOW], WINDOW)
+        if value is None:
+            return None
+        windows = value.cardinals()
+        return windows[0] if windows else 0
+
+    async def _read(
+        self, connection: AsyncXConnection, atoms: dict[str, int], window: int | None
+    ) -> Reading:
+        if not window:
+            return FREE
+        try:
+            state = await connection.get_property(window, atoms[WM_STATE], ATOM)
+            names = await connection.get_property(window, WM_CLASS, STRING)
+        except XError:  # the window went away between the event and the read
+            return FREE
+        fullscreen = state is not None and atoms[FULLSCREEN] in state.cardinals()
+        classes = (
+            []
+            if names is None
+            else [part.decode("latin-1") for part in names.value.split(b"\0") if part]
+        )
+        app = (classes[-1] if classes else "unknown").casefold()
+        folded = {name.casefold() for name in classes}
+        reasons = set()
+        if folded & self._never:
+            reasons.add(f"app:{app}")
+        if fullscreen and self._fullscreen and not folded & self._always:
+            reasons.add(f"fullscreen:{app}")
+        return Reading.of(reasons)

@@ -1,0 +1,152 @@
+"""Don't interrupt, end to end: the real daemon holds a reminder while the user is busy
+and sends exactly one prompt once they are free.
+
+The daemon runs as a subprocess with `notify.backend: dbus` against the real desktop
+pieces (dunst on a private bus under Xvfb); a D-Bus monitor shows every Notify it sends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import DesktopSession, wait_until
+from tests.e2e.daemon_process import DaemonProcess
+from tests.notify_monitor import NotificationMonitor
+
+CONFIG = """\
+sitting:
+  remind_after: {remind_after}
+  break_after_idle: 1h
+  repeat_every: 0s
+notify:
+  backend: dbus
+log:
+  level: debug
+dont_interrupt:
+  settle: {settle}
+  signals:
+    dnd: {dnd}
+    fullscreen: false
+    camera: false
+    inhibitors: "off"
+"""
+DEBOUNCE = 2.0
+
+
+def config(remind_after: str = "4s", settle: str = "2s", dnd: bool = True) -> str:
+    return CONFIG.format(remind_after=remind_after, settle=settle, dnd="true" if dnd else "false")
+
+
+@pytest.fixture
+def monitor(desktop: DesktopSession) -> Iterator[NotificationMonitor]:
+    desktop.clear_notifications()
+    with NotificationMonitor(desktop.bus_address) as watching:
+        yield watching
+
+
+@pytest.fixture
+def paused_dunst(desktop: DesktopSession) -> Iterator[DesktopSession]:
+    """dunst in do-not-disturb; unpaused again after the test, since the session is shared."""
+    desktop.dunstctl("set-paused", "true")
+    assert desktop.dunstctl("is-paused").strip() == "true"
+    try:
+        yield desktop
+    finally:
+        desktop.dunstctl("set-paused", "false")
+        desktop.clear_notifications()
+
+
+@pytest.fixture
+def daemon(desktop: DesktopSession, tmp_path: Path) -> Iterator[list[DaemonProcess]]:
+    started: list[DaemonProcess] = []
+    yield started
+    for process in started:
+        process.stop()
+
+
+def start(desktop: DesktopSession, workdir: Path, text: str) -> DaemonProcess:
+    # The tracker holds a reminder for an absent user (idle 30 s or more): be present.
+    desktop.xdotool("mousemove", "200", "150")
+    return DaemonProcess(workdir, text, env=desktop.subprocess_env()).start()
+
+
+def test_dunst_paused_holds_the_reminder_and_one_prompt_follows_unpause(
+    paused_dunst: DesktopSession,
+    monitor: NotificationMonitor,
+    daemon: list[DaemonProcess],
+    tmp_path: Path,
+) -> None:
+    desktop = paused_dunst
+    breakd = start(desktop, tmp_path, config(remind_after="4s", settle="2s"))
+    daemon.append(breakd)
+    breakd.wait_for_log("busy signals: watching dnd:dunst (busy: dnd:dunst)")
+
+    held = wait_until(
+        lambda: (status := breakd.status())["deferred"] is not None and status,
+        timeout=10,
+        message=f"the reminder was never held; log:\n{breakd.log()}",
+    )
+    assert held["deferred"]["reasons"] == ["dnd:dunst"]
+    since = datetime.fromisoformat(held["deferred"]["since"])
+    assert abs((datetime.now().astimezone() - since).total_seconds()) < 5
+    assert monitor.sent() == [], "a reminder went to dunst during do-not-disturb"
+    assert int(desktop.dunstctl("count", "waiting").strip()) == 0
+
+    desktop.xdotool("mousemove", "210", "160")
+    desktop.dunstctl("set-paused", "false")
+    unpaused = time.monotonic()
+    prompt = monitor.wait_for_notify(1, timeout=15)
+    waited = time.monotonic() - unpaused
+
+    assert prompt.summary.startswith("Do not disturb is off: "), prompt.summary
+    assert waited >= DEBOUNCE + 2.0 - 0.5, f"sent {waited:.1f} s after unpausing"
+    after = breakd.status()
+    assert (after["state"], after["deferred"]) == ("reminding", None)
+    breakd.wait_for_log("busy: no longer")
+    time.sleep(1.0)  # a second prompt would follow the first at once
+    assert [call.summary for call in monitor.sent()] == [prompt.summary]
+
+
+def test_a_pause_shorter_than_the_debounce_holds_nothing(
+    desktop: DesktopSession,
+    monitor: NotificationMonitor,
+    daemon: list[DaemonProcess],
+    tmp_path: Path,
+) -> None:
+    """Toggled on and off by mistake within the debounce: the reminder comes on time."""
+    breakd = start(desktop, tmp_path, config(remind_after="3s"))
+    daemon.append(breakd)
+    breakd.wait_for_log("busy signals: watching dnd:dunst (free)")
+    try:
+        desktop.dunstctl("set-paused", "true")
+        breakd.wait_for_log("busy signal dnd:dunst says busy: dnd:dunst")
+    finally:
+        desktop.dunstctl("set-paused", "false")
+    breakd.wait_for_log("busy signal dnd:dunst says free")
+
+    prompt = monitor.wait_for_notify(1, timeout=10)
+
+    assert prompt.summary.startswith("Stretch break: "), prompt.summary
+    assert "busy: dnd:dunst" not in breakd.log().replace("says busy: dnd:dunst", "")
+
+
+def test_with_dnd_switched_off_dunst_paused_does_not_hold(
+    paused_dunst: DesktopSession,
+    monitor: NotificationMonitor,
+    daemon: list[DaemonProcess],
+    tmp_path: Path,
+) -> None:
+    breakd = start(paused_dunst, tmp_path, config(remind_after="2s", dnd=False))
+    daemon.append(breakd)
+
+    wait_until(lambda: breakd.status()["state"] == "reminding", timeout=10)
+
+    assert breakd.status()["deferred"] is None
+    assert "dnd:dunst" not in breakd.log()
+    # dunst itself holds it as "waiting": exactly what breakd avoids when dnd is on.
+    wait_until(lambda: int(paused_dunst.dunstctl("count", "waiting").strip()) == 1)
