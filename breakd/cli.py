@@ -61,9 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser(
         "doctor",
-        help="show which idle and session-event sources work here, and what the others lack",
-        description="Try every idle source and session-event source here and say which one"
-        " breakd uses and what each of the others lacks. Needs no running daemon.",
+        help="show which idle sources, session events and busy signals work here, and why not",
+        description="Try every idle source, session-event source and busy signal here and say"
+        " which ones breakd uses, which the config switches off and what each of the others"
+        " lacks. Needs no running daemon.",
     )
     doctor.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -130,7 +131,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "doctor":
         from breakd.doctor import run_doctor
 
-        return run_doctor(args.json)
+        return run_doctor(args.json, args.config)
     if args.command == "autostart":
         from breakd.autostart_command import run_autostart
 

@@ -133,9 +133,7 @@ class Daemon:
             await stopping.wait()
         finally:
             log.info("stopping")
-            session_events.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await session_events
+            await _cancel(session_events)
             await self._stop_busy_signals()
             self._scheduler.shutdown(wait=False)
             await server.close()
@@ -185,9 +183,7 @@ class Daemon:
     async def _stop_busy_signals(self) -> None:
         task, self._busy_signals = self._busy_signals, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await _cancel(task)
             if self._tracker.status().busy_reasons:
                 self.observe(BusyChanged(frozenset()))  # nobody watches any more
 
@@ -382,6 +378,12 @@ class Daemon:
             self._idle_source.close()
             self._idle_source = None
             return None
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _configure_logging(level: str) -> None:

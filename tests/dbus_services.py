@@ -16,14 +16,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
+import subprocess
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.desktop import require_tools, start_session_bus, stop_process
+from tests.desktop import (
+    _start_with_fd,
+    require_tools,
+    skip_or_fail,
+    start_session_bus,
+    stop_process,
+    write_no_activation_bus_config,
+)
 
 T = TypeVar("T")
 Handler = Callable[[Any], "tuple[str, tuple[Any, ...]] | None"]
@@ -121,6 +131,10 @@ class ServiceHost:
         self._thread.start()
         self.services: list[StandIn] = []
 
+    def on_loop(self) -> bool:
+        """Called from the host's own thread (a stand-in's handler)?"""
+        return threading.current_thread() is self._thread
+
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = CALL_TIMEOUT) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
@@ -153,9 +167,13 @@ class StandIn:
     """
 
     names: tuple[str, ...] = ()
+    fds = False
+    """True: connect with file-descriptor passing (jeepney's thread-based connection), for
+    a service whose methods hand out descriptors, as logind's Inhibit does."""
 
     def __init__(self, host: ServiceHost, bus_address: str) -> None:
         self.host = host
+        self.close_after_reply: list[int] = []
         self.bus_address = bus_address
         self.handlers: dict[tuple[str, str, str], Handler] = {}
         self.properties: dict[tuple[str, str], dict[str, tuple[str, Any]]] = {}
@@ -195,7 +213,10 @@ class StandIn:
         message = new_signal(DBusAddress(path, interface=interface), member, signature, body)
         if destination is not None:
             message.header.fields[HeaderFields.destination] = destination
-        self.host.run(self._router.send(message))
+        if self.host.on_loop():  # from a handler: the loop cannot also wait for itself
+            self.host.loop.create_task(self._router.send(message))
+        else:
+            self.host.run(self._router.send(message))
 
     def set_property(
         self, path: str, interface: str, name: str, signature: str, value: Any
@@ -216,8 +237,16 @@ class StandIn:
         from jeepney.io.asyncio import DBusRouter, open_dbus_connection
         from jeepney.wrappers import unwrap_msg
 
-        self._connection = await open_dbus_connection(self.bus_address)
-        self._router = DBusRouter(self._connection)
+        if self.fds:
+            from jeepney.io.threading import open_dbus_connection as open_with_fds
+
+            self._connection = await asyncio.to_thread(
+                open_with_fds, self.bus_address, enable_fds=True
+            )
+            self._router = _FdRouter(self._connection, asyncio.get_running_loop())
+        else:
+            self._connection = await open_dbus_connection(self.bus_address)
+            self._router = DBusRouter(self._connection)
         self._calls_in: asyncio.Queue[Any] = asyncio.Queue()
         self._filter = self._router.filter(
             MatchRule(type=MessageType.method_call), queue=self._calls_in
@@ -262,6 +291,8 @@ class StandIn:
             except DBusError as error:
                 reply = new_error(message, error.name, "s", (error.text,))
             await self._router.send(reply)
+            while self.close_after_reply:  # our copies of descriptors the caller now holds
+                os.close(self.close_after_reply.pop())
 
     def _dispatch(
         self, path: str, interface: str, member: str, message: Any
@@ -281,6 +312,72 @@ class StandIn:
         if handler is None:
             raise DBusError(UNKNOWN_METHOD, f"no {interface}.{member} on {path}")
         return handler(message)
+
+
+class _FdRouter:
+    """jeepney's thread-based connection, which passes file descriptors, behind the few
+    calls a stand-in makes of jeepney's asyncio router. One thread receives; replies and
+    filtered messages are handed to the host's loop."""
+
+    def __init__(self, connection: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._connection = connection
+        self._loop = loop
+        self._filters: list[tuple[Any, asyncio.Queue[Any]]] = []
+        self._replies: dict[int, asyncio.Future[Any]] = {}
+        self._thread = threading.Thread(target=self._receive, daemon=True)
+        self._thread.start()
+
+    def filter(self, rule: Any, *, queue: asyncio.Queue[Any]) -> Any:
+        entry = (rule, queue)
+        self._filters.append(entry)
+        return _Unfilter(self._filters, entry)
+
+    async def send(self, message: Any) -> None:
+        self._connection.send(message)
+
+    async def send_and_get_reply(self, message: Any) -> Any:
+        serial = next(self._connection.outgoing_serial)
+        reply = self._replies[serial] = self._loop.create_future()
+        self._connection.send(message, serial=serial)
+        return await asyncio.wait_for(reply, CALL_TIMEOUT)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._connection.interrupt()
+        await asyncio.to_thread(self._thread.join, CALL_TIMEOUT)
+
+    def _receive(self) -> None:
+        from jeepney import HeaderFields, MessageType
+
+        while True:
+            try:
+                message = self._connection.receive()
+            except Exception:  # interrupted, or the bus went away
+                return
+            kind = message.header.message_type
+            if kind in (MessageType.method_return, MessageType.error):
+                serial = message.header.fields.get(HeaderFields.reply_serial)
+                future = self._replies.pop(serial, None)
+                if future is not None:
+                    self._loop.call_soon_threadsafe(_settle, future, message)
+                continue
+            for rule, queue in list(self._filters):
+                if rule.matches(message):
+                    self._loop.call_soon_threadsafe(queue.put_nowait, message)
+
+
+def _settle(future: asyncio.Future[Any], message: Any) -> None:
+    if not future.done():
+        future.set_result(message)
+
+
+@dataclass
+class _Unfilter:
+    filters: list[Any]
+    entry: Any
+
+    def close(self) -> None:
+        if self.entry in self.filters:
+            self.filters.remove(self.entry)
 
 
 # -- the services --------------------------------------------------------------------
@@ -346,6 +443,7 @@ class Login1(StandIn):
     """
 
     names = ("org.freedesktop.login1",)
+    fds = True
     MANAGER_PATH = "/org/freedesktop/login1"
     MANAGER = "org.freedesktop.login1.Manager"
     SESSION = "org.freedesktop.login1.Session"
@@ -382,7 +480,36 @@ class Login1(StandIn):
             lambda _: ("a(ssssuu)", (list(self.inhibitors),)),
         )
         self.method(self.MANAGER_PATH, self.MANAGER, "GetSession", self._get_session)
+        self.method(self.MANAGER_PATH, self.MANAGER, "Inhibit", self._inhibit)
         self.method(self.MANAGER_PATH, self.MANAGER, "GetSessionByPID", self._get_session_by_pid)
+
+    def _inhibit(self, message: Any) -> tuple[str, tuple]:
+        """Inhibit(what, who, why, mode) -> h, as `systemd-inhibit` calls it.
+
+        Like logind: the caller gets the write end of a pipe, and the inhibitor lasts
+        until every copy of it is closed (the holder exits), which the read end sees as
+        end of file. The PID in the list is 0: the stand-in does not look it up.
+        """
+        what, who, why, mode = message.body
+        if mode not in ("block", "delay"):
+            raise DBusError("org.freedesktop.DBus.Error.InvalidArgs", f"Invalid mode {mode}")
+        held = (what, who, why, mode, os.getuid(), 0)
+        read_end, write_end = os.pipe()
+        self.close_after_reply.append(write_end)
+        self.inhibitors.append(held)
+        self._inhibitors_changed()
+
+        def released() -> None:
+            if os.read(read_end, 1):
+                return
+            self.host.loop.remove_reader(read_end)
+            os.close(read_end)
+            if held in self.inhibitors:
+                self.inhibitors.remove(held)
+                self._inhibitors_changed()
+
+        self.host.loop.add_reader(read_end, released)
+        return "h", (write_end,)
 
     def _get_session(self, message: Any) -> tuple[str, tuple]:
         if message.body[0] != self.session_id:
@@ -477,6 +604,71 @@ class GnomeSessionManager(StandIn):
         self.emit(self.PATH, self.names[0], "InhibitorRemoved", "o", (path,))
 
 
+class Swaync(StandIn):
+    """SwayNotificationCenter's control centre: `GetDnd`, `IsInhibited` (0.8+) and the
+    `Subscribe`/`SubscribeV2` broadcasts it sends on every change (count, dnd, cc_open
+    [, inhibited]). `version` "0.7" has no IsInhibited and sends only Subscribe; "0.8"
+    sends both, as swaync does. Not covered: the notifications themselves, its CLI.
+    """
+
+    names = ("org.erikreider.swaync.cc",)
+    PATH = "/org/erikreider/swaync/cc"
+
+    def __init__(self, host: ServiceHost, bus_address: str, version: str = "0.8") -> None:
+        super().__init__(host, bus_address)
+        self.version = version
+        self.dnd = False
+        self.inhibited = False
+        interface = self.names[0]
+        self.method(self.PATH, interface, "GetDnd", lambda _: ("b", (self.dnd,)))
+        if version != "0.7":
+            self.method(self.PATH, interface, "IsInhibited", lambda _: ("b", (self.inhibited,)))
+
+    def set_dnd(self, dnd: bool) -> None:
+        self.dnd = dnd
+        self._broadcast()
+
+    def set_inhibited(self, inhibited: bool) -> None:
+        self.inhibited = inhibited
+        self._broadcast()
+
+    def _broadcast(self) -> None:
+        self.emit(self.PATH, self.names[0], "Subscribe", "ubb", (0, self.dnd, False))
+        if self.version != "0.7":
+            body = (0, self.dnd, False, self.inhibited)
+            self.emit(self.PATH, self.names[0], "SubscribeV2", "ubbb", body)
+
+
+class Mako(StandIn):
+    """mako's `fr.emersion.Mako` at /fr/emersion/Mako, under the notification server's name.
+
+    `ListModes` (1.7+); with `version` "1.10" also the `Modes` property, whose change
+    mako signals by invalidating it (PropertiesChanged with the name in the third
+    argument). "1.7" signals nothing, as mako 1.7 to 1.9 do. Not covered: the
+    notifications, mako's config file and `makoctl` itself.
+    """
+
+    names = ("org.freedesktop.Notifications",)
+    PATH = "/fr/emersion/Mako"
+    INTERFACE = "fr.emersion.Mako"
+
+    def __init__(self, host: ServiceHost, bus_address: str, version: str = "1.10") -> None:
+        super().__init__(host, bus_address)
+        self.version = version
+        self.modes = ["default"]
+        self.method(self.PATH, self.INTERFACE, "ListModes", lambda _: ("as", (self.modes,)))
+        if version != "1.7":
+            self.properties[(self.PATH, self.INTERFACE)] = {"Modes": ("as", self.modes)}
+
+    def set_modes(self, *modes: str) -> None:
+        """What `makoctl mode -s MODES` does."""
+        self.modes = list(modes)
+        if self.version != "1.7":
+            self.properties[(self.PATH, self.INTERFACE)]["Modes"] = ("as", self.modes)
+            body = (self.INTERFACE, {}, ["Modes"])
+            self.emit(self.PATH, PROPERTIES, "PropertiesChanged", "sa{sv}as", body)
+
+
 # -- watching a session source from a test's own event loop ---------------------------
 
 
@@ -563,3 +755,140 @@ class PlasmaNotifications(StandIn):
 
     def set_inhibited(self, inhibited: bool) -> None:
         self.set_property(self.PATH, self.names[0], "Inhibited", "b", inhibited)
+
+
+# -- a session bus that starts real desktop services on demand ------------------------
+
+SERVICE_DIRS = (Path("/usr/share/dbus-1/services"),)
+
+
+@dataclass
+class ActivatingBus:
+    """A private session bus that D-Bus-activates a few real services (xfconfd, dconf-service).
+
+    The bus runs with the test's own HOME and XDG dirs in its environment, and the
+    services it starts inherit that environment, never the caller's: whatever they
+    write lands under `home`, not in the machine's real config.
+    """
+
+    address: str
+    env: dict[str, str]
+    services: tuple[str, ...]
+    process: Any = field(repr=False)
+
+    def run(self, *argv: str) -> Any:
+        """A program on this bus with the same XDG dirs (xfconf-query, gsettings)."""
+        result = subprocess.run(
+            argv, env=self.env, capture_output=True, text=True, timeout=CALL_TIMEOUT * 2
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"{argv} failed ({result.returncode}): {result.stderr.strip()}")
+        return result
+
+    def service_pid(self, name: str) -> int | None:
+        """The PID of the process that owns `name` now, or None."""
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+        from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+
+        bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
+        with open_dbus_connection(self.address) as connection:
+            call = new_method_call(bus, "GetConnectionUnixProcessID", "s", (name,))
+            try:
+                return int(unwrap_msg(connection.send_and_get_reply(call, timeout=CALL_TIMEOUT))[0])
+            except DBusErrorResponse:
+                return None
+
+    def stop_service(self, name: str) -> None:
+        """SIGTERM the activated service by the PID the bus knows for it; wait until it left."""
+        pid = self.service_pid(name)
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + CALL_TIMEOUT
+        while self.service_pid(name) == pid:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                deadline = time.monotonic() + CALL_TIMEOUT
+            time.sleep(0.02)
+        # Wait for it to exit: a zombie is left for the bus (or, once it is gone, PID 1) to reap.
+        deadline = time.monotonic() + CALL_TIMEOUT
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """The activated services first (they are the bus's children), then the bus."""
+        try:
+            for name in self.services:
+                self.stop_service(name)
+        finally:
+            stop_process(self.process)
+
+
+def _running(pid: int) -> bool:
+    """The process exists and has not exited (a zombie has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+@contextmanager
+def activating_bus(directory: Path, *services: str) -> Iterator[ActivatingBus]:
+    """A session bus that can activate `services` (and nothing else) in `directory`'s own XDG dirs.
+
+    Only the named services' .service files are offered, so no notification server or
+    accessibility bus starts by surprise. Fails rather than skips under
+    BREAKD_REQUIRE_DESKTOP=1 when a service is not installed.
+    """
+    require_tools("dbus-daemon")
+    offered = directory / "services"
+    offered.mkdir(parents=True, exist_ok=True)
+    for name in services:
+        found = next(
+            (path for folder in SERVICE_DIRS if (path := folder / f"{name}.service").is_file()),
+            None,
+        )
+        if found is None:
+            skip_or_fail(f"{name} is not installed (no {name}.service); see README")
+        (offered / found.name).write_text(found.read_text())
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("XDG_", "DBUS_", "DISPLAY", "WAYLAND_"))
+    }
+    for variable, name in (
+        ("HOME", "home"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ):
+        path = directory / name
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        env[variable] = str(path)
+    env["NO_AT_BRIDGE"] = "1"
+    config = write_no_activation_bus_config(directory)
+    text = config.read_text().replace(
+        "<listen>", f"<servicedir>{offered}</servicedir>\n  <listen>", 1
+    )
+    config.write_text(text)
+    process, address = _start_with_fd(
+        [
+            "dbus-daemon",
+            "--nofork",
+            "--nopidfile",
+            "--print-address={fd}",
+            f"--config-file={config}",
+        ],
+        "{fd}",
+        directory / "dbus.log",
+        env,
+    )
+    env["DBUS_SESSION_BUS_ADDRESS"] = address
+    bus = ActivatingBus(address, env, services, process)
+    try:
+        yield bus
+    finally:
+        bus.stop()

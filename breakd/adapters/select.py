@@ -16,7 +16,7 @@ from breakd.adapters.session import SessionEventSource
 from breakd.config.model import Config
 
 if TYPE_CHECKING:
-    from breakd.adapters.session.bus import BlockingBus
+    from breakd.adapters.dbus.blocking import BlockingBus
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +104,12 @@ class _SessionBusForIdle:
         if self._error is not None:
             raise IdleSourceUnavailable(self._error)
         if self._bus is None:
-            from breakd.adapters.dbus_connection import SessionBusUnavailable, session_bus_address
+            from breakd.adapters.dbus.address import BusUnavailable as SessionBusUnavailable
+            from breakd.adapters.dbus.address import session_bus_address
 
             try:
                 session_bus_address()
-                from breakd.adapters.session.bus import open_bus_for_idle
+                from breakd.adapters.idle.dbus import open_bus_for_idle
 
                 self._bus = open_bus_for_idle()
             except (SessionBusUnavailable, IdleSourceUnavailable) as error:
@@ -186,7 +187,7 @@ def open_session_sources() -> list[SessionEventSource]:
     """
     if not (sys.platform.startswith("linux") or "bsd" in sys.platform):
         return []
-    from breakd.adapters.session.bus import SharedBus
+    from breakd.adapters.dbus.link import SharedBus
     from breakd.adapters.session.gnome_session import GnomeSessionManagerSource
     from breakd.adapters.session.logind import LogindSource
     from breakd.adapters.session.screensaver import ScreenSaverSource
@@ -199,48 +200,79 @@ def open_session_sources() -> list[SessionEventSource]:
     ]
 
 
-def open_busy_signals(config: Config) -> list[BusySignal]:
+BUSY_SIGNALS: dict[str, str] = {
+    "dnd:dunst": "dnd",
+    "dnd:plasma": "dnd",
+    "dnd:xfce": "dnd",
+    "dnd:gnome": "dnd",
+    "dnd:swaync": "dnd",
+    "dnd:mako": "dnd",
+    "fullscreen:x11": "fullscreen",
+    "camera": "camera",
+    "microphone": "microphone",
+    "inhibitors:gnome": "inhibitors",
+    "inhibitors:logind": "inhibitors",
+}
+"""Every busy signal breakd has, in `breakd doctor`'s order, with its `dont_interrupt.signals` switch."""
+
+
+def open_busy_signals(config: Config, *, switched_off_too: bool = False) -> list[BusySignal]:
     """The busy signals `dont_interrupt` switches on that may work on this platform.
 
     Run them with `CombinedBusySignals`, which skips and retries those that are not
     here. Nothing is imported or connected for a signal that is switched off.
+    `switched_off_too` opens every signal that may work here whatever the config
+    says, so `breakd doctor` can say which would.
     """
     settings = config.dont_interrupt
-    if not settings.enabled or not (sys.platform.startswith("linux") or "bsd" in sys.platform):
+    everything = switched_off_too
+    if not (settings.enabled or everything) or not _linux_or_bsd():
         return []
-    from breakd.adapters.session.bus import SharedBus  # jeepney: only when a signal runs
+    from breakd.adapters.dbus.link import SharedBus  # jeepney: only when a signal runs
 
     signals: list[BusySignal] = []
     switches = settings.signals
     session_bus = SharedBus("session")
-    if switches.dnd:
+    if switches.dnd or everything:
+        from breakd.adapters.busy.gnome import GnomeDnd
+        from breakd.adapters.busy.mako import MakoDnd
         from breakd.adapters.busy.notification_server import (
             DUNST,
             PLASMA,
             NotificationServerDnd,
         )
+        from breakd.adapters.busy.swaync import SwayncDnd
+        from breakd.adapters.busy.xfce import XfceDnd
 
         signals += [
             NotificationServerDnd(session_bus, DUNST),
             NotificationServerDnd(session_bus, PLASMA),
+            XfceDnd(session_bus),
+            GnomeDnd(session_bus),
+            SwayncDnd(session_bus),
+            MakoDnd(session_bus, settings.mako_dnd_modes),
         ]
     apps = settings.apps
-    if switches.fullscreen or apps.never_interrupt:
+    if switches.fullscreen or apps.never_interrupt or everything:
         from breakd.adapters.busy.x11_fullscreen import X11Fullscreen
 
         signals.append(
             X11Fullscreen(
                 always_interrupt=apps.always_interrupt,
                 never_interrupt=apps.never_interrupt,
-                fullscreen=switches.fullscreen,
+                fullscreen=switches.fullscreen or everything,
             )
         )
-    if switches.camera and sys.platform.startswith("linux"):
+    if (switches.camera or everything) and sys.platform.startswith("linux"):
         from breakd.adapters.busy.camera import CameraInUse
 
         camera = settings.camera
         signals.append(CameraInUse(camera.devices, camera.ignore_processes))
-    if switches.inhibitors != "off":
+    if switches.microphone or everything:
+        from breakd.adapters.busy.microphone import MicrophoneInUse
+
+        signals.append(MicrophoneInUse(settings.microphone.ignore_apps))
+    if switches.inhibitors != "off" or everything:
         from breakd.adapters.busy.inhibitors import (
             GnomeMeetingInhibitors,
             LogindMeetingInhibitors,
@@ -248,14 +280,39 @@ def open_busy_signals(config: Config) -> list[BusySignal]:
         )
 
         lists = settings.inhibitors
-        rules = MeetingRules.of(
-            switches.inhibitors, lists.meeting_reasons, lists.meeting_apps, lists.ignore_apps
-        )
+        mode = "meeting_only" if switches.inhibitors == "off" else switches.inhibitors
+        rules = MeetingRules.of(mode, lists.meeting_reasons, lists.meeting_apps, lists.ignore_apps)
         signals += [
             GnomeMeetingInhibitors(session_bus, rules),
             LogindMeetingInhibitors(SharedBus("system"), rules),
         ]
     return signals
+
+
+def busy_signal_switched_off(config: Config, name: str) -> str | None:
+    """Why the config keeps the busy signal `name` from running, in one sentence; None if it runs."""
+    settings = config.dont_interrupt
+    if not settings.enabled:
+        return "switched off in the config: dont_interrupt.enabled is false"
+    switch = BUSY_SIGNALS[name]
+    value = getattr(settings.signals, switch)
+    key = f"dont_interrupt.signals.{switch}"
+    if switch == "fullscreen" and not value and not settings.apps.never_interrupt:
+        return f"switched off in the config: {key} is false and apps.never_interrupt is empty"
+    if switch == "inhibitors" and value == "off":
+        return f'switched off in the config: {key} is "off"'
+    if switch not in ("fullscreen", "inhibitors") and not value:
+        return f"switched off in the config: {key} is false"
+    return None
+
+
+def busy_signal_platforms(name: str) -> str:
+    """Where the busy signal `name` can run, as doctor says it of a platform without it."""
+    return "only on Linux" if name == "camera" else "only on Linux and the BSDs"
+
+
+def _linux_or_bsd() -> bool:
+    return sys.platform.startswith("linux") or "bsd" in sys.platform
 
 
 def choose_notifier(backend: str, answer: AnswerHandler, config: Callable[[], Config]) -> Notifier:

@@ -73,6 +73,7 @@ class BusySignalsConfig:
     dnd: bool
     fullscreen: bool
     camera: bool
+    microphone: bool
     inhibitors: InhibitorMode
 
 
@@ -96,15 +97,22 @@ class CameraConfig:
 
 
 @dataclass(frozen=True)
+class MicrophoneConfig:
+    ignore_apps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DontInterruptConfig:
     enabled: bool
     settle: int
     max_deferral: int
     on_max_deferral: MaxDeferralPolicy
+    mako_dnd_modes: tuple[str, ...]
     signals: BusySignalsConfig
     inhibitors: MeetingInhibitorsConfig
     apps: AppListsConfig
     camera: CameraConfig
+    microphone: MicrophoneConfig
 
     def settings(self) -> DontInterruptSettings:
         return DontInterruptSettings(
@@ -198,10 +206,12 @@ def _dont_interrupt(values: Mapping[str, Any]) -> DontInterruptConfig:
         settle=get("settle"),
         max_deferral=get("max_deferral"),
         on_max_deferral=get("on_max_deferral"),
+        mako_dnd_modes=get("mako_dnd_modes"),
         signals=BusySignalsConfig(
             dnd=get("signals.dnd"),
             fullscreen=get("signals.fullscreen"),
             camera=get("signals.camera"),
+            microphone=get("signals.microphone"),
             inhibitors=get("signals.inhibitors"),
         ),
         inhibitors=MeetingInhibitorsConfig(
@@ -217,6 +227,7 @@ def _dont_interrupt(values: Mapping[str, Any]) -> DontInterruptConfig:
             devices=get("camera.devices"),
             ignore_processes=get("camera.ignore_processes"),
         ),
+        microphone=MicrophoneConfig(ignore_apps=get("microphone.ignore_apps")),
     )
 
 

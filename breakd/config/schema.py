@@ -215,11 +215,19 @@ KEYS: tuple[Key, ...] = (
         default="deliver",
         allowed=("deliver", "keep_waiting", "drop"),
     ),
+    Key(
+        "dont_interrupt.mako_dnd_modes",
+        "strings",
+        "mako modes that mean do not disturb (mako has no switch of its own; its"
+        " manual suggests a mode such as do-not-disturb with invisible=1).",
+        default=("do-not-disturb",),
+    ),
     Key("dont_interrupt.signals", "section", "Which signs of being busy breakd watches."),
     Key(
         "dont_interrupt.signals.dnd",
         "bool",
-        "The notification server's do-not-disturb (dunst paused, KDE Plasma).",
+        "Do not disturb: dunst paused, KDE Plasma, XFCE (xfce4-notifyd), GNOME"
+        " (notification banners off), swaync and mako (see mako_dnd_modes).",
         default=True,
     ),
     Key(
@@ -233,6 +241,13 @@ KEYS: tuple[Key, ...] = (
         "bool",
         "A program has a camera open (Linux: checked every few seconds).",
         default=True,
+    ),
+    Key(
+        "dont_interrupt.signals.microphone",
+        "bool",
+        "A program records from a microphone (PulseAudio or PipeWire). Off by default:"
+        " noise suppression and dictation apps keep one open all day.",
+        default=False,
     ),
     Key(
         "dont_interrupt.signals.inhibitors",
@@ -286,6 +301,14 @@ KEYS: tuple[Key, ...] = (
         "strings",
         "Processes that hold a camera open without using it (the PipeWire daemons).",
         default=("pipewire", "wireplumber"),
+    ),
+    Key("dont_interrupt.microphone", "section", "How a microphone in use is found."),
+    Key(
+        "dont_interrupt.microphone.ignore_apps",
+        "strings",
+        "Apps whose recording does not count (volume meters, effect filters), by"
+        " application id, process binary or name.",
+        default=("org.PulseAudio.pavucontrol", "org.gnome.VolumeControl", "easyeffects"),
     ),
     Key("log", "section", "What breakd writes to its log."),
     Key(

@@ -42,7 +42,15 @@ def test_the_section_maps_to_the_core_and_the_signals() -> None:
         True, 10, 7200, "keep_waiting"
     )
     names = [signal.name for signal in open_busy_signals(config)]
-    assert names == ["dnd:dunst", "dnd:plasma", "fullscreen:x11"]  # X11 for the never list
+    assert names == [
+        "dnd:dunst",
+        "dnd:plasma",
+        "dnd:xfce",
+        "dnd:gnome",
+        "dnd:swaync",
+        "dnd:mako",
+        "fullscreen:x11",
+    ]  # X11 for the never list
 
 
 def test_disabled_starts_no_signal_at_all() -> None:

@@ -2,8 +2,8 @@
 on private buses. Firefox playing a video keeps the user sitting but is no meeting;
 Chromium's WebRTC reason and an app on the meeting list are.
 
-Not covered: the real `systemd-inhibit` (it needs logind's file-descriptor passing,
-which the stand-in does not implement); the stand-in lists what it would list.
+Here the logind stand-in is steered directly; test_busy_logind_inhibit.py holds its
+inhibitors with the real `systemd-inhibit`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from breakd.adapters.busy.inhibitors import (
     LogindMeetingInhibitors,
     MeetingRules,
 )
-from breakd.adapters.session.bus import SharedBus
+from breakd.adapters.dbus.link import SharedBus
 from tests.dbus_services import (
     GnomeSessionManager,
     Login1,

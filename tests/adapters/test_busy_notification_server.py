@@ -11,7 +11,7 @@ import pytest
 
 from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
 from breakd.adapters.busy.notification_server import DUNST, PLASMA, NotificationServerDnd
-from breakd.adapters.session.bus import SharedBus
+from breakd.adapters.dbus.link import SharedBus
 from tests.dbus_services import PlasmaNotifications, Watching, private_buses, service_host
 from tests.desktop import DesktopSession
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from breakd.adapters.dbus.blocking import BlockingBus
 from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.idle.freedesktop_screensaver import FreedesktopScreenSaverIdleSource
 from breakd.adapters.idle.mutter import MutterIdleSource
 from breakd.adapters.select import open_idle_source
-from breakd.adapters.session.bus import BlockingBus
 from tests.dbus_services import (
     MutterIdleMonitor,
     PrivateBuses,

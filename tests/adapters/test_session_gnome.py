@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.session import SessionSourceStopped, SessionSourceUnavailable
-from breakd.adapters.session.bus import SharedBus
 from breakd.adapters.session.gnome_session import GnomeSessionManagerSource
 from breakd.core.events import InhibitorChanged
 from tests.dbus_services import (

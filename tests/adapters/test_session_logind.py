@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.session import SessionSourceStopped, SessionSourceUnavailable
-from breakd.adapters.session.bus import SharedBus
 from breakd.adapters.session.logind import LogindSource
 from breakd.core.events import InhibitorChanged, ScreenLocked, ScreenUnlocked, Sleeping, Woke
 from tests.dbus_services import (

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.session import SessionSourceStopped, SessionSourceUnavailable
-from breakd.adapters.session.bus import SharedBus
 from breakd.adapters.session.screensaver import ScreenSaverSource
 from breakd.core.events import ScreenLocked, ScreenUnlocked
 from tests.dbus_services import (

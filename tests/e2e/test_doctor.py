@@ -1,5 +1,6 @@
 """`breakd doctor` through the real CLI: on this bare machine, on an X11 desktop, and on
-private buses with stand-in GNOME, KDE and logind services. No daemon runs in any of them.
+private buses with stand-in GNOME, KDE and logind services; with busy signals switched
+off in the config. No daemon runs in any of them.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from tests.dbus_services import (
     GnomeSessionManager,
     Login1,
     MutterIdleMonitor,
+    PlasmaNotifications,
     ScreenSaver,
+    activating_bus,
     private_buses,
     service_host,
 )
-from tests.desktop import DesktopSession
+from tests.desktop import DesktopSession, require_tools
 from tests.e2e.daemon_process import cli
 
 IDLE_SOURCES = [
@@ -32,23 +35,51 @@ IDLE_SOURCES = [
     "windows-last-input",
 ]
 SESSION_SOURCES = ["logind", "screensaver", "gnome-session-manager"]
+BUSY_SIGNALS = [
+    "dnd:dunst",
+    "dnd:plasma",
+    "dnd:xfce",
+    "dnd:gnome",
+    "dnd:swaync",
+    "dnd:mako",
+    "fullscreen:x11",
+    "camera",
+    "microphone",
+    "inhibitors:gnome",
+    "inhibitors:logind",
+]
+ALL = IDLE_SOURCES + SESSION_SOURCES + BUSY_SIGNALS
 COLUMNS = re.compile(r" {2,}")
 """Columns are separated by two or more spaces; a status ("in use") has one inside."""
 COLUMN = re.compile(r"(?:^|(?<=  ))\S")
 
 
-def doctor(env: dict[str, str]) -> tuple[list[list[str]], dict[str, Any]]:
+def doctor(
+    env: dict[str, str], config: Path | None = None
+) -> tuple[list[list[str]], dict[str, Any]]:
     """The text lines split into their four columns, and the JSON."""
-    text = cli("doctor", env=env)
+    given = ("--config", str(config)) if config is not None else ()
+    text = cli(*given, "doctor", env=env)
     assert (text.returncode, text.stderr) == (0, "")
     lines = text.stdout.splitlines()
-    assert len(lines) == len(IDLE_SOURCES) + len(SESSION_SOURCES)
+    assert len(lines) == len(ALL), text.stdout
     column_starts = {tuple(m.start() for m in COLUMN.finditer(line))[:4] for line in lines}
     assert len(column_starts) == 1, f"not aligned:\n{text.stdout}"
     rows = [COLUMNS.split(line, maxsplit=3) for line in lines]
-    as_json = cli("doctor", "--json", env=env)
+    as_json = cli(*given, "doctor", "--json", env=env)
     assert as_json.returncode == 0, as_json.stderr
     return rows, json.loads(as_json.stdout)
+
+
+def no_camera(tmp_path: Path, extra: str = "") -> Path:
+    """A config whose camera patterns match nothing: this machine's own cameras stay out."""
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "dont_interrupt:\n"
+        f"  camera: {{devices: [{tmp_path / 'no-camera*'}]}}\n"
+        + "".join(f"  {line}\n" for line in extra.splitlines())
+    )
+    return path
 
 
 def statuses(rows: list[list[str]]) -> dict[str, str]:
@@ -67,11 +98,16 @@ def bare_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_path: Path) -> None:
-    rows, document = doctor(bare_env(tmp_path))
+    rows, document = doctor(bare_env(tmp_path), no_camera(tmp_path))
 
-    assert [row[1] for row in rows] == IDLE_SOURCES + SESSION_SOURCES
-    assert [row[0] for row in rows] == ["idle"] * 6 + ["session"] * 3
-    assert set(statuses(rows).values()) == {"unavailable"}
+    assert [row[1] for row in rows] == ALL
+    assert [row[0] for row in rows] == ["idle"] * 6 + ["session"] * 3 + ["busy"] * len(BUSY_SIGNALS)
+    assert {statuses(rows)[name] for name in IDLE_SOURCES + SESSION_SOURCES} == {"unavailable"}
+    assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == {
+        **dict.fromkeys(BUSY_SIGNALS, "unsupported"),
+        "camera": "on",
+        "microphone": "off",  # by default
+    }
     said = details(rows)
     assert said["mutter-idle-monitor"].startswith("no D-Bus session bus")
     assert said["x11-screensaver"] == "DISPLAY is not set (no X11 session)"
@@ -79,9 +115,57 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     assert said["macos-iokit-hid"] == "not on macOS"
     assert said["windows-last-input"] == "not on Windows"
     assert said["logind"].startswith("cannot connect to the system bus at unix:path=")
+    assert said["dnd:dunst"].startswith("no D-Bus session bus")
+    assert said["fullscreen:x11"] == "DISPLAY is not set (no X11 session)"
+    assert said["camera"] == f"no camera device matches {tmp_path / 'no-camera*'}"
+    assert said["inhibitors:logind"].startswith("cannot connect to the system bus at unix:path=")
     assert document["idle_source"] is None
     assert [entry["name"] for entry in document["idle_sources"]] == IDLE_SOURCES
     assert [entry["status"] for entry in document["session_sources"]] == ["unavailable"] * 3
+    assert [entry["name"] for entry in document["busy_signals"]] == BUSY_SIGNALS
+    assert document["busy_signals"][BUSY_SIGNALS.index("camera")] == {
+        "name": "camera",
+        "status": "on",
+        "detail": said["camera"],
+    }
+
+
+def test_doctor_says_which_busy_signals_the_config_switches_off(tmp_path: Path) -> None:
+    switches = "signals: {dnd: false, fullscreen: false, camera: false, inhibitors: 'off'}"
+    rows, document = doctor(bare_env(tmp_path), no_camera(tmp_path, switches))
+
+    assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == dict.fromkeys(
+        BUSY_SIGNALS, "off"
+    )
+    said = details(rows)
+    assert said["dnd:plasma"] == ("switched off in the config: dont_interrupt.signals.dnd is false")
+    assert said["fullscreen:x11"] == (
+        "switched off in the config: dont_interrupt.signals.fullscreen is false"
+        " and apps.never_interrupt is empty"
+    )
+    assert said["camera"] == "switched off in the config: dont_interrupt.signals.camera is false"
+    assert said["microphone"] == (
+        "switched off in the config: dont_interrupt.signals.microphone is false"
+    )
+    assert said["inhibitors:gnome"] == (
+        'switched off in the config: dont_interrupt.signals.inhibitors is "off"'
+    )
+    assert {entry["status"] for entry in document["busy_signals"]} == {"off"}
+
+    rows, _ = doctor(bare_env(tmp_path), no_camera(tmp_path, "enabled: false"))
+    assert {details(rows)[name] for name in BUSY_SIGNALS} == {
+        "switched off in the config: dont_interrupt.enabled is false"
+    }
+
+
+def test_doctor_reports_a_config_with_mistakes_like_run_does(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("dont_interrupt:\n  signals: {dnd: maybe}\n")
+
+    result = cli("--config", str(config), "doctor", env=bare_env(tmp_path))
+
+    assert result.returncode != 0
+    assert f"{config}:2" in result.stderr and "dont_interrupt.signals.dnd" in result.stderr
 
 
 @pytest.mark.desktop
@@ -89,7 +173,7 @@ def test_doctor_on_an_x11_desktop_uses_the_x_server(
     desktop: DesktopSession, tmp_path: Path
 ) -> None:
     env = desktop.subprocess_env(DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={tmp_path / 'none'}")
-    rows, document = doctor(env)
+    rows, document = doctor(env, no_camera(tmp_path))
 
     assert statuses(rows)["x11-screensaver"] == "in use"
     assert details(rows)["x11-screensaver"].startswith(
@@ -99,15 +183,33 @@ def test_doctor_on_an_x11_desktop_uses_the_x_server(
         "no org.gnome.Mutter.IdleMonitor on the session bus (not a GNOME session)"
     )
     assert document["idle_source"] == "x11-screensaver"
+    assert statuses(rows)["dnd:dunst"] == "on"
+    assert details(rows)["dnd:dunst"] == (
+        "dunst's paused property on the session bus (now: do not disturb is off)"
+    )
+    assert details(rows)["dnd:plasma"].startswith(
+        "the notification server is not plasma: it has no org.freedesktop.Notifications"
+        " Inhibited property"
+    )
+    assert statuses(rows)["fullscreen:x11"] == "on"
+    assert details(rows)["fullscreen:x11"] == (
+        f"full screen on X display {desktop.display}: no EWMH window manager runs yet"
+        " (no _NET_ACTIVE_WINDOW)"
+    )
 
 
 def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
+    require_tools("gsettings")
     with private_buses(tmp_path) as buses, service_host() as host:
         MutterIdleMonitor(host, buses.session_address, idle_ms=61_000).start()
         ScreenSaver(host, buses.session_address, idle_ms=5_000).start()
-        GnomeSessionManager(host, buses.session_address).start().add_inhibitor(8)
-        Login1(host, buses.system_address, locked=True).start()
-        rows, document = doctor(buses.env())
+        gnome = GnomeSessionManager(host, buses.session_address).start()
+        gnome.add_inhibitor(8)
+        gnome.add_inhibitor(4, "chromium", "WebRTC has active PeerConnections")
+        login1 = Login1(host, buses.system_address, locked=True).start()
+        login1.inhibit("idle", "zoom", "In a meeting")
+        PlasmaNotifications(host, buses.session_address, inhibited=True).start()
+        rows, document = doctor(buses.env(), no_camera(tmp_path))
 
     assert statuses(rows) == {
         "mutter-idle-monitor": "in use",
@@ -119,16 +221,78 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         "logind": "in use",
         "screensaver": "in use",
         "gnome-session-manager": "in use",
+        "dnd:dunst": "unsupported",
+        "dnd:plasma": "on",
+        "dnd:xfce": "unsupported",
+        "dnd:gnome": "on",
+        "dnd:swaync": "unsupported",
+        "dnd:mako": "unsupported",
+        "fullscreen:x11": "unsupported",
+        "camera": "on",
+        "microphone": "off",
+        "inhibitors:gnome": "on",
+        "inhibitors:logind": "on",
     }
     said = details(rows)
     assert said["mutter-idle-monitor"] == (
         "GNOME's org.gnome.Mutter.IdleMonitor on the session bus; idle for 61 s"
     )
     assert said["logind"] == (
-        "suspend, lock state of session 7 and idle inhibitors (now: locked, no idle inhibitor)"
+        "suspend, lock state of session 7 and idle inhibitors"
+        " (now: locked, an idle inhibitor is held)"
     )
     assert said["screensaver"] == "ActiveChanged from org.freedesktop.ScreenSaver (not active)"
     assert said["gnome-session-manager"] == (
         "idle inhibitors from org.gnome.SessionManager (now: held)"
     )
+    assert said["dnd:plasma"] == (
+        "plasma's Inhibited property on the session bus (now: do not disturb is on)"
+    )
+    assert said["dnd:dunst"].startswith("the notification server is not dunst")
+    assert said["dnd:xfce"] == "no org.xfce.Xfconf on the session bus (not an XFCE session)"
+    assert said["dnd:gnome"].endswith("(now: do not disturb is off)")
+    assert said["inhibitors:gnome"] == (
+        "2 inhibitor(s) from org.gnome.SessionManager (now: meeting:chromium)"
+    )
+    assert said["inhibitors:logind"] == (
+        "1 inhibitor(s) from org.freedesktop.login1 (now: meeting:zoom)"
+    )
     assert document["idle_source"] == "mutter-idle-monitor"
+    busy = {entry["name"]: entry["status"] for entry in document["busy_signals"]}
+    assert busy["dnd:plasma"] == "on"
+
+
+def test_doctor_on_xfce_with_do_not_disturb_on_says_why_a_prompt_is_held(tmp_path: Path) -> None:
+    require_tools("xfconf-query")
+    with activating_bus(tmp_path / "bus", "org.xfce.Xfconf") as bus:
+        bus.run(
+            *("xfconf-query", "-c", "xfce4-notifyd", "-p", "/do-not-disturb"),
+            *("-n", "-t", "bool", "-s", "true"),
+        )
+        rows, document = doctor(
+            {**bus.env, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}"},
+            no_camera(tmp_path),
+        )
+
+    assert statuses(rows)["dnd:xfce"] == "on"
+    assert details(rows)["dnd:xfce"] == (
+        "xfconf's xfce4-notifyd /do-not-disturb on the session bus (now: do not disturb is on)"
+    )
+    busy = {entry["name"]: entry for entry in document["busy_signals"]}
+    assert busy["dnd:xfce"]["detail"] == details(rows)["dnd:xfce"]
+
+
+def test_doctor_on_gnome_with_banners_off_says_why_a_prompt_is_held(tmp_path: Path) -> None:
+    require_tools("gsettings")
+    with activating_bus(tmp_path / "bus", "ca.desrt.dconf") as bus:
+        bus.run("gsettings", "set", "org.gnome.desktop.notifications", "show-banners", "false")
+        rows, _ = doctor(
+            {**bus.env, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}"},
+            no_camera(tmp_path),
+        )
+
+    assert statuses(rows)["dnd:gnome"] == "on"
+    assert details(rows)["dnd:gnome"] == (
+        "GSettings org.gnome.desktop.notifications show-banners, read again when dconf"
+        " signals a change (now: do not disturb is on)"
+    )

@@ -3,10 +3,14 @@ and sends exactly one prompt once they are free.
 
 The daemon runs as a subprocess with `notify.backend: dbus` against the real desktop
 pieces (dunst on a private bus under Xvfb); a D-Bus monitor shows every Notify it sends.
+Full screen runs on an Xvfb of its own with a real window manager, and the daemon's
+reminders go to its log.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop import DesktopSession, wait_until
+from tests.desktop import DesktopSession, require_tools, start_xvfb, stop_process, wait_until
 from tests.e2e.daemon_process import DaemonProcess
 from tests.notify_monitor import NotificationMonitor
 
@@ -150,3 +154,84 @@ def test_with_dnd_switched_off_dunst_paused_does_not_hold(
     assert "dnd:dunst" not in breakd.log()
     # dunst itself holds it as "waiting": exactly what breakd avoids when dnd is on.
     wait_until(lambda: int(paused_dunst.dunstctl("count", "waiting").strip()) == 1)
+
+
+FULLSCREEN_CONFIG = """\
+sitting:
+  remind_after: 4s
+  break_after_idle: 1h
+  repeat_every: 0s
+notify:
+  backend: log
+log:
+  level: debug
+dont_interrupt:
+  settle: 2s
+  signals:
+    dnd: false
+    fullscreen: true
+    camera: false
+    inhibitors: "off"
+"""
+WINDOW = "breakd-e2e-presentation"
+
+
+def test_a_full_screen_window_holds_the_reminder_and_one_prompt_follows(tmp_path: Path) -> None:
+    """Its own Xvfb with a real window manager (matchbox), so the shared desktop's dunst is
+    never managed; `wmctrl` puts an xmessage window in and out of full screen."""
+    require_tools("Xvfb", "matchbox-window-manager", "wmctrl", "xmessage", "xdotool")
+    xvfb, display = start_xvfb(log=tmp_path / "xvfb.log")
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env["DISPLAY"] = display
+    helpers: list[subprocess.Popen[bytes]] = [xvfb]
+    daemon: list[DaemonProcess] = []
+
+    def run(*argv: str) -> str:
+        result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=10)
+        assert result.returncode == 0, f"{argv}: {result.stderr}"
+        return result.stdout
+
+    def spawn(*argv: str) -> None:
+        helpers.append(
+            subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+
+    try:
+        spawn("matchbox-window-manager", "-use_titlebar", "no")
+        wait_until(
+            lambda: subprocess.run(["wmctrl", "-m"], env=env, capture_output=True).returncode == 0,
+            message="no window manager",
+        )
+        spawn("xmessage", "-title", WINDOW, "slides")
+        wait_until(lambda: WINDOW in run("wmctrl", "-l"), message="the window never appeared")
+        run("wmctrl", "-r", WINDOW, "-b", "add,fullscreen")
+        run("xdotool", "mousemove", "200", "150")  # present: an absent user is not reminded
+
+        breakd = DaemonProcess(tmp_path, FULLSCREEN_CONFIG, env=env).start()
+        daemon.append(breakd)
+        breakd.wait_for_log("busy signals: watching fullscreen:x11 (busy: fullscreen:xmessage)")
+        held = wait_until(
+            lambda: (status := breakd.status())["deferred"] is not None and status,
+            timeout=10,
+            message=f"the reminder was never held; log:\n{breakd.log()}",
+        )
+        assert held["deferred"]["reasons"] == ["fullscreen:xmessage"]
+        assert "REMINDER" not in breakd.log()
+
+        run("xdotool", "mousemove", "210", "160")
+        run("wmctrl", "-r", WINDOW, "-b", "remove,fullscreen")
+        left = time.monotonic()
+        log = breakd.wait_for_log("REMINDER", timeout=15)
+        waited = time.monotonic() - left
+
+        assert "REMINDER Out of full screen: " in log, log
+        assert waited >= DEBOUNCE + 2.0 - 0.5, f"sent {waited:.1f} s after full screen ended"
+        assert breakd.status()["deferred"] is None
+        time.sleep(1.0)  # a second prompt would follow the first at once
+        assert breakd.log().count("REMINDER") == 1
+    finally:
+        for process in daemon:
+            process.stop()
+        while helpers:
+            stop_process(helpers.pop())

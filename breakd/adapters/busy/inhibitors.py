@@ -24,11 +24,10 @@ from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable, Reading, Report
 from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.session.bus import (
+from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.link import BusLink, SharedBus
+from breakd.adapters.dbus.rules import (
     PROPERTIES,
-    BusLink,
-    BusLost,
-    SharedBus,
     header,
     is_signal,
     name_owner_rule,

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import message_bus
+from jeepney.wrappers import DBusErrorResponse
 
+from breakd.adapters.dbus.blocking import BlockingBus
+from breakd.adapters.dbus.errors import NAME_GONE_ERRORS, BusLost, CallTimedOut
 from breakd.adapters.idle import IdleSourceUnavailable
-from breakd.adapters.session.bus import (
-    NAME_GONE_ERRORS,
-    BlockingBus,
-    BusLost,
-    CallTimedOut,
-    DBusErrorResponse,
-    idle_call,
-    idle_error,
-    open_bus_for_idle,
-)
+from breakd.adapters.idle.dbus import idle_call, idle_error, open_bus_for_idle
 
 SCREENSAVER = "org.freedesktop.ScreenSaver"
 PATHS = ("/org/freedesktop/ScreenSaver", "/ScreenSaver")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import message_bus
 
+from breakd.adapters.dbus.blocking import BlockingBus
 from breakd.adapters.idle import IdleSourceUnavailable
-from breakd.adapters.session.bus import BlockingBus, idle_call, open_bus_for_idle
+from breakd.adapters.idle.dbus import idle_call, open_bus_for_idle
 
 IDLE_MONITOR = "org.gnome.Mutter.IdleMonitor"
 CORE_PATH = "/org/gnome/Mutter/IdleMonitor/Core"

@@ -19,16 +19,14 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
-from jeepney import DBusAddress, HeaderFields, Message, new_method_call
+from jeepney import DBusAddress, Message, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.dbus_connection import (
-    ConnectionLost,
-    SessionBus,
-    SessionBusUnavailable,
-    open_session_bus,
-)
+from breakd.adapters.dbus.address import BusUnavailable
+from breakd.adapters.dbus.errors import BusLost, CallTimedOut
+from breakd.adapters.dbus.link import BusLink, open_link
+from breakd.adapters.dbus.rules import header
 from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
 from breakd.config.model import Config
 from breakd.core.reminder_text import ReminderMessage, spoken_duration
@@ -41,8 +39,13 @@ NOTIFICATIONS = DBusAddress(
     bus_name="org.freedesktop.Notifications",
     interface="org.freedesktop.Notifications",
 )
+SIGNALS = MatchRule(
+    type="signal", interface=NOTIFICATIONS.interface, path=NOTIFICATIONS.object_path
+)
+"""ActionInvoked and NotificationClosed: the server sends them to the sender of Notify only."""
 CALL_TIMEOUT = 5.0
-"""A notification server answers in milliseconds; one that hangs must not hold reminders up."""
+"""The bus and a notification server answer in milliseconds; one that hangs must not hold
+reminders up."""
 NEVER_EXPIRES = 0
 """expire_timeout with buttons: a reminder waits for its answer, and repeats replace it."""
 SERVER_DEFAULT = -1
@@ -115,7 +118,7 @@ class FreedesktopNotifier:
     def __init__(self, answer: AnswerHandler, config: Callable[[], Config]) -> None:
         self._answer = answer
         self._config = config
-        self._bus: SessionBus | None = None
+        self._link: BusLink | None = None
         self._listener: asyncio.Task[None] | None = None
         self._server: str | None = None  # the unique bus name of the server we last used
         self._id = 0  # our notification's id, for replaces_id; 0: none to replace
@@ -127,24 +130,22 @@ class FreedesktopNotifier:
         self._showing = True
         try:
             for _attempt in range(2):
-                reused = self._bus is not None
-                bus = await self._connect()
+                reused = self._link is not None
+                link = await self._connect()
                 try:
-                    await self._notify(bus, message)
+                    await self._notify(link, message)
                     return
-                except ConnectionLost as error:
+                except BusLost as error:
                     await self._disconnect()
                     if not reused:
-                        raise NotifierError(
-                            f"the D-Bus session bus connection broke ({error})"
-                        ) from error
+                        raise NotifierError(str(error)) from error
                     log.info("the D-Bus session bus connection was lost; connecting again")
                 except DBusErrorResponse as error:
                     await self._release()
                     raise NotifierError(
                         f"no notification server answered on the D-Bus session bus ({error.name})"
                     ) from error
-                except asyncio.TimeoutError as error:
+                except CallTimedOut as error:
                     await self._release()
                     raise NotifierError(
                         f"the notification server did not answer within {CALL_TIMEOUT:g} s"
@@ -163,23 +164,23 @@ class FreedesktopNotifier:
 
         Also called when a later reminder went elsewhere (the fallback asks every notifier).
         """
-        if self._open and self._bus is not None:
+        if self._open and self._link is not None:
             self._open = False
-            await self._close_notification(self._bus, self._id)
+            await self._close_notification(self._link, self._id)
         self._open = False
         self._id = 0
         await self._disconnect()
 
     # -- sending ----------------------------------------------------------------
 
-    async def _notify(self, bus: SessionBus, message: ReminderMessage) -> None:
-        reply = await bus.call(new_method_call(NOTIFICATIONS, "GetCapabilities"), CALL_TIMEOUT)
+    async def _notify(self, link: BusLink, message: ReminderMessage) -> None:
+        reply = await link.reply(new_method_call(NOTIFICATIONS, "GetCapabilities"), CALL_TIMEOUT)
         capabilities = frozenset(reply.body[0])
-        server = str(reply.header.fields.get(HeaderFields.sender, ""))
+        server = str(header(reply, "sender") or "")
         if server != self._server:
             # A new server (first use, or a restart) knows none of the old ids.
             self._server, self._id, self._open = server, 0, False
-            await self._log_server(bus, capabilities)
+            await self._log_server(link, capabilities)
         config = self._config()
         buttons = "actions" in capabilities
         # Without the capability some servers (notify-osd) turn actions into a modal dialog.
@@ -204,7 +205,7 @@ class FreedesktopNotifier:
                 NEVER_EXPIRES if buttons else SERVER_DEFAULT,
             ),
         )
-        (notification_id,) = (await bus.call(call, CALL_TIMEOUT)).body
+        (notification_id,) = await link.call(call, CALL_TIMEOUT)
         log.debug(
             "notification %d (replacing %d): repeat %d, urgency %d, %s",
             notification_id,
@@ -218,13 +219,13 @@ class FreedesktopNotifier:
         if not self._open:
             await self._disconnect()
 
-    async def _log_server(self, bus: SessionBus, capabilities: frozenset[str]) -> None:
+    async def _log_server(self, link: BusLink, capabilities: frozenset[str]) -> None:
         name = "a notification server"
-        with contextlib.suppress(DBusErrorResponse, asyncio.TimeoutError, ValueError):
-            reply = await bus.call(
+        with contextlib.suppress(DBusErrorResponse, CallTimedOut, ValueError):
+            information = await link.call(
                 new_method_call(NOTIFICATIONS, "GetServerInformation"), CALL_TIMEOUT
             )
-            name = f"{reply.body[0]} {reply.body[2]}"
+            name = f"{information[0]} {information[2]}"
         if "actions" in capabilities:
             log.info("notifications go to %s, with snooze, done and skip buttons", name)
         else:
@@ -235,49 +236,47 @@ class FreedesktopNotifier:
 
     # -- the connection and the server's signals ------------------------------------
 
-    async def _connect(self) -> SessionBus:
-        if self._bus is not None:
-            return self._bus
+    async def _connect(self) -> BusLink:
+        if self._link is not None:
+            return self._link
         try:
-            bus = await open_session_bus()
-        except SessionBusUnavailable as error:
+            link = await open_link("session", CALL_TIMEOUT)
+        except BusUnavailable as error:
             raise NotifierError(str(error)) from error
-        rule = MatchRule(
-            type="signal",
-            interface=NOTIFICATIONS.interface,
-            path=NOTIFICATIONS.object_path,
-        )
         try:
             # Before any Notify: the answer to a notification is a signal to its sender.
-            signals = await bus.subscribe(rule, CALL_TIMEOUT)
-        except (ConnectionLost, DBusErrorResponse, asyncio.TimeoutError) as error:
-            await bus.close()
+            signals = await link.listen([SIGNALS], CALL_TIMEOUT)
+        except (BusLost, DBusErrorResponse, CallTimedOut) as error:
+            await link.close()
             raise NotifierError(
                 f"the D-Bus session bus refused a signal match ({error})"
             ) from error
-        self._bus = bus
-        self._listener = asyncio.get_running_loop().create_task(self._listen(bus, signals))
-        return bus
+        self._link = link
+        self._listener = asyncio.get_running_loop().create_task(self._listen(link, signals))
+        return link
 
     async def _disconnect(self) -> None:
-        bus, listener = self._bus, self._listener
-        self._bus = self._listener = None
+        link, listener = self._link, self._listener
+        self._link = self._listener = None
         # A listener amid a signal finishes it (its calls fail once the bus is closed)
         # and then sees it is no longer current; one waiting for a signal is cancelled.
         if listener is not None and listener is not self._handling:
             listener.cancel()
-        if bus is not None:
-            await bus.close()
+        if link is not None:
+            await link.close()
 
-    async def _listen(self, bus: SessionBus, signals: asyncio.Queue[Message]) -> None:
+    async def _listen(self, link: BusLink, signals: asyncio.Queue[Message]) -> None:
         while True:
-            signal = await signals.get()
-            member = signal.header.fields.get(HeaderFields.member)
+            try:
+                signal = await link.next_message(signals)
+            except BusLost:
+                return  # the next reminder finds the link lost and connects again
+            member = header(signal, "member")
             self._handling = asyncio.current_task()
             try:
                 if member == "ActionInvoked":
                     notification_id, key = signal.body
-                    await self._on_action(bus, notification_id, key)
+                    await self._on_action(link, notification_id, key)
                 elif member == "NotificationClosed":
                     notification_id, reason = signal.body
                     await self._on_closed(notification_id, reason)
@@ -285,10 +284,10 @@ class FreedesktopNotifier:
                 log.exception("could not handle the notification signal %s", member)
             finally:
                 self._handling = None
-            if bus is not self._bus:
+            if link is not self._link:
                 return
 
-    async def _on_action(self, bus: SessionBus, notification_id: int, key: str) -> None:
+    async def _on_action(self, link: BusLink, notification_id: int, key: str) -> None:
         if not (self._open and notification_id == self._id):
             log.debug("ignored action %r on notification %d", key, notification_id)
             return
@@ -296,7 +295,7 @@ class FreedesktopNotifier:
         self._open, self._id = False, 0
         self._answer(key)
         # Servers such as dunst leave the notification up after an action.
-        await self._close_notification(bus, notification_id)
+        await self._close_notification(link, notification_id)
         await self._let_go()
 
     async def _on_closed(self, notification_id: int, reason: int) -> None:
@@ -313,10 +312,10 @@ class FreedesktopNotifier:
         if not self._open and not self._showing:
             await self._disconnect()
 
-    async def _close_notification(self, bus: SessionBus, notification_id: int) -> None:
+    async def _close_notification(self, link: BusLink, notification_id: int) -> None:
         call = new_method_call(NOTIFICATIONS, "CloseNotification", "u", (notification_id,))
         try:
-            await bus.call(call, CALL_TIMEOUT)
-        except (ConnectionLost, DBusErrorResponse, asyncio.TimeoutError) as error:
+            await link.call(call, CALL_TIMEOUT)
+        except (BusLost, DBusErrorResponse, CallTimedOut) as error:
             # Already gone (closed by the user, or with its server): nothing left to do.
             log.debug("closing notification %d: %s", notification_id, error)

@@ -8,7 +8,7 @@ import io
 import sys
 import warnings
 
-from breakd.adapters.dbus_connection import SessionBusUnavailable, session_bus_address
+from breakd.adapters.dbus.address import BusUnavailable, session_bus_address
 from breakd.adapters.notify import NotifierError, icon_file
 from breakd.core.reminder_text import ReminderMessage
 
@@ -79,6 +79,6 @@ class PlyerNotifier:
 def _session_bus_reachable() -> bool:
     try:
         session_bus_address()
-    except SessionBusUnavailable:
+    except BusUnavailable:
         return False
     return True

@@ -9,18 +9,11 @@ from __future__ import annotations
 
 from jeepney import DBusAddress, new_method_call
 
+from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.link import BusLink, SharedBus
+from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
 from breakd.adapters.session import Emit, SessionSourceStopped, SessionSourceUnavailable
-from breakd.adapters.session.bus import (
-    BusLink,
-    BusLost,
-    SharedBus,
-    SourceErrors,
-    header,
-    is_signal,
-    name_owner_rule,
-    owner_change,
-    signal_rule,
-)
+from breakd.adapters.session.bus import SourceErrors
 from breakd.core.events import InhibitorChanged
 
 SESSION_MANAGER = "org.gnome.SessionManager"

@@ -24,19 +24,18 @@ from jeepney import DBusAddress, Message, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.session import Emit, SessionSourceStopped, SessionSourceUnavailable
-from breakd.adapters.session.bus import (
+from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.link import BusLink, SharedBus
+from breakd.adapters.dbus.rules import (
     PROPERTIES,
-    BusLink,
-    BusLost,
-    SharedBus,
-    SourceErrors,
     header,
     is_signal,
     name_owner_rule,
     owner_change,
     signal_rule,
 )
+from breakd.adapters.session import Emit, SessionSourceStopped, SessionSourceUnavailable
+from breakd.adapters.session.bus import SourceErrors
 from breakd.core.events import InhibitorChanged, ScreenLocked, ScreenUnlocked, Sleeping, Woke
 
 LOGIN1 = "org.freedesktop.login1"

@@ -1,0 +1,122 @@
+"""Do-not-disturb on GNOME: the GSettings key `org.gnome.desktop.notifications show-banners`.
+
+GNOME Shell's "Do Not Disturb" switch sets `show-banners` to false. The key
+lives in dconf, and every write to the user's dconf database goes through
+dconf-service, which then broadcasts `ca.desrt.dconf.Writer.Notify(prefix,
+changes, tag)` from `/ca/desrt/dconf/Writer/user`. So the watcher sleeps on
+that signal and, only when a write touches `/org/gnome/desktop/notifications/`,
+reads the value again with one `gsettings get` (no polling, no GLib main loop
+in the daemon; the settings portal cannot read this schema). dconf-service is
+D-Bus activated: it need not run yet, the match rule names its bus name.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from jeepney import Message
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.command import CommandTimedOut, run_command
+from breakd.adapters.busy.dbus import BusErrors
+from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.link import SharedBus
+from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
+
+DCONF = "ca.desrt.dconf"
+WRITER = "ca.desrt.dconf.Writer"
+WRITER_PATH = "/ca/desrt/dconf/Writer/user"
+SCHEMA = "org.gnome.desktop.notifications"
+KEY = "show-banners"
+KEY_DIR = "/org/gnome/desktop/notifications/"
+READ_TIMEOUT = 5.0
+"""Seconds `gsettings get` may take; it answers in a few ms from the mmapped database."""
+
+
+class GnomeDnd:
+    """Busy ("dnd:gnome") while GNOME's notification banners are switched off."""
+
+    name = "dnd:gnome"
+
+    def __init__(self, bus: SharedBus) -> None:
+        self._bus = bus
+
+    async def probe(self) -> str:
+        with BusErrors(DCONF):
+            async with self._bus.connected() as link:
+                await link.name_owner(DCONF)  # the session bus answers
+        on = await _read_dnd()
+        return (
+            f"GSettings {SCHEMA} {KEY}, read again when dconf signals a change"
+            f" (now: do not disturb is {'on' if on else 'off'})"
+        )
+
+    async def watch(self, report: Report) -> None:
+        with BusErrors(DCONF) as errors:
+            async with self._bus.connected() as link:
+                writes = signal_rule(DCONF, WRITER, "Notify", WRITER_PATH)
+                async with link.subscribe([name_owner_rule(DCONF), writes]) as queue:
+                    owner = await link.name_owner(DCONF)  # None until a first write starts it
+                    said = await _read_dnd()
+                    report(self._reading(said))
+                    errors.started = True
+                    while True:
+                        try:
+                            message = await link.next_message(queue)
+                        except BusLost as error:
+                            raise BusySignalStopped(str(error)) from None
+                        change = owner_change(message)
+                        if change is not None:
+                            owner = change[1]
+                            continue
+                        if header(message, "sender") != owner or not _touches_key(message):
+                            continue
+                        while not queue.empty():  # one read for a burst of writes
+                            queue.get_nowait()
+                        try:
+                            on = await _read_dnd()
+                        except BusySignalUnavailable as error:
+                            raise BusySignalStopped(str(error)) from None
+                        if on != said:
+                            said = on
+                            report(self._reading(on))
+
+    def _reading(self, on: bool) -> Reading:
+        return Reading.of({self.name}) if on else FREE
+
+
+def _touches_key(message: Message) -> bool:
+    """A dconf write to the notifications settings, or to a folder holding them (a reset)."""
+    if not is_signal(message, WRITER, "Notify", WRITER_PATH):
+        return False
+    prefix, changes, _tag = message.body
+    for change in changes or [""]:
+        path = prefix + change
+        if path.startswith(KEY_DIR) or KEY_DIR.startswith(path):
+            return True
+    return False
+
+
+async def _read_dnd() -> bool:
+    """`show-banners` false means do not disturb; BusySignalUnavailable says why it can't be read."""
+    gsettings = shutil.which("gsettings")
+    if gsettings is None:
+        raise BusySignalUnavailable("gsettings is not installed (no GSettings to read)")
+    try:
+        result = await run_command([gsettings, "get", SCHEMA, KEY], READ_TIMEOUT)
+    except CommandTimedOut:
+        raise BusySignalUnavailable(
+            f"`gsettings get {SCHEMA} {KEY}` gave no answer within {READ_TIMEOUT:g} s"
+        ) from None
+    text, problem = result.stdout.strip(), result.stderr.strip()
+    if result.returncode != 0:
+        raise BusySignalUnavailable(
+            f"`gsettings get {SCHEMA} {KEY}` failed: {problem or f'exit {result.returncode}'}"
+        )
+    if "memory" in problem and "backend" in problem:
+        raise BusySignalUnavailable(
+            "GSettings has no dconf backend here, so GNOME's settings cannot be read"
+        )
+    if text not in ("true", "false"):
+        raise BusySignalUnavailable(f"`gsettings get {SCHEMA} {KEY}` said {text!r}")
+    return text == "false"

@@ -1,0 +1,144 @@
+"""Do-not-disturb of mako, a notification server for Wayland: a mode the user names.
+
+mako has no DND switch of its own: its man page suggests a mode such as
+`[mode=do-not-disturb] invisible=1`, toggled with `makoctl mode -a/-r`. So
+breakd is told which mode names mean DND (`mako_dnd_modes`) and is busy
+("dnd:mako") while one of them is on. mako serves `fr.emersion.Mako` at
+`/fr/emersion/Mako` under the `org.freedesktop.Notifications` name:
+`ListModes()` since 1.7, and a `Modes` property since 1.10, which signals a
+change by invalidating it in PropertiesChanged, then read again. mako 1.7 to
+1.9 signal nothing: this watcher then polls `ListModes` every few seconds, the
+one case it must.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+
+from jeepney import DBusAddress, Message, new_method_call
+from jeepney.wrappers import DBusErrorResponse
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors
+from breakd.adapters.dbus.errors import BusLost, describe_error
+from breakd.adapters.dbus.link import BusLink, SharedBus
+from breakd.adapters.dbus.rules import (
+    PROPERTIES,
+    header,
+    is_signal,
+    name_owner_rule,
+    owner_change,
+    signal_rule,
+)
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+MAKO = "fr.emersion.Mako"
+MAKO_PATH = "/fr/emersion/Mako"
+POLL_EVERY = 5.0
+"""Seconds between two `ListModes` for a mako (1.7 to 1.9) that signals no change."""
+_ADDRESS = DBusAddress(MAKO_PATH, bus_name=NOTIFICATIONS, interface=MAKO)
+
+
+class MakoDnd:
+    """Busy ("dnd:mako") while one of the do-not-disturb modes is on in mako."""
+
+    name = "dnd:mako"
+
+    def __init__(
+        self,
+        bus: SharedBus,
+        dnd_modes: Iterable[str] = ("do-not-disturb",),
+        poll_every: float = POLL_EVERY,
+    ) -> None:
+        self._bus = bus
+        self._dnd_modes = frozenset(dnd_modes)
+        self._poll_every = poll_every
+
+    async def probe(self) -> str:
+        with BusErrors(NOTIFICATIONS):
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                modes = await self._modes(link)
+                signals = await self._signals_changes(link)
+                how = "" if signals else f", polled every {self._poll_every:g} s as before 1.10"
+                on = bool(modes & self._dnd_modes)
+                return (
+                    f"mako's modes {', '.join(sorted(self._dnd_modes)) or '(none listed)'}"
+                    f"{how} (now: do not disturb is {'on' if on else 'off'})"
+                )
+
+    async def watch(self, report: Report) -> None:
+        with BusErrors(NOTIFICATIONS) as errors:
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                changes = signal_rule(NOTIFICATIONS, PROPERTIES, "PropertiesChanged", MAKO_PATH)
+                changes.add_arg_condition(0, MAKO)
+                async with link.subscribe([name_owner_rule(NOTIFICATIONS), changes]) as queue:
+                    owner = await self._require_owner(link)
+                    said = self._reading(await self._modes(link))
+                    wait = None if await self._signals_changes(link) else self._poll_every
+                    report(said)
+                    errors.started = True
+                    while True:
+                        message = await self._next(link, queue, wait)
+                        if message is not None:
+                            change = owner_change(message)
+                            if change is not None:
+                                owner = change[1]
+                                if owner is None:
+                                    raise BusySignalStopped(f"{NOTIFICATIONS} left the session bus")
+                            elif header(message, "sender") != owner or not _modes_changed(message):
+                                continue
+                        reading = self._reading(await self._modes(link))
+                        if reading != said:
+                            said = reading
+                            report(reading)
+
+    async def _next(
+        self, link: BusLink, queue: asyncio.Queue[Message], wait: float | None
+    ) -> Message | None:
+        """The next message; None when `wait` seconds pass first (time to poll)."""
+        try:
+            if wait is None:
+                return await link.next_message(queue)
+            with contextlib.suppress(asyncio.TimeoutError):
+                return await asyncio.wait_for(link.next_message(queue), wait)
+            return None
+        except BusLost as error:
+            raise BusySignalStopped(str(error)) from None
+
+    async def _require_owner(self, link: BusLink) -> str:
+        owner = await link.name_owner(NOTIFICATIONS)
+        if owner is None:
+            raise BusySignalUnavailable(f"no notification server ({NOTIFICATIONS}) on the bus")
+        return owner
+
+    async def _modes(self, link: BusLink) -> frozenset[str]:
+        try:
+            (modes,) = await link.call(new_method_call(_ADDRESS, "ListModes"))
+        except DBusErrorResponse as error:
+            raise BusySignalUnavailable(
+                f"the notification server is not mako 1.7 or newer: it has no {MAKO}"
+                f" ListModes ({describe_error(error)})"
+            ) from None
+        return frozenset(str(mode) for mode in modes)
+
+    async def _signals_changes(self, link: BusLink) -> bool:
+        """mako 1.10 and newer have the `Modes` property, and signal its changes."""
+        try:
+            await link.get_property(_ADDRESS, MAKO, "Modes")
+        except DBusErrorResponse:
+            return False
+        return True
+
+    def _reading(self, modes: frozenset[str]) -> Reading:
+        return Reading.of({self.name}) if modes & self._dnd_modes else FREE
+
+
+def _modes_changed(message: Message) -> bool:
+    if not is_signal(message, PROPERTIES, "PropertiesChanged", MAKO_PATH):
+        return False
+    interface, changed, invalidated = message.body
+    return interface == MAKO and ("Modes" in changed or "Modes" in invalidated)

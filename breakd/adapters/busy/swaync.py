@@ -1,0 +1,108 @@
+"""Do-not-disturb of SwayNotificationCenter (swaync), a notification server for Wayland.
+
+swaync serves its control centre as `org.erikreider.swaync.cc` at
+`/org/erikreider/swaync/cc`: `GetDnd()` reads the switch, and from 0.8 on
+`IsInhibited()` says whether an app asked it to be quiet (`AddInhibitor`).
+Every change is broadcast: `Subscribe(count, dnd, cc_open)` up to 0.7,
+`SubscribeV2(count, dnd, cc_open, inhibited)` from 0.8, so nothing is polled.
+Busy ("dnd:swaync") while either holds.
+"""
+
+from __future__ import annotations
+
+from jeepney import DBusAddress, Message, new_method_call
+from jeepney.wrappers import DBusErrorResponse
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors
+from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.link import BusLink, SharedBus
+from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
+
+SWAYNC = "org.erikreider.swaync.cc"
+SWAYNC_PATH = "/org/erikreider/swaync/cc"
+_ADDRESS = DBusAddress(SWAYNC_PATH, bus_name=SWAYNC, interface=SWAYNC)
+
+
+class SwayncDnd:
+    """Busy ("dnd:swaync") while swaync's do-not-disturb is on or an app inhibits it."""
+
+    name = "dnd:swaync"
+
+    def __init__(self, bus: SharedBus) -> None:
+        self._bus = bus
+
+    async def probe(self) -> str:
+        with BusErrors(SWAYNC):
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                on, _newer = await self._read(link)
+                return (
+                    f"swaync's control centre on the session bus"
+                    f" (now: do not disturb is {'on' if on else 'off'})"
+                )
+
+    async def watch(self, report: Report) -> None:
+        with BusErrors(SWAYNC) as errors:
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                changes = signal_rule(SWAYNC, SWAYNC, None, SWAYNC_PATH)
+                async with link.subscribe([name_owner_rule(SWAYNC), changes]) as queue:
+                    owner = await self._require_owner(link)
+                    # 0.8+ (it has IsInhibited) sends SubscribeV2 too; its older
+                    # Subscribe lacks `inhibited` and is ignored then.
+                    said, newer = await self._read(link)
+                    report(self._reading(said))
+                    errors.started = True
+                    while True:
+                        try:
+                            message = await link.next_message(queue)
+                        except BusLost as error:
+                            raise BusySignalStopped(str(error)) from None
+                        change = owner_change(message)
+                        if change is not None:
+                            owner = change[1]
+                            if owner is None:
+                                raise BusySignalStopped(f"{SWAYNC} left the session bus")
+                            on, newer = await self._read(link)  # swaync restarted
+                        elif header(message, "sender") != owner:
+                            continue
+                        else:
+                            newer = newer or is_signal(message, SWAYNC, "SubscribeV2")
+                            changed = _changed(message, newer)
+                            if changed is None:
+                                continue
+                            on = changed
+                        if on != said:
+                            said = on
+                            report(self._reading(on))
+
+    async def _require_owner(self, link: BusLink) -> str:
+        owner = await link.name_owner(SWAYNC)
+        if owner is None:
+            raise BusySignalUnavailable(f"no {SWAYNC} on the session bus (swaync is not running)")
+        return owner
+
+    async def _read(self, link: BusLink) -> tuple[bool, bool]:
+        """(busy, whether this swaync is 0.8 or newer)."""
+        (dnd,) = await link.call(new_method_call(_ADDRESS, "GetDnd"))
+        try:
+            (inhibited,) = await link.call(new_method_call(_ADDRESS, "IsInhibited"))
+        except DBusErrorResponse:  # before 0.8: no inhibitors
+            return bool(dnd), False
+        return bool(dnd) or bool(inhibited), True
+
+    def _reading(self, on: bool) -> Reading:
+        return Reading.of({self.name}) if on else FREE
+
+
+def _changed(message: Message, newer: bool) -> bool | None:
+    """DND (or inhibited) from a Subscribe/SubscribeV2 broadcast; None for other messages,
+    and for Subscribe from a `newer` swaync (0.8+), whose SubscribeV2 says more."""
+    if is_signal(message, SWAYNC, "SubscribeV2", SWAYNC_PATH):
+        _count, dnd, _open, inhibited = message.body
+        return bool(dnd) or bool(inhibited)
+    if is_signal(message, SWAYNC, "Subscribe", SWAYNC_PATH) and not newer:
+        _count, dnd, _open = message.body
+        return bool(dnd)
+    return None

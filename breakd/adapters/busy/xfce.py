@@ -1,0 +1,125 @@
+"""Do-not-disturb of XFCE's notification server (xfce4-notifyd), from xfconf.
+
+xfce4-notifyd keeps its DND switch in the xfconf channel `xfce4-notifyd`,
+property `/do-not-disturb` (bool). xfconfd serves it on the session bus:
+`GetProperty(channel, property)` reads it, and `PropertyChanged(channel,
+property, value)` / `PropertyRemoved(channel, property)` signal every change,
+so nothing is polled. Until the user first toggles DND the property does not
+exist (`org.xfce.Xfconf.Error.PropertyNotFound`): that is "off".
+
+xfconfd is D-Bus activated. The watcher never starts it: without an xfconfd on
+the bus this is not an XFCE session, and the signal says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jeepney import DBusAddress, Message, new_method_call
+from jeepney.wrappers import DBusErrorResponse
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors
+from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.link import BusLink, SharedBus
+from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
+
+XFCONF = "org.xfce.Xfconf"
+XFCONF_PATH = "/org/xfce/Xfconf"
+CHANNEL = "xfce4-notifyd"
+PROPERTY = "/do-not-disturb"
+PROPERTY_NOT_FOUND = "org.xfce.Xfconf.Error.PropertyNotFound"
+_ADDRESS = DBusAddress(XFCONF_PATH, bus_name=XFCONF, interface=XFCONF)
+
+
+class XfceDnd:
+    """Busy ("dnd:xfce") while xfce4-notifyd's do-not-disturb is on."""
+
+    name = "dnd:xfce"
+
+    def __init__(self, bus: SharedBus) -> None:
+        self._bus = bus
+
+    async def probe(self) -> str:
+        with BusErrors(XFCONF):
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                on = await self._read(link)
+                return (
+                    f"xfconf's {CHANNEL} {PROPERTY} on the session bus"
+                    f" (now: do not disturb is {'on' if on else 'off'})"
+                )
+
+    async def watch(self, report: Report) -> None:
+        with BusErrors(XFCONF) as errors:
+            async with self._bus.connected() as link:
+                await self._require_owner(link)
+                rules = [name_owner_rule(XFCONF)]
+                for member in ("PropertyChanged", "PropertyRemoved"):
+                    rule = signal_rule(XFCONF, XFCONF, member, XFCONF_PATH)
+                    rule.add_arg_condition(0, CHANNEL)
+                    rule.add_arg_condition(1, PROPERTY)
+                    rules.append(rule)
+                async with link.subscribe(rules) as queue:
+                    owner = await self._require_owner(link)
+                    said = await self._read(link)
+                    report(self._reading(said))
+                    errors.started = True
+                    while True:
+                        try:
+                            message = await link.next_message(queue)
+                        except BusLost as error:
+                            raise BusySignalStopped(str(error)) from None
+                        change = owner_change(message)
+                        if change is not None:
+                            owner = change[1]
+                            if owner is None:
+                                raise BusySignalStopped(f"{XFCONF} left the session bus")
+                            on = await self._read(link)  # a new xfconfd
+                        elif header(message, "sender") != owner:
+                            continue
+                        else:
+                            changed = _changed(message)
+                            if changed is None:
+                                continue
+                            on = changed
+                        if on != said:
+                            said = on
+                            report(self._reading(on))
+
+    async def _require_owner(self, link: BusLink) -> str:
+        owner = await link.name_owner(XFCONF)
+        if owner is None:
+            raise BusySignalUnavailable(f"no {XFCONF} on the session bus (not an XFCE session)")
+        return owner
+
+    async def _read(self, link: BusLink) -> bool:
+        message = new_method_call(_ADDRESS, "GetProperty", "ss", (CHANNEL, PROPERTY))
+        try:
+            ((_signature, value),) = await link.call(message)
+        except DBusErrorResponse as error:
+            if error.name == PROPERTY_NOT_FOUND:
+                return False  # never switched on since XFCE was installed
+            raise
+        return _as_bool(value)
+
+    def _reading(self, on: bool) -> Reading:
+        return Reading.of({self.name}) if on else FREE
+
+
+def _changed(message: Message) -> bool | None:
+    """The new DND value a PropertyChanged/PropertyRemoved carries; None for other messages."""
+    if is_signal(message, XFCONF, "PropertyRemoved", XFCONF_PATH):
+        channel, name = message.body[:2]
+        return False if (channel, name) == (CHANNEL, PROPERTY) else None
+    if is_signal(message, XFCONF, "PropertyChanged", XFCONF_PATH):
+        channel, name, (_signature, value) = message.body
+        return _as_bool(value) if (channel, name) == (CHANNEL, PROPERTY) else None
+    return None
+
+
+def _as_bool(value: Any) -> bool:
+    """xfconf-query stores what it is told: a bool normally, "true" if typed as a string."""
+    if isinstance(value, str):
+        return value.strip().casefold() == "true"
+    return bool(value)

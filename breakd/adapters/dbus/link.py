@@ -1,0 +1,267 @@
+"""Asyncio bus connections: BusLink, one connection, and SharedBus, one per bus to share.
+
+Beyond jeepney's router, they give:
+
+- a deadline on every call, so a wedged service cannot stall the daemon's loop;
+- noticing that a bus hung up: jeepney's asyncio router ends its receiver task
+  but never tells its filter queues, so a watcher waiting for a signal would
+  wait forever. `BusLink.next_message` waits for the signal or the hang-up,
+  `BusLink.lost` says it happened, and a call on a lost link fails at once;
+- signals received on the very connection that made the calls: a notification
+  server, for one, unicasts its answers to the sender of Notify.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jeepney import DBusAddress, Message, new_method_call
+from jeepney.auth import BEGIN, Authenticator
+from jeepney.bus_messages import MatchRule, message_bus
+from jeepney.io.asyncio import DBusConnection, DBusRouter
+from jeepney.io.common import FilterHandle, RouterClosed
+from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+
+from breakd.adapters.dbus.address import (
+    Bus,
+    BusUnavailable,
+    bus_address,
+    cannot_connect,
+    socket_path,
+)
+from breakd.adapters.dbus.errors import CALL_TIMEOUT, NAME_GONE_ERRORS, BusLost, CallTimedOut
+from breakd.adapters.dbus.rules import PROPERTIES, local_rule
+
+
+class _WatchedConnection(DBusConnection):
+    """jeepney's asyncio connection, plus an event set when receiving fails (a hang-up)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        super().__init__(reader, writer)
+        self.lost = asyncio.Event()
+
+    async def receive(self) -> Message:
+        try:
+            return await super().receive()
+        except Exception:
+            self.lost.set()
+            raise
+
+
+@dataclass(eq=False)
+class BusLink:
+    """A live asyncio connection, with the calls and subscriptions its users need.
+
+    Runs on the caller's loop; jeepney's receiver is its one task, and it sleeps
+    until the bus sends something.
+    """
+
+    bus: Bus
+    router: DBusRouter
+    connection: _WatchedConnection
+    users: int = 0
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def lost(self) -> bool:
+        """The bus hung up: nothing more will come, and every call fails with BusLost."""
+        return self.connection.lost.is_set()
+
+    async def reply(self, message: Message, timeout: float = CALL_TIMEOUT) -> Message:
+        """The whole reply, for its header (which connection answered) as well as its body.
+
+        Raises DBusErrorResponse for an error reply, CallTimedOut or BusLost.
+        """
+        if self.lost:
+            raise BusLost(f"the {self.bus} bus went away")
+        try:
+            reply = await asyncio.wait_for(self.router.send_and_get_reply(message), timeout)
+        except asyncio.TimeoutError:  # first: from Python 3.11 on, it is an OSError
+            raise CallTimedOut(f"no answer within {timeout:g} s") from None
+        except (RouterClosed, OSError, EOFError) as error:
+            raise BusLost(f"the {self.bus} bus went away ({error})") from None
+        unwrap_msg(reply)
+        return reply
+
+    async def call(self, message: Message, timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
+        """The reply's body. Raises DBusErrorResponse, CallTimedOut or BusLost."""
+        return tuple((await self.reply(message, timeout)).body)
+
+    async def name_owner(self, name: str) -> str | None:
+        """The unique name that owns `name` now, or None."""
+        try:
+            return str((await self.call(message_bus.GetNameOwner(name)))[0])
+        except DBusErrorResponse as error:
+            if error.name in NAME_GONE_ERRORS:
+                return None
+            raise
+
+    async def get_property(self, address: DBusAddress, interface: str, name: str) -> Any:
+        """One property's value (the variant unwrapped)."""
+        message = new_method_call(
+            address.with_interface(PROPERTIES), "Get", "ss", (interface, name)
+        )
+        _signature, value = (await self.call(message))[0]
+        return value
+
+    async def listen(
+        self, rules: Iterable[MatchRule], timeout: float = CALL_TIMEOUT
+    ) -> asyncio.Queue[Message]:
+        """Every message matching any of `rules`, in arrival order, for as long as the link lives.
+
+        For a user whose interest lasts as long as its connection; the bus drops
+        the rules when the link closes. See `subscribe` for the rest.
+        """
+        queue, _filters = await self._match(list(rules), timeout)
+        return queue
+
+    @contextlib.asynccontextmanager
+    async def subscribe(
+        self, rules: Iterable[MatchRule], timeout: float = CALL_TIMEOUT
+    ) -> AsyncIterator[asyncio.Queue[Message]]:
+        """Every message matching any of `rules`, in arrival order, in one queue, while inside.
+
+        The local filters are in place before AddMatch, so nothing the bus sends
+        after it is missed: subscribe before reading the state to watch, or
+        before the call whose answer comes as a signal.
+        """
+        rules = list(rules)
+        queue, filters = await self._match(rules, timeout)
+        try:
+            yield queue
+        finally:
+            for handle in filters:
+                handle.close()
+            if not self.lost and not self._closed:
+                for rule in rules:
+                    # Not awaited for a reply: the rule goes on the bus's own time.
+                    with contextlib.suppress(Exception):
+                        await self.router.send(message_bus.RemoveMatch(rule))
+
+    async def _match(
+        self, rules: list[MatchRule], timeout: float
+    ) -> tuple[asyncio.Queue[Message], list[FilterHandle]]:
+        queue: asyncio.Queue[Message] = asyncio.Queue()  # unbounded: a full one drops silently
+        filters = [self.router.filter(local_rule(rule), queue=queue) for rule in rules]
+        try:
+            for rule in rules:
+                await self.call(message_bus.AddMatch(rule), timeout)
+        except BaseException:
+            for handle in filters:
+                handle.close()
+            raise
+        return queue, filters
+
+    async def next_message(self, queue: asyncio.Queue[Message]) -> Message:
+        """The next queued message; BusLost as soon as the bus hangs up instead."""
+        if not queue.empty():
+            return queue.get_nowait()
+        getter = asyncio.ensure_future(queue.get())
+        hang_up = asyncio.ensure_future(self.connection.lost.wait())
+        try:
+            await asyncio.wait({getter, hang_up}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (getter, hang_up):
+                if not waiter.done():
+                    waiter.cancel()
+        if getter.done() and not getter.cancelled():
+            return getter.result()
+        raise BusLost(f"the {self.bus} bus went away")
+
+    async def close(self) -> None:
+        """Stop the receiver and close the socket; never raises, the bus may be gone already."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):
+            await self.router.__aexit__(None, None, None)
+        with contextlib.suppress(Exception):
+            await self.connection.close()
+
+
+async def open_link(bus: Bus, timeout: float = CALL_TIMEOUT) -> BusLink:
+    """Connect, authenticate and say Hello, all within `timeout`; BusUnavailable says why not.
+
+    Built here rather than with `jeepney.io.asyncio.open_dbus_connection` so the
+    connection is a `_WatchedConnection` from the first byte.
+    """
+    address = bus_address(bus)
+    path = socket_path(bus, address)
+    try:
+        return await asyncio.wait_for(_connect(bus, path, timeout), timeout)
+    except (asyncio.TimeoutError, CallTimedOut):  # first: from Python 3.11 on, an OSError
+        raise BusUnavailable(
+            f"the {bus} bus at {address} did not answer within {timeout:g} s"
+        ) from None
+    except (OSError, EOFError, ValueError, BusLost) as error:
+        raise cannot_connect(bus, address, error) from None
+    except DBusErrorResponse as error:
+        raise BusUnavailable(f"the {bus} bus refused breakd ({error.name})") from None
+
+
+async def _connect(bus: Bus, path: str, timeout: float) -> BusLink:
+    reader, writer = await asyncio.open_unix_connection(path)
+    try:
+        authenticator = Authenticator()
+        for request in authenticator:
+            writer.write(request)
+            await writer.drain()
+            data = await reader.read(1024)
+            if not data:
+                raise EOFError("the bus closed the connection while authenticating")
+            authenticator.feed(data)
+        writer.write(BEGIN)
+        await writer.drain()
+    except BaseException:
+        writer.close()
+        raise
+    connection = _WatchedConnection(reader, writer)
+    link = BusLink(bus, DBusRouter(connection), connection)
+    try:
+        (connection.unique_name,) = await link.call(message_bus.Hello(), timeout)
+    except BaseException:
+        await link.close()
+        raise
+    return link
+
+
+class SharedBus:
+    """One asyncio connection to a bus, shared by every watcher on it (session sources,
+    busy signals).
+
+    Opened by the first `connected()`, closed when the last one exits. A source
+    that comes back after the bus hung up gets a fresh connection, even while
+    other sources still hold the dead one.
+    """
+
+    def __init__(self, bus: Bus, timeout: float = CALL_TIMEOUT) -> None:
+        self.bus = bus
+        self.timeout = timeout
+        self._link: BusLink | None = None
+        self._opening: asyncio.Lock | None = None
+
+    @contextlib.asynccontextmanager
+    async def connected(self) -> AsyncIterator[BusLink]:
+        """The live connection; BusUnavailable (with the reason) if there is none."""
+        link = await self._acquire()
+        try:
+            yield link
+        finally:
+            link.users -= 1
+            if link.users == 0:
+                if self._link is link:
+                    self._link = None
+                await link.close()
+
+    async def _acquire(self) -> BusLink:
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:
+            if self._link is None or self._link.lost:
+                self._link = await open_link(self.bus, self.timeout)
+            self._link.users += 1
+            return self._link

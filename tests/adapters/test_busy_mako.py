@@ -1,0 +1,83 @@
+"""mako's do-not-disturb mode, against a stand-in on a private bus (the real mako needs a
+Wayland compositor): mako 1.10+, which signals a change of its modes, and 1.7 to 1.9,
+which must be polled. Not covered: the real mako and makoctl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy.mako import MakoDnd
+from breakd.adapters.dbus.link import SharedBus
+from breakd.adapters.select import open_busy_signals
+from breakd.config.load import load_config_text
+from breakd.config.model import DEFAULT_CONFIG
+from tests.dbus_services import Mako, PlasmaNotifications, Watching, private_buses, service_host
+
+DND = Reading.of({"dnd:mako"})
+
+
+@pytest.mark.parametrize(
+    ("version", "how"), [("1.10", ""), ("1.7", ", polled every 0.2 s as before 1.10")]
+)
+def test_a_dnd_mode_switched_on_and_off_is_followed(
+    version: str, how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with private_buses(tmp_path) as buses, service_host() as host:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
+        mako = Mako(host, buses.session_address, version).start()
+
+        async def scenario() -> None:
+            signal = MakoDnd(SharedBus("session"), ["do-not-disturb", "meeting"], poll_every=0.2)
+            assert await signal.probe() == (
+                f"mako's modes do-not-disturb, meeting{how} (now: do not disturb is off)"
+            )
+            async with Watching(signal) as watching:
+                await watching.expect(FREE)
+                mako.set_modes("default", "do-not-disturb")
+                await watching.expect(DND)
+                mako.set_modes("default", "away")  # a mode that is not on the list
+                await watching.expect(FREE)
+                mako.set_modes("meeting")
+                await watching.expect(DND)
+                mako.stop()
+                assert isinstance(await watching.ended(), BusySignalStopped)
+
+        asyncio.run(scenario())
+
+
+def test_a_mako_that_signals_is_not_polled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with private_buses(tmp_path) as buses, service_host() as host:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
+        mako = Mako(host, buses.session_address, "1.10").start()
+
+        async def scenario() -> None:
+            async with Watching(MakoDnd(SharedBus("session"), poll_every=0.05)) as watching:
+                await watching.expect(FREE)
+                await asyncio.sleep(0.5)
+
+        asyncio.run(scenario())
+        assert [call.member for call in mako.calls].count("ListModes") == 1
+
+
+def test_another_notification_server_is_not_mako(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with private_buses(tmp_path) as buses, service_host() as host:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
+        PlasmaNotifications(host, buses.session_address).start()
+        with pytest.raises(BusySignalUnavailable, match=r"not mako 1\.7 or newer"):
+            asyncio.run(MakoDnd(SharedBus("session")).probe())
+
+
+def test_the_config_names_the_modes() -> None:
+    config = load_config_text("dont_interrupt: {mako_dnd_modes: [focus, meeting]}\n", "c.yaml")
+
+    assert config.dont_interrupt.mako_dnd_modes == ("focus", "meeting")
+    (signal,) = [s for s in open_busy_signals(config) if s.name == "dnd:mako"]
+    assert isinstance(signal, MakoDnd)
+    assert DEFAULT_CONFIG.dont_interrupt.mako_dnd_modes == ("do-not-disturb",)

@@ -1,0 +1,74 @@
+"""SwayNotificationCenter's do-not-disturb, against a stand-in on a private bus (the real
+swaync needs a Wayland compositor). Covers 0.7 (Subscribe only, no inhibitors) and 0.8
+(SubscribeV2 with `inhibited`); not the real program's timing or its CLI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy.swaync import SwayncDnd
+from breakd.adapters.dbus.link import SharedBus
+from tests.dbus_services import Swaync, Watching, private_buses, service_host
+
+DND = Reading.of({"dnd:swaync"})
+
+
+@pytest.mark.parametrize("version", ["0.7", "0.8"])
+def test_dnd_switched_on_and_off_is_followed(
+    version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with private_buses(tmp_path) as buses, service_host() as host:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
+        swaync = Swaync(host, buses.session_address, version).start()
+
+        async def scenario() -> None:
+            signal = SwayncDnd(SharedBus("session"))
+            assert await signal.probe() == (
+                "swaync's control centre on the session bus (now: do not disturb is off)"
+            )
+            async with Watching(signal) as watching:
+                await watching.expect(FREE)
+                swaync.set_dnd(True)
+                await watching.expect(DND)
+                swaync.set_dnd(False)
+                await watching.expect(FREE)
+                swaync.stop()
+                assert isinstance(await watching.ended(), BusySignalStopped)
+
+        asyncio.run(scenario())
+
+
+def test_an_app_inhibiting_swaync_is_busy_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.8 sends Subscribe (without `inhibited`) and SubscribeV2 for each change: the
+    older one must not undo what the newer one said."""
+    with private_buses(tmp_path) as buses, service_host() as host:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
+        swaync = Swaync(host, buses.session_address, "0.8").start()
+
+        async def scenario() -> None:
+            async with Watching(SwayncDnd(SharedBus("session"))) as watching:
+                await watching.expect(FREE)
+                swaync.set_inhibited(True)
+                await watching.expect(DND)
+                swaync.set_dnd(True)
+                swaync.set_dnd(False)
+                swaync.set_inhibited(False)
+                await watching.expect(FREE)
+                await asyncio.sleep(0.2)
+                assert watching.events == [FREE, DND, FREE]
+
+        asyncio.run(scenario())
+
+
+def test_without_swaync_it_is_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with private_buses(tmp_path) as buses:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
+        with pytest.raises(BusySignalUnavailable, match="swaync is not running"):
+            asyncio.run(SwayncDnd(SharedBus("session")).probe())
