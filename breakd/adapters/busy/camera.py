@@ -5,7 +5,8 @@ one signal polls: every `poll_every` seconds it looks for the device paths
 among the open files in `/proc/*/fd` (only the user's own processes are
 readable, which is enough for desktop apps). The PipeWire daemons hold every
 camera open while idle, so they are ignored by default. With no camera device
-present, the scan stops at one glob and reads nothing from /proc.
+present it only globs for one, once a minute, so a machine without a camera
+pays almost nothing (a camera plugged in later is noticed within that minute).
 
 Not covered: apps that reach the camera through the PipeWire camera portal
 never open the device themselves.
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
 
 POLL_EVERY = 10.0
+NO_DEVICE_RECHECK = 60.0
 
 
 class CameraInUse:
@@ -55,7 +57,10 @@ class CameraInUse:
         said = self.scan()
         report(said)
         while True:
-            await asyncio.sleep(self._poll_every)
+            idle_wait = (
+                self._poll_every if self._devices() else max(self._poll_every, NO_DEVICE_RECHECK)
+            )
+            await asyncio.sleep(idle_wait)
             reading = self.scan()
             if reading != said:
                 said = reading

@@ -14,11 +14,9 @@ unknown must never silence breakd.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from breakd.adapters.busy import (
     UNKNOWN,
@@ -27,6 +25,7 @@ from breakd.adapters.busy import (
     BusySignalUnavailable,
     Reading,
 )
+from breakd.adapters.supervise import Backoff, Supervisor, WatchReport, Wording, run_all
 from breakd.core.events import BusyChanged
 
 log = logging.getLogger(__name__)
@@ -35,16 +34,18 @@ DEBOUNCE = 2.0
 RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 900.0
 
-SignalState = Literal["starting", "watching", "unavailable", "stopped"]
+_WORDING = Wording(
+    log,
+    failed="busy signal %s failed",
+    stopped="busy signal %s stopped: %s; trying again in %g s",
+    unavailable="busy signal %s is not available: %s",
+)
 
 
 @dataclass
-class SignalReport:
+class SignalReport(WatchReport):
     """How one signal is doing and what it last said, for the log and `breakd doctor`."""
 
-    name: str
-    state: SignalState = "starting"
-    reason: str = ""
     reading: Reading = UNKNOWN
 
 
@@ -79,66 +80,35 @@ class CombinedBusySignals:
         self._signals = list(signals)
         self._emit = emit
         self._debounce = debounce
-        self._retry_after = retry_after
-        self._max_retry_after = max(retry_after, max_retry_after)
-        self._sleep = sleep
+        self._supervisor = Supervisor(
+            BusySignalUnavailable,
+            BusySignalStopped,
+            Backoff(retry_after, max_retry_after, sleep),
+            _WORDING,
+        )
         self._state = [_Debounced() for _ in self._signals]
         self.reasons: frozenset[str] = frozenset()
         self.reports = [SignalReport(signal.name) for signal in self._signals]
 
     async def run(self) -> None:
-        tasks = [asyncio.ensure_future(self._keep_watching(i)) for i in range(len(self._signals))]
         try:
-            await asyncio.gather(*tasks)
-            await asyncio.Event().wait()  # with no signals: wait to be cancelled all the same
+            await run_all(self._keep_watching(i) for i in range(len(self._signals)))
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
             for state in self._state:
                 state.cancel()
 
     async def _keep_watching(self, index: int) -> None:
         signal = self._signals[index]
-        report = self.reports[index]
-        delay = self._retry_after
-        while True:
-            try:
-                await signal.watch(lambda reading: self._take(index, reading))
-                reason, ran = "it stopped", True
-            except BusySignalUnavailable as error:
-                reason, ran = str(error), report.state == "watching"
-            except BusySignalStopped as error:
-                reason, ran = str(error), True
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # one watcher's bug must not end the others
-                log.exception("busy signal %s failed", signal.name)
-                reason, ran = f"it failed ({type(error).__name__}: {error})", True
-            self._forget(index)
-            if ran:
-                delay = self._retry_after
-                log.warning(
-                    "busy signal %s stopped: %s; trying again in %g s", signal.name, reason, delay
-                )
-                report.state = "stopped"
-            else:
-                level = logging.INFO if report.reason != reason else logging.DEBUG
-                log.log(level, "busy signal %s is not available: %s", signal.name, reason)
-                report.state = "unavailable"
-            report.reason = reason
-            await self._sleep(delay)
-            if not ran:
-                delay = min(delay * 2, self._max_retry_after)
+        watch = lambda: signal.watch(lambda reading: self._take(index, reading))  # noqa: E731
+        await self._supervisor.keep_watching(
+            watch, self.reports[index], lambda: self._forget(index)
+        )
 
     def _take(self, index: int, reading: Reading) -> None:
         report = self.reports[index]
         state = self._state[index]
         report.reading = reading
-        if report.state != "watching":
-            report.state, report.reason = "watching", ""
+        if report.start_watching():
             log.info("busy signals: watching %s (%s)", report.name, _describe(reading))
             state.cancel()
             state.raw = state.stable = reading

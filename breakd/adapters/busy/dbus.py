@@ -1,4 +1,4 @@
-"""What the D-Bus busy signals share: turning bus failures into the protocol's errors."""
+"""What the D-Bus busy signals share: bus failures as the protocol's errors, and the words."""
 
 from __future__ import annotations
 
@@ -11,3 +11,8 @@ class BusErrors(ErrorsAs):
 
     unavailable = BusySignalUnavailable
     stopped = BusySignalStopped
+
+
+def dnd_now(what: str, on: bool) -> str:
+    """A do-not-disturb probe's sentence: what is watched, then the switch as it is now."""
+    return f"{what} (now: do not disturb is {'on' if on else 'off'})"

@@ -18,10 +18,10 @@ from jeepney import Message
 
 from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
 from breakd.adapters.busy.command import CommandTimedOut, run_command
-from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.dbus.follow import Followed
 from breakd.adapters.dbus.link import SharedBus
-from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
+from breakd.adapters.dbus.rules import is_signal, name_owner_rule, signal_rule
 
 DCONF = "ca.desrt.dconf"
 WRITER = "ca.desrt.dconf.Writer"
@@ -46,10 +46,7 @@ class GnomeDnd:
             async with self._bus.connected() as link:
                 await link.name_owner(DCONF)  # the session bus answers
         on = await _read_dnd()
-        return (
-            f"GSettings {SCHEMA} {KEY}, read again when dconf signals a change"
-            f" (now: do not disturb is {'on' if on else 'off'})"
-        )
+        return dnd_now(f"GSettings {SCHEMA} {KEY}, read again when dconf signals a change", on)
 
     async def watch(self, report: Report) -> None:
         with BusErrors(DCONF) as errors:
@@ -57,22 +54,16 @@ class GnomeDnd:
                 writes = signal_rule(DCONF, WRITER, "Notify", WRITER_PATH)
                 async with link.subscribe([name_owner_rule(DCONF), writes]) as queue:
                     owner = await link.name_owner(DCONF)  # None until a first write starts it
+                    # dconf-service comes and goes (D-Bus activated): it never stops this.
+                    followed = Followed(link, queue, owner, stopped=BusySignalStopped, left=None)
                     said = await _read_dnd()
                     report(self._reading(said))
                     errors.started = True
                     while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise BusySignalStopped(str(error)) from None
-                        change = owner_change(message)
-                        if change is not None:
-                            owner = change[1]
-                            continue
-                        if header(message, "sender") != owner or not _touches_key(message):
-                            continue
-                        while not queue.empty():  # one read for a burst of writes
-                            queue.get_nowait()
+                        message = await followed.next()
+                        if message is None or not _touches_key(message):
+                            continue  # None: a new dconf-service, which wrote nothing yet
+                        followed.drop_queued()  # one read for a burst of writes
                         try:
                             on = await _read_dnd()
                         except BusySignalUnavailable as error:

@@ -22,16 +22,13 @@ from typing import Literal
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy import Reading, Report
 from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import (
     PROPERTIES,
-    header,
     is_signal,
-    name_owner_rule,
-    owner_change,
     signal_rule,
 )
 
@@ -101,11 +98,15 @@ class _InhibitorWatcher:
     def __init__(self, bus: SharedBus, rules: MeetingRules) -> None:
         self._bus = bus
         self._rules = rules
+        self._service = Service(
+            self.bus_name,
+            missing=f"no {self.bus_name} on the {bus.bus} bus",
+            left=f"{self.service} left the bus",
+        )
 
     async def probe(self) -> str:
-        with BusErrors(self.service):
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+        with BusErrors(self.service) as errors:
+            async with owned(self._bus, self._service, errors) as link:
                 held = await self._held(link)
                 reading = self._rules.reading(held)
                 now = ", ".join(sorted(reading.reasons)) or "no meeting"
@@ -113,37 +114,18 @@ class _InhibitorWatcher:
 
     async def watch(self, report: Report) -> None:
         with BusErrors(self.service) as errors:
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
-                async with link.subscribe(
-                    [name_owner_rule(self.bus_name), *self._rules_()]
-                ) as queue:
-                    owner = await self._require_owner(link)
-                    said = self._rules.reading(await self._held(link))
-                    report(said)
-                    errors.started = True
-                    while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise BusySignalStopped(str(error)) from None
-                        change = owner_change(message)
-                        if change is not None:
-                            owner = change[1]
-                            if owner is None:
-                                raise BusySignalStopped(f"{self.service} left the bus")
-                        elif header(message, "sender") != owner or not self._is_change(message):
-                            continue
-                        reading = self._rules.reading(await self._held(link))
-                        if reading != said:
-                            said = reading
-                            report(reading)
-
-    async def _require_owner(self, link: BusLink) -> str:
-        owner = await link.name_owner(self.bus_name)
-        if owner is None:
-            raise BusySignalUnavailable(f"no {self.bus_name} on the {link.bus} bus")
-        return owner
+            async with follow(self._bus, self._service, self._rules_(), errors) as followed:
+                said = self._rules.reading(await self._held(followed.link))
+                report(said)
+                errors.started = True
+                while True:
+                    message = await followed.next()
+                    if message is not None and not self._is_change(message):
+                        continue
+                    reading = self._rules.reading(await self._held(followed.link))
+                    if reading != said:
+                        said = reading
+                        report(reading)
 
     def _rules_(self) -> list[MatchRule]:
         raise NotImplementedError

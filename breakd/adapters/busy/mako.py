@@ -13,27 +13,23 @@ one case it must.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Iterable
 
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.dbus.errors import BusLost, describe_error
+from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.busy.notification_server import NOTIFICATION_SERVER, NOTIFICATIONS
+from breakd.adapters.dbus.errors import describe_error
+from breakd.adapters.dbus.follow import follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import (
     PROPERTIES,
-    header,
     is_signal,
-    name_owner_rule,
-    owner_change,
     signal_rule,
 )
 
-NOTIFICATIONS = "org.freedesktop.Notifications"
 MAKO = "fr.emersion.Mako"
 MAKO_PATH = "/fr/emersion/Mako"
 POLL_EVERY = 5.0
@@ -57,63 +53,35 @@ class MakoDnd:
         self._poll_every = poll_every
 
     async def probe(self) -> str:
-        with BusErrors(NOTIFICATIONS):
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+        with BusErrors(NOTIFICATIONS) as errors:
+            async with owned(self._bus, NOTIFICATION_SERVER, errors) as link:
                 modes = await self._modes(link)
                 signals = await self._signals_changes(link)
                 how = "" if signals else f", polled every {self._poll_every:g} s as before 1.10"
                 on = bool(modes & self._dnd_modes)
-                return (
-                    f"mako's modes {', '.join(sorted(self._dnd_modes)) or '(none listed)'}"
-                    f"{how} (now: do not disturb is {'on' if on else 'off'})"
+                return dnd_now(
+                    f"mako's modes {', '.join(sorted(self._dnd_modes)) or '(none listed)'}{how}", on
                 )
 
     async def watch(self, report: Report) -> None:
         with BusErrors(NOTIFICATIONS) as errors:
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
-                changes = signal_rule(NOTIFICATIONS, PROPERTIES, "PropertiesChanged", MAKO_PATH)
-                changes.add_arg_condition(0, MAKO)
-                async with link.subscribe([name_owner_rule(NOTIFICATIONS), changes]) as queue:
-                    owner = await self._require_owner(link)
-                    said = self._reading(await self._modes(link))
-                    wait = None if await self._signals_changes(link) else self._poll_every
-                    report(said)
-                    errors.started = True
-                    while True:
-                        message = await self._next(link, queue, wait)
-                        if message is not None:
-                            change = owner_change(message)
-                            if change is not None:
-                                owner = change[1]
-                                if owner is None:
-                                    raise BusySignalStopped(f"{NOTIFICATIONS} left the session bus")
-                            elif header(message, "sender") != owner or not _modes_changed(message):
-                                continue
-                        reading = self._reading(await self._modes(link))
-                        if reading != said:
-                            said = reading
-                            report(reading)
-
-    async def _next(
-        self, link: BusLink, queue: asyncio.Queue[Message], wait: float | None
-    ) -> Message | None:
-        """The next message; None when `wait` seconds pass first (time to poll)."""
-        try:
-            if wait is None:
-                return await link.next_message(queue)
-            with contextlib.suppress(asyncio.TimeoutError):
-                return await asyncio.wait_for(link.next_message(queue), wait)
-            return None
-        except BusLost as error:
-            raise BusySignalStopped(str(error)) from None
-
-    async def _require_owner(self, link: BusLink) -> str:
-        owner = await link.name_owner(NOTIFICATIONS)
-        if owner is None:
-            raise BusySignalUnavailable(f"no notification server ({NOTIFICATIONS}) on the bus")
-        return owner
+            changes = signal_rule(NOTIFICATIONS, PROPERTIES, "PropertiesChanged", MAKO_PATH)
+            changes.add_arg_condition(0, MAKO)
+            async with follow(self._bus, NOTIFICATION_SERVER, [changes], errors) as followed:
+                link = followed.link
+                said = self._reading(await self._modes(link))
+                wait = None if await self._signals_changes(link) else self._poll_every
+                report(said)
+                errors.started = True
+                while True:
+                    # None: a new mako, or time to poll one that signals nothing.
+                    message = await followed.next(wait)
+                    if message is not None and not _modes_changed(message):
+                        continue
+                    reading = self._reading(await self._modes(link))
+                    if reading != said:
+                        said = reading
+                        report(reading)
 
     async def _modes(self, link: BusLink) -> frozenset[str]:
         try:

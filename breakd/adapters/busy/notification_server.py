@@ -18,22 +18,25 @@ from dataclasses import dataclass
 from jeepney import DBusAddress, Message
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.dbus.errors import BusLost, describe_error
+from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.dbus.errors import describe_error
+from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import (
     PROPERTIES,
-    header,
     is_signal,
-    name_owner_rule,
-    owner_change,
     signal_rule,
 )
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 _ADDRESS = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS)
+NOTIFICATION_SERVER = Service(
+    NOTIFICATIONS,
+    missing=f"no notification server ({NOTIFICATIONS}) on the bus",
+    left=f"{NOTIFICATIONS} left the session bus",
+)
 
 
 @dataclass(frozen=True)
@@ -56,48 +59,31 @@ class NotificationServerDnd:
         self.name = f"dnd:{dnd.server}"
 
     async def probe(self) -> str:
-        with BusErrors(NOTIFICATIONS):
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+        with BusErrors(NOTIFICATIONS) as errors:
+            async with owned(self._bus, NOTIFICATION_SERVER, errors) as link:
                 on = await self._read(link)
-                return (
-                    f"{self._dnd.server}'s {self._dnd.property} property on the session bus"
-                    f" (now: do not disturb is {'on' if on else 'off'})"
+                return dnd_now(
+                    f"{self._dnd.server}'s {self._dnd.property} property on the session bus", on
                 )
 
     async def watch(self, report: Report) -> None:
         with BusErrors(NOTIFICATIONS) as errors:
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
-                changes = signal_rule(
-                    NOTIFICATIONS, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH
-                )
-                changes.add_arg_condition(0, self._dnd.interface)
-                async with link.subscribe([name_owner_rule(NOTIFICATIONS), changes]) as queue:
-                    owner = await self._require_owner(link)
-                    report(self._reading(await self._read(link)))
-                    errors.started = True
-                    while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise BusySignalStopped(str(error)) from None
-                        change = owner_change(message)
-                        if change is not None:
-                            owner = change[1]
-                            if owner is None:
-                                raise BusySignalStopped(f"{NOTIFICATIONS} left the session bus")
-                            report(self._reading(await self._read(link)))  # a new server
-                        elif header(message, "sender") == owner:
-                            value = await self._changed(link, message)
-                            if value is not None:
-                                report(self._reading(value))
-
-    async def _require_owner(self, link: BusLink) -> str:
-        owner = await link.name_owner(NOTIFICATIONS)
-        if owner is None:
-            raise BusySignalUnavailable(f"no notification server ({NOTIFICATIONS}) on the bus")
-        return owner
+            changes = signal_rule(
+                NOTIFICATIONS, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH
+            )
+            changes.add_arg_condition(0, self._dnd.interface)
+            async with follow(self._bus, NOTIFICATION_SERVER, [changes], errors) as followed:
+                link = followed.link
+                report(self._reading(await self._read(link)))
+                errors.started = True
+                while True:
+                    message = await followed.next()
+                    if message is None:
+                        report(self._reading(await self._read(link)))  # a new server
+                        continue
+                    value = await self._changed(link, message)
+                    if value is not None:
+                        report(self._reading(value))
 
     async def _read(self, link: BusLink) -> bool:
         try:

@@ -13,15 +13,16 @@ from __future__ import annotations
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
-from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
+from breakd.adapters.dbus.rules import is_signal, signal_rule
 
 SWAYNC = "org.erikreider.swaync.cc"
 SWAYNC_PATH = "/org/erikreider/swaync/cc"
 _ADDRESS = DBusAddress(SWAYNC_PATH, bus_name=SWAYNC, interface=SWAYNC)
+_SWAYNC = Service.on(SWAYNC, "session", "swaync is not running")
 
 
 class SwayncDnd:
@@ -33,55 +34,34 @@ class SwayncDnd:
         self._bus = bus
 
     async def probe(self) -> str:
-        with BusErrors(SWAYNC):
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+        with BusErrors(SWAYNC) as errors:
+            async with owned(self._bus, _SWAYNC, errors) as link:
                 on, _newer = await self._read(link)
-                return (
-                    f"swaync's control centre on the session bus"
-                    f" (now: do not disturb is {'on' if on else 'off'})"
-                )
+                return dnd_now("swaync's control centre on the session bus", on)
 
     async def watch(self, report: Report) -> None:
         with BusErrors(SWAYNC) as errors:
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
-                changes = signal_rule(SWAYNC, SWAYNC, None, SWAYNC_PATH)
-                async with link.subscribe([name_owner_rule(SWAYNC), changes]) as queue:
-                    owner = await self._require_owner(link)
-                    # 0.8+ (it has IsInhibited) sends SubscribeV2 too; its older
-                    # Subscribe lacks `inhibited` and is ignored then.
-                    said, newer = await self._read(link)
-                    report(self._reading(said))
-                    errors.started = True
-                    while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise BusySignalStopped(str(error)) from None
-                        change = owner_change(message)
-                        if change is not None:
-                            owner = change[1]
-                            if owner is None:
-                                raise BusySignalStopped(f"{SWAYNC} left the session bus")
-                            on, newer = await self._read(link)  # swaync restarted
-                        elif header(message, "sender") != owner:
+            async with follow(
+                self._bus, _SWAYNC, [signal_rule(SWAYNC, SWAYNC, None, SWAYNC_PATH)], errors
+            ) as followed:
+                # 0.8+ (it has IsInhibited) sends SubscribeV2 too; its older
+                # Subscribe lacks `inhibited` and is ignored then.
+                said, newer = await self._read(followed.link)
+                report(self._reading(said))
+                errors.started = True
+                while True:
+                    message = await followed.next()
+                    if message is None:
+                        on, newer = await self._read(followed.link)  # swaync restarted
+                    else:
+                        newer = newer or is_signal(message, SWAYNC, "SubscribeV2")
+                        changed = _changed(message, newer)
+                        if changed is None:
                             continue
-                        else:
-                            newer = newer or is_signal(message, SWAYNC, "SubscribeV2")
-                            changed = _changed(message, newer)
-                            if changed is None:
-                                continue
-                            on = changed
-                        if on != said:
-                            said = on
-                            report(self._reading(on))
-
-    async def _require_owner(self, link: BusLink) -> str:
-        owner = await link.name_owner(SWAYNC)
-        if owner is None:
-            raise BusySignalUnavailable(f"no {SWAYNC} on the session bus (swaync is not running)")
-        return owner
+                        on = changed
+                    if on != said:
+                        said = on
+                        report(self._reading(on))
 
     async def _read(self, link: BusLink) -> tuple[bool, bool]:
         """(busy, whether this swaync is 0.8 or newer)."""

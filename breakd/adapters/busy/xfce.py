@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from jeepney import DBusAddress, Message, new_method_call
+from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors
-from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
-from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
+from breakd.adapters.dbus.rules import is_signal, signal_rule
 
 XFCONF = "org.xfce.Xfconf"
 XFCONF_PATH = "/org/xfce/Xfconf"
@@ -30,6 +30,7 @@ CHANNEL = "xfce4-notifyd"
 PROPERTY = "/do-not-disturb"
 PROPERTY_NOT_FOUND = "org.xfce.Xfconf.Error.PropertyNotFound"
 _ADDRESS = DBusAddress(XFCONF_PATH, bus_name=XFCONF, interface=XFCONF)
+_XFCONF = Service.on(XFCONF, "session", "not an XFCE session")
 
 
 class XfceDnd:
@@ -41,57 +42,35 @@ class XfceDnd:
         self._bus = bus
 
     async def probe(self) -> str:
-        with BusErrors(XFCONF):
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+        with BusErrors(XFCONF) as errors:
+            async with owned(self._bus, _XFCONF, errors) as link:
                 on = await self._read(link)
-                return (
-                    f"xfconf's {CHANNEL} {PROPERTY} on the session bus"
-                    f" (now: do not disturb is {'on' if on else 'off'})"
-                )
+                return dnd_now(f"xfconf's {CHANNEL} {PROPERTY} on the session bus", on)
 
     async def watch(self, report: Report) -> None:
         with BusErrors(XFCONF) as errors:
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
-                rules = [name_owner_rule(XFCONF)]
-                for member in ("PropertyChanged", "PropertyRemoved"):
-                    rule = signal_rule(XFCONF, XFCONF, member, XFCONF_PATH)
-                    rule.add_arg_condition(0, CHANNEL)
-                    rule.add_arg_condition(1, PROPERTY)
-                    rules.append(rule)
-                async with link.subscribe(rules) as queue:
-                    owner = await self._require_owner(link)
-                    said = await self._read(link)
-                    report(self._reading(said))
-                    errors.started = True
-                    while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise BusySignalStopped(str(error)) from None
-                        change = owner_change(message)
-                        if change is not None:
-                            owner = change[1]
-                            if owner is None:
-                                raise BusySignalStopped(f"{XFCONF} left the session bus")
-                            on = await self._read(link)  # a new xfconfd
-                        elif header(message, "sender") != owner:
+            rules: list[MatchRule] = []
+            for member in ("PropertyChanged", "PropertyRemoved"):
+                rule = signal_rule(XFCONF, XFCONF, member, XFCONF_PATH)
+                rule.add_arg_condition(0, CHANNEL)
+                rule.add_arg_condition(1, PROPERTY)
+                rules.append(rule)
+            async with follow(self._bus, _XFCONF, rules, errors) as followed:
+                said = await self._read(followed.link)
+                report(self._reading(said))
+                errors.started = True
+                while True:
+                    message = await followed.next()
+                    if message is None:
+                        on = await self._read(followed.link)  # a new xfconfd
+                    else:
+                        changed = _changed(message)
+                        if changed is None:
                             continue
-                        else:
-                            changed = _changed(message)
-                            if changed is None:
-                                continue
-                            on = changed
-                        if on != said:
-                            said = on
-                            report(self._reading(on))
-
-    async def _require_owner(self, link: BusLink) -> str:
-        owner = await link.name_owner(XFCONF)
-        if owner is None:
-            raise BusySignalUnavailable(f"no {XFCONF} on the session bus (not an XFCE session)")
-        return owner
+                        on = changed
+                    if on != said:
+                        said = on
+                        report(self._reading(on))
 
     async def _read(self, link: BusLink) -> bool:
         message = new_method_call(_ADDRESS, "GetProperty", "ss", (CHANNEL, PROPERTY))

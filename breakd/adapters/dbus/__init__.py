@@ -8,6 +8,7 @@
 - `link`: BusLink, one asyncio connection that notices a hang-up; SharedBus, one
   per bus for every watcher on it (session sources, busy signals).
 - `rules`: match rules and reading a message's header.
+- `follow`: following one service's name and signals, the loop every watcher shares.
 
 This package imports nothing itself, so that `address` stays jeepney-free: an
 idle daemon with no bus in use must not carry jeepney.

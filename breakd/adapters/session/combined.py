@@ -16,11 +16,9 @@ and a session that starts GNOME after breakd still gets its events.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from breakd.adapters.session import (
     Emit,
@@ -28,6 +26,7 @@ from breakd.adapters.session import (
     SessionSourceStopped,
     SessionSourceUnavailable,
 )
+from breakd.adapters.supervise import Backoff, Supervisor, WatchReport, Wording, run_all
 from breakd.core.events import (
     InhibitorChanged,
     ScreenLocked,
@@ -42,16 +41,15 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = 60.0
 MAX_RETRY_AFTER = 900.0
 
-SourceState = Literal["starting", "watching", "unavailable", "stopped"]
+_WORDING = Wording(
+    log,
+    failed="session events from %s failed",
+    stopped="session events from %s stopped: %s; trying again in %g s",
+    unavailable="session events: %s is not available: %s",
+)
 
-
-@dataclass
-class SourceReport:
-    """How one source is doing, for the log and `breakd doctor`."""
-
-    name: str
-    state: SourceState = "starting"
-    reason: str = ""
+SourceReport = WatchReport
+"""How one source is doing, for the log and `breakd doctor`."""
 
 
 @dataclass
@@ -81,10 +79,13 @@ class CombinedSessionEvents:
     ) -> None:
         """`sleep` is the wait between retries; tests hand in one that records it."""
         self._sources = list(sources)
-        self._sleep = sleep
         self._emit = emit
-        self._retry_after = retry_after
-        self._max_retry_after = max(retry_after, max_retry_after)
+        self._supervisor = Supervisor(
+            SessionSourceUnavailable,
+            SessionSourceStopped,
+            Backoff(retry_after, max_retry_after, sleep),
+            _WORDING,
+        )
         self._said = [_Reported() for _ in self._sources]
         self._merged = _Reported()
         self.reports = [SourceReport(source.name) for source in self._sources]
@@ -104,60 +105,19 @@ class CombinedSessionEvents:
     async def run(self) -> None:
         if not self._sources:
             log.info("no session-event source on this platform: lock and suspend are not seen")
-        tasks = [
-            asyncio.ensure_future(self._keep_watching(index)) for index in range(len(self._sources))
-        ]
-        try:
-            await asyncio.gather(*tasks)  # the tasks never end, except by cancelling
-            await asyncio.Event().wait()  # with no sources: wait to be cancelled all the same
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await run_all(self._keep_watching(index) for index in range(len(self._sources)))
 
     async def _keep_watching(self, index: int) -> None:
         source = self._sources[index]
-        report = self.reports[index]
-        delay = self._retry_after
-        while True:  # the report keeps the last outcome until this try says otherwise
-            try:
-                await source.watch(lambda event: self._take(index, event))
-                reason, ran = "it stopped", True
-            except SessionSourceUnavailable as error:
-                reason, ran = str(error), report.state == "watching"
-            except SessionSourceStopped as error:
-                reason, ran = str(error), True
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # a source's bug must not end the others
-                log.exception("session events from %s failed", source.name)
-                reason, ran = f"it failed ({type(error).__name__}: {error})", True
-            self._forget(index)
-            if ran:
-                delay = self._retry_after
-                log.warning(
-                    "session events from %s stopped: %s; trying again in %s",
-                    source.name,
-                    reason,
-                    _seconds(delay),
-                )
-                report.state = "stopped"
-            else:
-                level = logging.INFO if report.reason != reason else logging.DEBUG
-                log.log(level, "session events: %s is not available: %s", source.name, reason)
-                report.state = "unavailable"
-            report.reason = reason
-            await self._sleep(delay)
-            if not ran:
-                delay = min(delay * 2, self._max_retry_after)
+        watch = lambda: source.watch(lambda event: self._take(index, event))  # noqa: E731
+        await self._supervisor.keep_watching(
+            watch, self.reports[index], lambda: self._forget(index)
+        )
 
     def _take(self, index: int, event: SessionEvent) -> None:
         """One source's report: update what it says, then pass on what changed overall."""
         report = self.reports[index]
-        if report.state != "watching":
-            report.state, report.reason = "watching", ""
+        if report.start_watching():
             log.info("session events: watching %s", report.name)
         log.debug("session events: %s says %s", report.name, _describe(event))
         said = self._said[index]
@@ -206,7 +166,3 @@ def _describe(event: SessionEvent) -> str:
     return {ScreenLocked: "screen locked", ScreenUnlocked: "screen unlocked"}.get(
         type(event), "going to sleep"
     )
-
-
-def _seconds(delay: float) -> str:
-    return f"{delay:g} s"

@@ -24,17 +24,15 @@ from jeepney import DBusAddress, Message, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.follow import Followed, Service, owned, require_owner
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import (
     PROPERTIES,
-    header,
     is_signal,
     name_owner_rule,
-    owner_change,
     signal_rule,
 )
-from breakd.adapters.session import Emit, SessionSourceStopped, SessionSourceUnavailable
+from breakd.adapters.session import Emit
 from breakd.adapters.session.bus import SourceErrors
 from breakd.core.events import InhibitorChanged, ScreenLocked, ScreenUnlocked, Sleeping, Woke
 
@@ -45,6 +43,7 @@ SESSION = "org.freedesktop.login1.Session"
 AUTO_SESSION_PATH = "/org/freedesktop/login1/session/auto"
 
 _MANAGER = DBusAddress(MANAGER_PATH, bus_name=LOGIN1, interface=MANAGER)
+_LOGIN1 = Service.on(LOGIN1, "system", "systemd-logind is not running")
 
 
 class LogindSource:
@@ -61,9 +60,8 @@ class LogindSource:
         self._session_id = session_id
 
     async def probe(self) -> str:
-        with SourceErrors(LOGIN1):
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+        with SourceErrors(LOGIN1) as errors:
+            async with owned(self._bus, _LOGIN1, errors) as link:
                 session = await self._find_session(link)
                 locked, inhibited = await self._read_state(link, session)
                 idle = "an idle inhibitor is held" if inhibited else "no idle inhibitor"
@@ -81,34 +79,21 @@ class LogindSource:
 
     async def watch(self, emit: Emit) -> None:
         with SourceErrors(LOGIN1) as errors:
-            async with self._bus.connected() as link:
-                await self._require_owner(link)
+            async with owned(self._bus, _LOGIN1, errors) as link:
                 session = await self._find_session(link)
                 async with link.subscribe(_rules(session)) as queue:
-                    owner = await self._require_owner(link)
+                    owner = await require_owner(link, _LOGIN1, errors.unavailable)
+                    followed = Followed(
+                        link, queue, owner, stopped=errors.stopped, left=_LOGIN1.left
+                    )
                     await self._report(link, session, emit)
                     errors.started = True
                     while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise SessionSourceStopped(str(error)) from None
-                        change = owner_change(message)
-                        if change is not None:
-                            owner = change[1]
-                            if owner is None:
-                                raise SessionSourceStopped(f"{LOGIN1} left the system bus")
+                        message = await followed.next()
+                        if message is None:
                             await self._report(link, session, emit)  # a restarted logind
-                        elif header(message, "sender") == owner:
+                        else:
                             await self._handle(link, message, session, emit)
-
-    async def _require_owner(self, link: BusLink) -> str:
-        owner = await link.name_owner(LOGIN1)
-        if owner is None:
-            raise SessionSourceUnavailable(
-                f"no {LOGIN1} on the system bus (systemd-logind is not running)"
-            )
-        return owner
 
     async def _find_session(self, link: BusLink) -> str | None:
         """The object path of breakd's login session, or None if it has none."""

@@ -1,0 +1,122 @@
+"""Keeping watchers running: one task each, tried again with a doubling wait.
+
+Session sources and busy signals follow the same rule: a watcher that is not
+here is reported once and tried again less and less often (a missing service
+costs one look every few minutes, and one that starts later is still found);
+one that ran and stopped, or failed with a bug, is tried again after the first
+wait. Whatever the watcher said is forgotten before waiting, since unknown must
+never silence breakd. The combiners keep their own logger and words, so the log
+reads the same whichever watcher it is about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+WatchState = Literal["starting", "watching", "unavailable", "stopped"]
+
+
+@dataclass
+class WatchReport:
+    """How one watcher is doing, for the log and `breakd doctor`."""
+
+    name: str
+    state: WatchState = "starting"
+    reason: str = ""
+
+    def start_watching(self) -> bool:
+        """Mark it watching; True the first time since it (re)started, to say so once."""
+        if self.state == "watching":
+            return False
+        self.state, self.reason = "watching", ""
+        return True
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """The wait before trying again: `first`, doubled after each miss up to `most`."""
+
+    first: float
+    most: float
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The combiner's log lines; each gets the watcher's name, then the reason and wait."""
+
+    log: logging.Logger
+    failed: str
+    stopped: str
+    unavailable: str
+
+
+@dataclass(frozen=True)
+class Supervisor:
+    """One combiner's policy: its watchers' two errors, the back-off and the log words."""
+
+    unavailable: type[Exception]
+    stopped: type[Exception]
+    backoff: Backoff
+    wording: Wording
+
+    async def keep_watching(
+        self, watch: Callable[[], Awaitable[None]], report: WatchReport, forget: Callable[[], None]
+    ) -> None:
+        """Run `watch()` again and again until cancelled, keeping `report` up to date.
+
+        The report keeps the last outcome until the next try says otherwise, and an
+        unavailable watcher is logged at info level only when its reason changes.
+        `forget` drops what the watcher said, before each wait.
+        """
+        backoff, wording = self.backoff, self.wording
+        delay = backoff.first
+        while True:
+            try:
+                await watch()
+                reason, ran = "it stopped", True
+            except self.unavailable as error:
+                reason, ran = str(error), report.state == "watching"
+            except self.stopped as error:
+                reason, ran = str(error), True
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # one watcher's bug must not end the others
+                wording.log.exception(wording.failed, report.name)
+                reason, ran = f"it failed ({type(error).__name__}: {error})", True
+            forget()
+            if ran:
+                delay = backoff.first
+                wording.log.warning(wording.stopped, report.name, reason, delay)
+                report.state = "stopped"
+            else:
+                level = logging.INFO if report.reason != reason else logging.DEBUG
+                wording.log.log(level, wording.unavailable, report.name, reason)
+                report.state = "unavailable"
+            report.reason = reason
+            await backoff.sleep(delay)
+            if not ran:
+                delay = min(delay * 2, max(backoff.first, backoff.most))
+
+
+async def run_all(jobs: Iterable[Awaitable[None]]) -> None:
+    """Run every job as a task; return only when cancelled, cancelling and awaiting them all.
+
+    With no jobs it waits to be cancelled all the same, so the caller's task
+    looks alike whatever the platform offers.
+    """
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        await asyncio.gather(*tasks)  # the jobs never end, except by cancelling
+        await asyncio.Event().wait()
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
