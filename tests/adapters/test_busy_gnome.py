@@ -32,6 +32,7 @@ def dconf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Activatin
     with activating_bus(tmp_path / "bus", DCONF) as bus:
         for variable in ("HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"):
             monkeypatch.setenv(variable, bus.env[variable])
+        monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
         if not _has_schema(bus):
             skip_or_fail(f"the {SCHEMA} schema is not installed (gsettings-desktop-schemas)")
         yield bus
@@ -94,3 +95,14 @@ def test_without_gsettings_it_is_unavailable(
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(BusySignalUnavailable, match="gsettings is not installed"):
         asyncio.run(GnomeDnd(SharedBus("session")).probe())
+
+
+def test_outside_gnome_the_signal_says_so_and_runs_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "XFCE")
+    signal = GnomeDnd(SharedBus("session"))
+    with pytest.raises(
+        BusySignalUnavailable, match=r"not a GNOME session \(XDG_CURRENT_DESKTOP is XFCE\)"
+    ):
+        asyncio.run(signal.probe())

@@ -209,7 +209,7 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         login1 = Login1(host, buses.system_address, locked=True).start()
         login1.inhibit("idle", "zoom", "In a meeting")
         PlasmaNotifications(host, buses.session_address, inhibited=True).start()
-        rows, document = doctor(buses.env(), no_camera(tmp_path))
+        rows, document = doctor(buses.env(XDG_CURRENT_DESKTOP="GNOME"), no_camera(tmp_path))
 
     assert statuses(rows) == {
         "mutter-idle-monitor": "in use",
@@ -270,7 +270,11 @@ def test_doctor_on_xfce_with_do_not_disturb_on_says_why_a_prompt_is_held(tmp_pat
             *("-n", "-t", "bool", "-s", "true"),
         )
         rows, document = doctor(
-            {**bus.env, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}"},
+            {
+                **bus.env,
+                "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}",
+                "XDG_CURRENT_DESKTOP": "GNOME",
+            },
             no_camera(tmp_path),
         )
 
@@ -287,7 +291,11 @@ def test_doctor_on_gnome_with_banners_off_says_why_a_prompt_is_held(tmp_path: Pa
     with activating_bus(tmp_path / "bus", "ca.desrt.dconf") as bus:
         bus.run("gsettings", "set", "org.gnome.desktop.notifications", "show-banners", "false")
         rows, _ = doctor(
-            {**bus.env, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}"},
+            {
+                **bus.env,
+                "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}",
+                "XDG_CURRENT_DESKTOP": "GNOME",
+            },
             no_camera(tmp_path),
         )
 

@@ -12,6 +12,7 @@ D-Bus activated: it need not run yet, the match rule names its bus name.
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from jeepney import Message
@@ -42,6 +43,7 @@ class GnomeDnd:
         self._bus = bus
 
     async def probe(self) -> str:
+        _require_gnome()
         with BusErrors(DCONF):
             async with self._bus.connected() as link:
                 await link.name_owner(DCONF)  # the session bus answers
@@ -49,6 +51,7 @@ class GnomeDnd:
         return dnd_now(f"GSettings {SCHEMA} {KEY}, read again when dconf signals a change", on)
 
     async def watch(self, report: Report) -> None:
+        _require_gnome()
         with BusErrors(DCONF) as errors:
             async with self._bus.connected() as link:
                 writes = signal_rule(DCONF, WRITER, "Notify", WRITER_PATH)
@@ -111,3 +114,12 @@ async def _read_dnd() -> bool:
     if text not in ("true", "false"):
         raise BusySignalUnavailable(f"`gsettings get {SCHEMA} {KEY}` said {text!r}")
     return text == "false"
+
+
+def _require_gnome() -> None:
+    """Only a GNOME session reads this key. Elsewhere the watcher would spawn `gsettings`
+    (and load asyncio's subprocess machinery into the daemon) for a key nothing sets."""
+    desktop = os.environ.get("XDG_CURRENT_DESKTOP", "")
+    if "gnome" not in desktop.lower().split(":"):
+        shown = desktop or "unset"
+        raise BusySignalUnavailable(f"not a GNOME session (XDG_CURRENT_DESKTOP is {shown})")
