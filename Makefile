@@ -23,7 +23,7 @@ lint: $(BIN)/breakd
 	$(BIN)/ruff format --check breakd tests benchmarks
 
 bench: $(BIN)/breakd
-	$(BIN)/python benchmarks/footprint.py
+	$(BIN)/python benchmarks/footprint.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
