@@ -24,6 +24,7 @@ from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
 from breakd.adapters.instance_lock import InstanceLock
 from breakd.adapters.notify import NotifierError
 from breakd.adapters.select import (
+    Buses,
     choose_notifier,
     open_busy_signals,
     open_idle_source,
@@ -97,6 +98,7 @@ class Daemon:
         self._delivery_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._busy_signals: asyncio.Task[None] | None = None
+        self._buses = Buses()
         self._restore()
         self._open_idle_source()
 
@@ -126,7 +128,7 @@ class Daemon:
         )
         self.refresh()
         session_events = loop.create_task(
-            CombinedSessionEvents(open_session_sources(), self.observe).run()
+            CombinedSessionEvents(open_session_sources(self._buses), self.observe).run()
         )
         self._start_busy_signals()
         try:
@@ -172,7 +174,7 @@ class Daemon:
         """Watch what `dont_interrupt` switches on; their changes reach `observe`."""
         from breakd.adapters.busy.combined import CombinedBusySignals
 
-        signals = open_busy_signals(self._config)
+        signals = open_busy_signals(self._config, buses=self._buses)
         if not signals:
             self._busy_signals = None
             return

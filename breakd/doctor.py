@@ -23,6 +23,7 @@ from breakd.adapters.select import (
     BUSY_SIGNALS,
     IDLE_SOURCES,
     busy_signal_platforms,
+    busy_signal_runs_on,
     busy_signal_switched_off,
     open_busy_signals,
     open_session_sources,
@@ -123,6 +124,10 @@ async def check_busy_signals(config: Config) -> list[SourceCheck]:
     here = {signal.name: signal for signal in open_busy_signals(config, switched_off_too=True)}
     checks = []
     for name in BUSY_SIGNALS:
+        if not busy_signal_runs_on(name):  # before the config: no switch makes it run here
+            reason = f"not on {sys.platform}: it runs {busy_signal_platforms(name)}"
+            checks.append(SourceCheck("busy", name, "unsupported", reason))
+            continue
         off = busy_signal_switched_off(config, name)
         signal = here.get(name)
         if off is not None:

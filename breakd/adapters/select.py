@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from breakd.adapters.busy import BusySignal
+from breakd.adapters.dbus.address import Bus
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
 from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError
 from breakd.adapters.notify.fallback import FallbackNotifier
@@ -17,6 +18,7 @@ from breakd.config.model import Config
 
 if TYPE_CHECKING:
     from breakd.adapters.dbus.blocking import BlockingBus
+    from breakd.adapters.dbus.link import SharedBus
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +181,28 @@ _IDLE_OPENERS: dict[str, Callable[[_SessionBusForIdle], IdleSource]] = {
 }
 
 
-def open_session_sources() -> list[SessionEventSource]:
+class Buses:
+    """One shared connection per bus for everything that watches it: session sources
+    and busy signals handed the same Buses use the same two connections."""
+
+    def __init__(self) -> None:
+        self._shared: dict[Bus, SharedBus] = {}
+
+    def session(self) -> SharedBus:
+        return self._get("session")
+
+    def system(self) -> SharedBus:
+        return self._get("system")
+
+    def _get(self, bus: Bus) -> SharedBus:
+        if bus not in self._shared:
+            from breakd.adapters.dbus.link import SharedBus  # jeepney: only when a bus is used
+
+            self._shared[bus] = SharedBus(bus)
+        return self._shared[bus]
+
+
+def open_session_sources(buses: Buses | None = None) -> list[SessionEventSource]:
     """Every session-event source that may work on this platform (none yet off Linux and the BSDs).
 
     Run them with `CombinedSessionEvents`, which skips and retries the ones that
@@ -187,16 +210,15 @@ def open_session_sources() -> list[SessionEventSource]:
     """
     if not (sys.platform.startswith("linux") or "bsd" in sys.platform):
         return []
-    from breakd.adapters.dbus.link import SharedBus
     from breakd.adapters.session.gnome_session import GnomeSessionManagerSource
     from breakd.adapters.session.logind import LogindSource
     from breakd.adapters.session.screensaver import ScreenSaverSource
 
-    session_bus, system_bus = SharedBus("session"), SharedBus("system")
+    buses = buses or Buses()
     return [
-        LogindSource(system_bus),
-        ScreenSaverSource(session_bus),
-        GnomeSessionManagerSource(session_bus),
+        LogindSource(buses.system()),
+        ScreenSaverSource(buses.session()),
+        GnomeSessionManagerSource(buses.session()),
     ]
 
 
@@ -212,11 +234,25 @@ BUSY_SIGNALS: dict[str, str] = {
     "microphone": "microphone",
     "inhibitors:gnome": "inhibitors",
     "inhibitors:logind": "inhibitors",
+    "dnd:windows": "dnd",
+    "fullscreen:windows": "fullscreen",
+    "dnd:macos": "macos_focus",
 }
 """Every busy signal breakd has, in `breakd doctor`'s order, with its `dont_interrupt.signals` switch."""
 
+_ONLY_ON: dict[str, str] = {
+    "camera": "linux",
+    "dnd:windows": "win32",
+    "fullscreen:windows": "win32",
+    "dnd:macos": "darwin",
+}
+"""The platform (a `sys.platform` prefix) of each signal that runs on one only; the rest
+run on Linux and the BSDs."""
 
-def open_busy_signals(config: Config, *, switched_off_too: bool = False) -> list[BusySignal]:
+
+def open_busy_signals(
+    config: Config, *, switched_off_too: bool = False, buses: Buses | None = None
+) -> list[BusySignal]:
     """The busy signals `dont_interrupt` switches on that may work on this platform.
 
     Run them with `CombinedBusySignals`, which skips and retries those that are not
@@ -226,13 +262,18 @@ def open_busy_signals(config: Config, *, switched_off_too: bool = False) -> list
     """
     settings = config.dont_interrupt
     everything = switched_off_too
-    if not (settings.enabled or everything) or not _linux_or_bsd():
+    if not (settings.enabled or everything):
         return []
-    from breakd.adapters.dbus.link import SharedBus  # jeepney: only when a signal runs
-
+    if sys.platform == "win32":
+        return _windows_busy_signals(config, everything)
+    if sys.platform == "darwin":
+        return _macos_busy_signals(config, everything)
+    if not _linux_or_bsd():
+        return []
+    buses = buses or Buses()
     signals: list[BusySignal] = []
     switches = settings.signals
-    session_bus = SharedBus("session")
+    session_bus = buses.session()
     if switches.dnd or everything:
         from breakd.adapters.busy.gnome import GnomeDnd
         from breakd.adapters.busy.mako import MakoDnd
@@ -284,9 +325,33 @@ def open_busy_signals(config: Config, *, switched_off_too: bool = False) -> list
         rules = MeetingRules.of(mode, lists.meeting_reasons, lists.meeting_apps, lists.ignore_apps)
         signals += [
             GnomeMeetingInhibitors(session_bus, rules),
-            LogindMeetingInhibitors(SharedBus("system"), rules),
+            LogindMeetingInhibitors(buses.system(), rules),
         ]
     return signals
+
+
+def _windows_busy_signals(config: Config, everything: bool) -> list[BusySignal]:
+    """Focus Assist and the shell's notification state; ctypes loads nothing until they start."""
+    switches = config.dont_interrupt.signals
+    signals: list[BusySignal] = []
+    if switches.dnd or everything:
+        from breakd.adapters.busy.windows_focus_assist import WindowsFocusAssist
+
+        signals.append(WindowsFocusAssist())
+    if switches.fullscreen or everything:
+        from breakd.adapters.busy.windows_notification_state import WindowsNotificationState
+
+        signals.append(WindowsNotificationState())
+    return signals
+
+
+def _macos_busy_signals(config: Config, everything: bool) -> list[BusySignal]:
+    """The Focus file, only when asked for: it is private to macOS (see macos_focus.py)."""
+    if not (config.dont_interrupt.signals.macos_focus or everything):
+        return []
+    from breakd.adapters.busy.macos_focus import MacOSFocus
+
+    return [MacOSFocus()]
 
 
 def busy_signal_switched_off(config: Config, name: str) -> str | None:
@@ -297,18 +362,32 @@ def busy_signal_switched_off(config: Config, name: str) -> str | None:
     switch = BUSY_SIGNALS[name]
     value = getattr(settings.signals, switch)
     key = f"dont_interrupt.signals.{switch}"
-    if switch == "fullscreen" and not value and not settings.apps.never_interrupt:
+    if name == "fullscreen:x11" and not value:  # it also watches apps.never_interrupt
+        if settings.apps.never_interrupt:
+            return None
         return f"switched off in the config: {key} is false and apps.never_interrupt is empty"
     if switch == "inhibitors" and value == "off":
         return f'switched off in the config: {key} is "off"'
-    if switch not in ("fullscreen", "inhibitors") and not value:
+    if switch != "inhibitors" and not value:
         return f"switched off in the config: {key} is false"
     return None
 
 
+def busy_signal_runs_on(name: str, platform: str = sys.platform) -> bool:
+    """Whether the busy signal `name` can run at all on `platform`, whatever the config says."""
+    only = _ONLY_ON.get(name)
+    if only is not None:
+        return platform.startswith(only)
+    return platform.startswith("linux") or "bsd" in platform
+
+
 def busy_signal_platforms(name: str) -> str:
     """Where the busy signal `name` can run, as doctor says it of a platform without it."""
-    return "only on Linux" if name == "camera" else "only on Linux and the BSDs"
+    return {
+        "linux": "only on Linux",
+        "win32": "only on Windows",
+        "darwin": "only on macOS",
+    }.get(_ONLY_ON.get(name, ""), "only on Linux and the BSDs")
 
 
 def _linux_or_bsd() -> bool:

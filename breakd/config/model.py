@@ -75,6 +75,7 @@ class BusySignalsConfig:
     camera: bool
     microphone: bool
     inhibitors: InhibitorMode
+    macos_focus: bool
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def _dont_interrupt(values: Mapping[str, Any]) -> DontInterruptConfig:
             camera=get("signals.camera"),
             microphone=get("signals.microphone"),
             inhibitors=get("signals.inhibitors"),
+            macos_focus=get("signals.macos_focus"),
         ),
         inhibitors=MeetingInhibitorsConfig(
             meeting_reasons=get("inhibitors.meeting_reasons"),

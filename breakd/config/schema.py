@@ -227,13 +227,16 @@ KEYS: tuple[Key, ...] = (
         "dont_interrupt.signals.dnd",
         "bool",
         "Do not disturb: dunst paused, KDE Plasma, XFCE (xfce4-notifyd), GNOME"
-        " (notification banners off), swaync and mako (see mako_dnd_modes).",
+        " (notification banners off), swaync and mako (see mako_dnd_modes); Windows"
+        " Focus Assist (read from an undocumented Windows state). macOS Focus has its"
+        " own switch, macos_focus.",
         default=True,
     ),
     Key(
         "dont_interrupt.signals.fullscreen",
         "bool",
-        "A full-screen window has the focus (X11).",
+        "A full-screen window has the focus (X11); on Windows, a full-screen app or"
+        " game, or presentation mode (checked every few seconds).",
         default=True,
     ),
     Key(
@@ -247,6 +250,15 @@ KEYS: tuple[Key, ...] = (
         "bool",
         "A program records from a microphone (PulseAudio or PipeWire). Off by default:"
         " noise suppression and dictation apps keep one open all day.",
+        default=False,
+    ),
+    Key(
+        "dont_interrupt.signals.macos_focus",
+        "bool",
+        "A macOS Focus is on, read from a private macOS file"
+        " (~/Library/DoNotDisturb/DB/Assertions.json) every few seconds. Off by default:"
+        " the file is undocumented and may change with any macOS version, some versions"
+        " need Full Disk Access to read it, and it can lag a minute behind.",
         default=False,
     ),
     Key(

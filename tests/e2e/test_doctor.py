@@ -47,7 +47,13 @@ BUSY_SIGNALS = [
     "microphone",
     "inhibitors:gnome",
     "inhibitors:logind",
+    "dnd:windows",
+    "fullscreen:windows",
+    "dnd:macos",
 ]
+OTHER_PLATFORMS = ["dnd:windows", "fullscreen:windows", "dnd:macos"]
+"""Never run on Linux: doctor says so whatever the config switches."""
+LINUX_SIGNALS = [name for name in BUSY_SIGNALS if name not in OTHER_PLATFORMS]
 ALL = IDLE_SOURCES + SESSION_SOURCES + BUSY_SIGNALS
 COLUMNS = re.compile(r" {2,}")
 """Columns are separated by two or more spaces; a status ("in use") has one inside."""
@@ -119,6 +125,9 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     assert said["fullscreen:x11"] == "DISPLAY is not set (no X11 session)"
     assert said["camera"] == f"no camera device matches {tmp_path / 'no-camera*'}"
     assert said["inhibitors:logind"].startswith("cannot connect to the system bus at unix:path=")
+    assert said["dnd:windows"] == "not on linux: it runs only on Windows"
+    assert said["fullscreen:windows"] == "not on linux: it runs only on Windows"
+    assert said["dnd:macos"] == "not on linux: it runs only on macOS"  # though off by default
     assert document["idle_source"] is None
     assert [entry["name"] for entry in document["idle_sources"]] == IDLE_SOURCES
     assert [entry["status"] for entry in document["session_sources"]] == ["unavailable"] * 3
@@ -134,9 +143,10 @@ def test_doctor_says_which_busy_signals_the_config_switches_off(tmp_path: Path) 
     switches = "signals: {dnd: false, fullscreen: false, camera: false, inhibitors: 'off'}"
     rows, document = doctor(bare_env(tmp_path), no_camera(tmp_path, switches))
 
-    assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == dict.fromkeys(
-        BUSY_SIGNALS, "off"
-    )
+    assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == {
+        **dict.fromkeys(LINUX_SIGNALS, "off"),
+        **dict.fromkeys(OTHER_PLATFORMS, "unsupported"),
+    }
     said = details(rows)
     assert said["dnd:plasma"] == ("switched off in the config: dont_interrupt.signals.dnd is false")
     assert said["fullscreen:x11"] == (
@@ -150,10 +160,10 @@ def test_doctor_says_which_busy_signals_the_config_switches_off(tmp_path: Path) 
     assert said["inhibitors:gnome"] == (
         'switched off in the config: dont_interrupt.signals.inhibitors is "off"'
     )
-    assert {entry["status"] for entry in document["busy_signals"]} == {"off"}
+    assert {entry["status"] for entry in document["busy_signals"]} == {"off", "unsupported"}
 
     rows, _ = doctor(bare_env(tmp_path), no_camera(tmp_path, "enabled: false"))
-    assert {details(rows)[name] for name in BUSY_SIGNALS} == {
+    assert {details(rows)[name] for name in LINUX_SIGNALS} == {
         "switched off in the config: dont_interrupt.enabled is false"
     }
 
@@ -232,6 +242,9 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         "microphone": "off",
         "inhibitors:gnome": "on",
         "inhibitors:logind": "on",
+        "dnd:windows": "unsupported",
+        "fullscreen:windows": "unsupported",
+        "dnd:macos": "unsupported",
     }
     said = details(rows)
     assert said["mutter-idle-monitor"] == (
