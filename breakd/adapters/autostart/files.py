@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from breakd.adapters.autostart import AutostartError
+from breakd.adapters.autostart import AutostartError, Ownership
+from breakd.adapters.autostart.ownership import classify_text
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -56,3 +58,26 @@ def remove_file(path: Path) -> None:
         pass
     except OSError as error:
         raise AutostartError(f"cannot remove {path}: {error.strerror or error}") from None
+
+
+class StampedTextFile:
+    """A text file breakd writes whole, stamped with the hash of its body.
+
+    Subclasses set `path` and render the body; reading it back, telling ours
+    from a user's edit and writing it atomically are the same for all of them.
+    """
+
+    path: Path
+
+    def render(self, argv: Sequence[str]) -> str:
+        raise NotImplementedError
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def inspect(self, argv: Sequence[str]) -> Ownership:
+        return classify_text(read_text(self.path), self.render(argv))
+
+    def install(self, argv: Sequence[str]) -> None:
+        write_atomically(self.path, self.render(argv).encode())

@@ -17,9 +17,9 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from breakd.adapters.autostart import AutostartError, CommandResult, Ownership, Runner
-from breakd.adapters.autostart.files import read_text, remove_file, write_atomically
-from breakd.adapters.autostart.ownership import classify_text, stamp_text
+from breakd.adapters.autostart import AutostartError, CommandResult, Runner
+from breakd.adapters.autostart.files import StampedTextFile, remove_file
+from breakd.adapters.autostart.ownership import stamp_text
 
 UNIT = "breakd.service"
 LOGS_HINT = "logs: journalctl --user -u breakd"
@@ -85,7 +85,7 @@ def quote_exec_start(argv: Sequence[str]) -> str:
     return " ".join(words)
 
 
-class SystemdUserUnit:
+class SystemdUserUnit(StampedTextFile):
     name = "systemd"
     title = "systemd user unit"
 
@@ -98,18 +98,8 @@ class SystemdUserUnit:
         self._run = runner
         self._systemctl_path = systemctl
 
-    @property
-    def location(self) -> str:
-        return str(self.path)
-
     def render(self, argv: Sequence[str]) -> str:
         return stamp_text(UNIT_BODY.format(exec_start=quote_exec_start(argv)))
-
-    def inspect(self, argv: Sequence[str]) -> Ownership:
-        return classify_text(read_text(self.path), self.render(argv))
-
-    def install(self, argv: Sequence[str]) -> None:
-        write_atomically(self.path, self.render(argv).encode())
 
     def remove(self) -> None:
         """Delete the file, then let a running manager forget the unit."""

@@ -11,9 +11,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from breakd.adapters.autostart import Ownership
-from breakd.adapters.autostart.files import read_text, remove_file, write_atomically
-from breakd.adapters.autostart.ownership import classify_text, stamp_text
+from breakd.adapters.autostart.files import StampedTextFile, remove_file
+from breakd.adapters.autostart.ownership import stamp_text
 
 FILE_NAME = "breakd.desktop"
 # The desktop entry spec's reserved characters: an argument holding one must be quoted.
@@ -50,25 +49,15 @@ def quote_exec(argv: Sequence[str]) -> str:
     return " ".join(words)
 
 
-class XdgAutostartEntry:
+class XdgAutostartEntry(StampedTextFile):
     name = "xdg"
     title = "XDG autostart entry"
 
     def __init__(self, config_home: Path) -> None:
         self.path = config_home / "autostart" / FILE_NAME
 
-    @property
-    def location(self) -> str:
-        return str(self.path)
-
     def render(self, argv: Sequence[str]) -> str:
         return stamp_text(ENTRY_BODY.format(exec_line=quote_exec(argv)))
-
-    def inspect(self, argv: Sequence[str]) -> Ownership:
-        return classify_text(read_text(self.path), self.render(argv))
-
-    def install(self, argv: Sequence[str]) -> None:
-        write_atomically(self.path, self.render(argv).encode())
 
     def remove(self) -> None:
         remove_file(self.path)
