@@ -356,23 +356,22 @@ class Daemon:
 
     # -- idle source --------------------------------------------------------------
 
-    def _open_idle_source(self) -> None:
+    def _open_idle_source(self, first: bool = True) -> None:
+        """Look for an idle source: at start (saying why there is none), then once a minute."""
         self._idle_source, reason = open_idle_source()
         self._idle_retry_at = self._clock.monotonic() + IDLE_SOURCE_RETRY_SECONDS
-        if self._idle_source is None:
-            log.warning("no idle source (%s); treating you as present until one appears", reason)
-        else:
+        if self._idle_source is not None:
             log.info("idle source: %s", reason)
+        elif first:
+            log.warning("no idle source (%s); treating you as present until one appears", reason)
 
     def _sample_idle(self) -> float | None:
         if self._idle_source is None:
             if self._clock.monotonic() < self._idle_retry_at:
                 return None
-            self._idle_source, _ = open_idle_source()
-            self._idle_retry_at = self._clock.monotonic() + IDLE_SOURCE_RETRY_SECONDS
+            self._open_idle_source(first=False)
             if self._idle_source is None:
                 return None
-            log.info("idle source %s is available now", self._idle_source.name)
         try:
             return self._idle_source.idle_seconds()
         except IdleSourceUnavailable as error:

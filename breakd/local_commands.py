@@ -5,7 +5,6 @@ from __future__ import annotations
 from breakd.config.effective import config_path, load_effective_config
 from breakd.config.load import load_config
 from breakd.core.reminder_text import spoken_duration
-from breakd.core.settings import TrackerSettings
 from breakd.core.stretches import STRETCHES, Language
 
 
@@ -27,9 +26,8 @@ def print_config_path() -> int:
 def print_exercises(given_config: str | None, language: Language | None) -> int:
     config = load_effective_config(given_config)
     chosen: Language = language or config.language
-    settings: TrackerSettings = config.tracker_settings()
     hold = spoken_duration(config.exercises.hold, chosen)
-    for exercise in settings.exercises:
+    for exercise in config.exercises.enabled:
         stretch = STRETCHES[exercise]
         text = stretch.text[chosen]
         side = {"en": " each side", "nl": " per kant"}[chosen] if stretch.each_side else ""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from breakd.adapters.busy import BusySignal
 from breakd.adapters.dbus.address import Bus
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
-from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError
+from breakd.adapters.notify import AnswerHandler, Notifier
 from breakd.adapters.notify.fallback import FallbackNotifier
 from breakd.adapters.notify.log_notifier import LogNotifier
 from breakd.adapters.session import SessionEventSource
@@ -406,20 +406,11 @@ def choose_notifier(backend: str, answer: AnswerHandler, config: Callable[[], Co
     chain: list[Notifier] = []
     freedesktop = sys.platform.startswith("linux") or "bsd" in sys.platform
     if backend == "dbus" or (backend == "auto" and freedesktop):
-        try:  # jeepney is imported here, and only for this backend
-            from breakd.adapters.notify.freedesktop import FreedesktopNotifier
-        except ImportError as error:
-            log.warning("D-Bus notifications need jeepney (%s)", error)
-        else:
-            chain.append(FreedesktopNotifier(answer, config))
-    if backend in ("auto", "plyer"):
-        try:
-            from breakd.adapters.notify.plyer_notifier import PlyerNotifier
+        from breakd.adapters.notify.freedesktop import FreedesktopNotifier  # jeepney: only here
 
-            chain.append(PlyerNotifier())
-        except NotifierError as error:
-            log.warning("%s", error)
-    if not chain:
-        log.warning("no desktop notifications here; reminders go to the log instead")
-        return LogNotifier()
+        chain.append(FreedesktopNotifier(answer, config))
+    if backend in ("auto", "plyer"):
+        from breakd.adapters.notify.plyer_notifier import PlyerNotifier  # plyer loads at first use
+
+        chain.append(PlyerNotifier())
     return FallbackNotifier([*chain, LogNotifier()])

@@ -35,6 +35,7 @@ from breakd.core.events import (
     Resume,
     ScreenLocked,
     ScreenUnlocked,
+    SessionEvent,
     Skip,
     Sleeping,
     Snooze,
@@ -44,6 +45,12 @@ from breakd.core.settings import TrackerSettings
 
 _TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
 _SHOWING = frozenset({State.REMINDING})
+_COMMAND_NAMES: dict[type, str] = {
+    Snooze: "snooze",
+    Done: "done",
+    Skip: "skip",
+    RemindNow: "remind-now",
+}
 # A reminder that falls due while there has been no input for this long waits
 # for the next sign of life (or becomes a break): nobody is prompted at an empty chair.
 PRESENT_WITHIN = 30.0
@@ -119,18 +126,7 @@ class Tracker:
         """Apply one event; raises EventRejected for a command that does not apply now."""
         now = self._clock.monotonic()
         effects: list[Effect] = []
-        observation = isinstance(
-            event,
-            (
-                IdleSampled,
-                ScreenLocked,
-                ScreenUnlocked,
-                Sleeping,
-                Woke,
-                InhibitorChanged,
-                BusyChanged,
-            ),
-        )
+        observation = isinstance(event, IdleSampled | SessionEvent)
         if observation:
             self._observe(event, now, effects)
         self._follow_schedule(now, effects)
@@ -242,7 +238,7 @@ class Tracker:
         allowed = _TRACKING | ({State.AWAY} if isinstance(event, RemindNow) else set())
         if self._state in allowed:
             return
-        command = type(event).__name__.lower().replace("remindnow", "remind-now")
+        command = _COMMAND_NAMES[type(event)]
         reasons = {
             State.AWAY: "you are away, so there is nothing to answer",
             State.PAUSED: "breakd is paused; run `breakd resume` first",
