@@ -130,6 +130,7 @@ class Config:
     activity: ActivityConfig
     snooze: SnoozeConfig
     active_hours: ActiveHoursConfig | None
+    day_starts_at: time
     exercises: ExercisesConfig
     language: Language
     notify: NotifyConfig
@@ -185,6 +186,7 @@ def config_from_values(values: Mapping[str, Any], source: Path | None = None) ->
         ),
         snooze=SnoozeConfig(default=values["snooze.default"], choices=values["snooze.choices"]),
         active_hours=active_hours,
+        day_starts_at=values["day_starts_at"],
         exercises=ExercisesConfig(
             enabled=values["exercises.enabled"],
             order=values["exercises.order"],

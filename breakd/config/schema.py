@@ -140,6 +140,13 @@ KEYS: tuple[Key, ...] = (
         "The time reminders stop; reminders run up to, not including, this time.",
         default="18:00",
     ),
+    Key(
+        "day_starts_at",
+        "time",
+        "When a new day starts for the day's counts: a late night before this time counts"
+        " toward the day before.",
+        default="04:00",
+    ),
     Key("exercises", "section", "Which stretches a reminder suggests."),
     Key(
         "exercises.enabled",

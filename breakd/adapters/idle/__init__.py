@@ -6,6 +6,7 @@ which one runs here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -24,4 +25,27 @@ class IdleSource(Protocol):
         """Seconds since the last user input; raises IdleSourceUnavailable if the source died."""
         ...
 
+    def watch_for_input(self, on_input: Callable[[], None]) -> bool:
+        """Call `on_input` once, on the event loop, at the user's next input.
+
+        This is how the daemon notices a return without sampling on a beat while the
+        user is away. A new call replaces the earlier watch. Returns False where the
+        mechanism cannot tell: the daemon then samples every `activity.poll_every`.
+        """
+        ...
+
+    def stop_watching(self) -> None:
+        """Drop the watch, if any; safe to call at any time."""
+        ...
+
     def close(self) -> None: ...
+
+
+class SampledOnly:
+    """For a source that can only be asked: the daemon samples it while the user is away."""
+
+    def watch_for_input(self, on_input: Callable[[], None]) -> bool:
+        return False
+
+    def stop_watching(self) -> None:
+        pass

@@ -13,14 +13,14 @@ from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.dbus.blocking import BlockingBus
 from breakd.adapters.dbus.errors import NAME_GONE_ERRORS, BusLost, CallTimedOut
-from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
 from breakd.adapters.idle.dbus import idle_call, idle_error, open_bus_for_idle
 
 SCREENSAVER = "org.freedesktop.ScreenSaver"
 PATHS = ("/org/freedesktop/ScreenSaver", "/ScreenSaver")
 
 
-class FreedesktopScreenSaverIdleSource:
+class FreedesktopScreenSaverIdleSource(SampledOnly):
     """Idle time from the freedesktop ScreenSaver service (KDE Plasma and others)."""
 
     name = "freedesktop-screensaver"

@@ -15,7 +15,7 @@ import ctypes
 import sys
 from typing import Any, NamedTuple
 
-from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
 
 IOKIT_PATH = "/System/Library/Frameworks/IOKit.framework/IOKit"
 CORE_FOUNDATION_PATH = "/System/Library/Frameworks/CoreFoundation.framework/CoreFoundation"
@@ -60,7 +60,7 @@ def load_frameworks() -> Frameworks:
     return Frameworks(iokit, cf)
 
 
-class MacOSIdleSource:
+class MacOSIdleSource(SampledOnly):
     """Idle time of the logged-in console user on macOS."""
 
     name = "macos-iokit-hid"

@@ -11,7 +11,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import message_bus
 
 from breakd.adapters.dbus.blocking import BlockingBus
-from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
 from breakd.adapters.idle.dbus import idle_call, open_bus_for_idle
 
 IDLE_MONITOR = "org.gnome.Mutter.IdleMonitor"
@@ -20,7 +20,7 @@ CORE_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
 _CORE = DBusAddress(CORE_PATH, bus_name=IDLE_MONITOR, interface=IDLE_MONITOR)
 
 
-class MutterIdleSource:
+class MutterIdleSource(SampledOnly):
     """Idle time of a GNOME session, in milliseconds from Mutter."""
 
     name = "mutter-idle-monitor"

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 
-from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
 
 NOT_SUPPORTED = (
     "this compositor has no idle source in breakd yet (ext-idle-notify-v1 is not supported)"
 )
 
 
-class WaylandIdleSource:
+class WaylandIdleSource(SampledOnly):
     """Always unavailable; it exists to say why."""
 
     name = "wayland-ext-idle-notify"

@@ -16,7 +16,7 @@ import ctypes
 import sys
 from typing import Any
 
-from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
 
 _TICK_MASK = 0xFFFFFFFF
 
@@ -35,7 +35,7 @@ def _load_libraries() -> tuple[Any, Any]:
     return user32, kernel32
 
 
-class WindowsIdleSource:
+class WindowsIdleSource(SampledOnly):
     """Idle time of the Windows session breakd runs in."""
 
     name = "windows-last-input"

@@ -27,7 +27,7 @@ import struct
 import time
 from typing import NoReturn
 
-from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
 
 _TIMEOUT = 2.0  # seconds for connect, setup and each reply; a local server answers in µs
 _UNIX_SOCKET = "/tmp/.X11-unix/X{}"
@@ -317,7 +317,7 @@ class _XConnection:
         self._sock.close()  # idempotent
 
 
-class X11IdleSource:
+class X11IdleSource(SampledOnly):
     """Idle time of an X11 session, read from the server's MIT-SCREEN-SAVER extension.
 
     Works under Xvfb too. Not under Wayland-only sessions; XWayland's counter only sees
