@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
-        from breakd.daemon import run_daemon
+        from breakd.composition import run_daemon
 
         return run_daemon(args.config)
     if args.command == "exercises":

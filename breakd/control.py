@@ -1,8 +1,10 @@
 """The daemon's whole control surface: one method per protocol command.
 
-Each command first takes a fresh idle sample, so that it acts on the user's
-real state rather than on the last scheduled sample, then answers with a
-sentence for people and the status for scripts.
+The CLI (over the control socket) and the notification's buttons both come in
+here, so each command maps to a core event in this one place. Each command first
+takes a fresh idle sample, so that it acts on the user's real state rather than on
+the last scheduled sample, then answers with a sentence for people and the status
+for scripts.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from breakd.core.events import (
     Snooze,
 )
 from breakd.ipc import protocol
+from breakd.ipc.status import StatusReply
 from breakd.status_text import clock_time
 
 
@@ -33,11 +36,15 @@ class ControlledDaemon(Protocol):
         """Hand a command to the tracker and perform its effects; may raise EventRejected."""
         ...
 
-    def status(self) -> dict[str, object]: ...
+    def status(self) -> StatusReply: ...
 
 
-class BadArgument(ValueError):
-    pass
+class CommandRefused(Exception):
+    """A command that cannot run; `code` is one of the protocol's error codes."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Control:
@@ -53,29 +60,39 @@ class Control:
             "remind-now": self._remind_now,
         }
 
-    async def handle(self, command: str, args: dict[str, object]) -> bytes:
+    @property
+    def commands(self) -> tuple[str, ...]:
+        return tuple(self._commands)
+
+    def execute(self, command: str, args: dict[str, object]) -> str:
+        """Run one command; returns the sentence for people, raises CommandRefused."""
         run = self._commands.get(command)
         if run is None:
             known = ", ".join(self._commands)
-            return protocol.error_reply(
+            raise CommandRefused(
                 protocol.UNKNOWN_COMMAND, f"unknown command {command!r}; expected one of {known}"
             )
+        self._daemon.refresh()
         try:
-            self._daemon.refresh()
-            message = run(args)
+            return run(args)
         except EventRejected as error:
-            return protocol.error_reply(protocol.NOT_APPLICABLE, str(error))
-        except BadArgument as error:
-            return protocol.error_reply(protocol.BAD_ARGUMENT, str(error))
-        return protocol.reply(message, self._daemon.status())
+            raise CommandRefused(protocol.NOT_APPLICABLE, str(error)) from None
+
+    async def handle(self, command: str, args: dict[str, object]) -> bytes:
+        """The control socket's handler: one encoded reply."""
+        try:
+            message = self.execute(command, args)
+        except CommandRefused as refused:
+            return protocol.error_reply(refused.code, str(refused))
+        return protocol.reply(message, dict(self._daemon.status()))
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))
-        return f"Snoozed until {clock_time(str(self._daemon.status().get('snoozed_until')))}."
+        return f"Snoozed until {clock_time(str(self._daemon.status()['snoozed_until']))}."
 
     def _done(self, args: dict[str, object]) -> str:
         self._daemon.apply(Done())
-        return f"Well done. Next stretch: {self._daemon.status().get('exercise_name')}."
+        return f"Well done. Next stretch: {self._daemon.status()['exercise_name']}."
 
     def _skip(self, args: dict[str, object]) -> str:
         self._daemon.apply(Skip())
@@ -83,18 +100,16 @@ class Control:
 
     def _pause(self, args: dict[str, object]) -> str:
         self._daemon.apply(Pause(_seconds(args)))
-        until = self._daemon.status().get("paused_until")
-        return (
-            f"Paused until {clock_time(str(until))}." if until else "Paused until `breakd resume`."
-        )
+        until = self._daemon.status()["paused_until"]
+        return f"Paused until {clock_time(until)}." if until else "Paused until `breakd resume`."
 
     def _resume(self, args: dict[str, object]) -> str:
         self._daemon.apply(Resume())
-        return f"Resumed: {self._daemon.status().get('state')}."
+        return f"Resumed: {self._daemon.status()['state']}."
 
     def _remind_now(self, args: dict[str, object]) -> str:
         self._daemon.apply(RemindNow())
-        return f"Reminder shown: {self._daemon.status().get('exercise_name')}."
+        return f"Reminder shown: {self._daemon.status()['exercise_name']}."
 
 
 def _seconds(args: dict[str, object]) -> float | None:
@@ -102,5 +117,7 @@ def _seconds(args: dict[str, object]) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise BadArgument(f"seconds must be a positive number, found {value!r}")
+        raise CommandRefused(
+            protocol.BAD_ARGUMENT, f"seconds must be a positive number, found {value!r}"
+        )
     return float(value)

@@ -1,9 +1,12 @@
-"""Wiring only: config -> adapters -> tracker -> effects, on one asyncio loop.
+"""Wiring only: adapters -> tracker -> effects, on one asyncio loop.
 
-APScheduler (its asyncio scheduler and executor, so jobs run on the loop
-itself, with no thread pool) holds a single date job: the next moment the
-tracker asked to be woken. Commands from the control socket run on the same
-loop, so the tracker has exactly one owner and needs no locks.
+The daemon is handed every part it talks to (`DaemonParts`, built by
+`composition.py` or by a test) and only connects them: idle samples and session
+events go into the tracker, its effects go out to the notifier and the state
+file, and its next check becomes the one wake-up timer, on the tracker's own
+clock. Calendar alarms (active hours, a new day) and a wall-clock step only ask
+the tracker to look again. Everything runs on the loop, so the tracker has
+exactly one owner and needs no locks.
 """
 
 from __future__ import annotations
@@ -11,31 +14,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import signal
-import sys
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-from breakd import __version__, paths
+from breakd.adapters.calendar import CalendarAlarms
+from breakd.adapters.clock_steps import ClockSteps
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
-from breakd.adapters.instance_lock import InstanceLock
-from breakd.adapters.notify import NotifierError
-from breakd.adapters.select import (
-    Buses,
-    choose_notifier,
-    open_busy_signals,
-    open_idle_source,
-    open_session_sources,
-)
-from breakd.adapters.session.combined import CombinedSessionEvents
-from breakd.adapters.storage import JsonStateFile
-from breakd.adapters.system_clock import SystemClock
-from breakd.config.effective import config_path, load_effective_config
+from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError, actions
+from breakd.adapters.storage import StateStore
+from breakd.adapters.wakeup_timer import WakeupTimer
 from breakd.config.model import Config
-from breakd.control import Control
+from breakd.control import CommandRefused, Control
+from breakd.core.clock import Clock
 from breakd.core.effects import (
     Effect,
     NaturalBreak,
@@ -46,98 +38,91 @@ from breakd.core.effects import (
 )
 from breakd.core.events import (
     BusyChanged,
-    Done,
     Event,
-    EventRejected,
     IdleSampled,
     InhibitorChanged,
     ScreenLocked,
     ScreenUnlocked,
     SessionEvent,
-    Skip,
     Sleeping,
-    Snooze,
     Woke,
 )
-from breakd.core.reminder_text import compose_reminder, exercise_name, spoken_duration
+from breakd.core.reminder_text import compose_reminder, spoken_duration
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
-from breakd.ipc.runtime_dir import ensure_private_dir
 from breakd.ipc.server import ControlServer
+from breakd.ipc.status import StatusReply, build_status
 
 log = logging.getLogger("breakd")
 IDLE_SOURCE_RETRY_SECONDS = 60.0
 
+Observer = Callable[[SessionEvent], None]
+Watchers = Coroutine[Any, Any, None]
 
-def run_daemon(config_arg: str | None) -> int:
-    """`breakd run`: returns the exit code; errors a user can fix raise BreakdError."""
-    config = load_effective_config(config_arg)
-    _configure_logging(config.log.level)
-    ensure_private_dir(paths.runtime_dir())
-    lock = InstanceLock(paths.lock_path())
-    lock.acquire()
-    try:
-        asyncio.run(Daemon(config, config_arg).serve())
-    finally:
-        lock.release()
-    return 0
+
+class DaemonClock(Clock, Protocol):
+    def slept_since_last_check(self) -> float:
+        """Seconds spent suspended since the last call, as the clocks themselves show it."""
+        ...
+
+
+@dataclass
+class DaemonParts:
+    """Everything the daemon talks to. Factories where a reload may need a new one."""
+
+    clock: DaemonClock
+    store: StateStore
+    timer: WakeupTimer
+    calendar: CalendarAlarms
+    clock_steps: ClockSteps
+    socket_path: Path
+    load_config: Callable[[], Config]
+    find_idle_source: Callable[[], tuple[IdleSource | None, str]]
+    make_notifier: Callable[[str, AnswerHandler, Callable[[], Config]], Notifier]
+    watch_session: Callable[[Observer], Watchers]
+    watch_busy: Callable[[Config, Observer], Watchers | None]
 
 
 class Daemon:
-    def __init__(self, config: Config, config_arg: str | None) -> None:
+    def __init__(self, config: Config, parts: DaemonParts) -> None:
         self._config = config
-        self._config_arg = config_arg
-        self._clock = SystemClock()
-        self._tracker = Tracker(config.tracker_settings(), self._clock)
-        self._store = JsonStateFile(paths.state_dir() / "state.json")
+        self._parts = parts
+        self._clock = parts.clock
+        self._tracker = Tracker(config.tracker_settings(), parts.clock)
+        self._control = Control(self)
+        self._notifier = parts.make_notifier(config.notify.backend, self._answer, self._current)
         self._saved: TrackerSnapshot | None = None
         self._idle_source: IdleSource | None = None
         self._idle_retry_at = 0.0
-        self._notifier = choose_notifier(config.notify.backend, self.answer, lambda: self._config)
+        self._watching_input = False
         self._deliveries: set[asyncio.Task[None]] = set()
         self._delivery_lock = asyncio.Lock()
-        self._scheduler: AsyncIOScheduler | None = None
-        self._busy_signals: asyncio.Task[None] | None = None
-        self._buses = Buses()
-        self._restore()
-        self._open_idle_source()
+        self._busy: asyncio.Task[None] | None = None
 
     # -- lifecycle --------------------------------------------------------------
 
-    async def serve(self) -> None:
+    async def serve(self, stopping: asyncio.Event) -> None:
+        """Run until `stopping` is set; then take back a reminder and save the state."""
         loop = asyncio.get_running_loop()
-        stopping = asyncio.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stopping.set)
-        loop.add_signal_handler(signal.SIGHUP, self.reload)
-        self._scheduler = AsyncIOScheduler(
-            event_loop=loop,
-            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
-        self._scheduler.start()
-        server = ControlServer(paths.socket_path(), Control(self).handle)
+        self._restore()
+        self._open_idle_source()
+        server = ControlServer(self._parts.socket_path, self._control.handle)
         await server.start()
-        source = config_path(self._config_arg)
-        log.info(
-            "breakd %s running (pid %d); config: %s; control socket: %s; reminders via %s",
-            __version__,
-            os.getpid(),
-            source if self._config.source else f"built-in defaults ({source} not found)",
-            server.path,
-            self._notifier.name,
-        )
+        log.info("control socket: %s; reminders via %s", server.path, self._notifier.name)
+        self._parts.clock_steps.start(self._clock_was_set)
+        self._set_calendar()
         self.refresh()
-        session_events = loop.create_task(
-            CombinedSessionEvents(open_session_sources(self._buses), self.observe).run()
-        )
-        self._start_busy_signals()
+        session = loop.create_task(self._parts.watch_session(self.observe))
+        self._start_busy()
         try:
             await stopping.wait()
         finally:
             log.info("stopping")
-            await _cancel(session_events)
-            await self._stop_busy_signals()
-            self._scheduler.shutdown(wait=False)
+            await _cancel(session)
+            await self._stop_busy()
+            self._parts.timer.close()
+            self._parts.calendar.close()
+            self._parts.clock_steps.close()
             await server.close()
             await self._settle_deliveries()
             if self._tracker.state is State.REMINDING:
@@ -149,53 +134,33 @@ class Daemon:
     def reload(self) -> None:
         """SIGHUP: take the new config, or report it and keep running the old one."""
         try:
-            config = load_effective_config(self._config_arg)
+            config = self._parts.load_config()
         except ConfigError as error:
             log.error("config reload failed; still running the previous config:")
             for problem in error.problems:
                 log.error("  %s", problem)
             return
         if config.notify.backend != self._config.notify.backend:
-            self._notifier = choose_notifier(
-                config.notify.backend, self.answer, lambda: self._config
+            self._notifier = self._parts.make_notifier(
+                config.notify.backend, self._answer, self._current
             )
         restart_busy = config.dont_interrupt != self._config.dont_interrupt
         self._config = config
-        _configure_logging(config.log.level)
+        logging.getLogger().setLevel(config.log.level.upper())
         if restart_busy:
-            asyncio.get_running_loop().create_task(self._restart_busy_signals())
+            asyncio.get_running_loop().create_task(self._restart_busy())
         self._perform(self._tracker.reconfigure(config.tracker_settings()))
+        self._set_calendar()
         self._after_change()
         log.info("config reloaded")
 
-    # -- busy signals (don't interrupt) ---------------------------------------------
+    def _current(self) -> Config:
+        return self._config
 
-    def _start_busy_signals(self) -> None:
-        """Watch what `dont_interrupt` switches on; their changes reach `observe`."""
-        from breakd.adapters.busy.combined import CombinedBusySignals
-
-        signals = open_busy_signals(self._config, buses=self._buses)
-        if not signals:
-            self._busy_signals = None
-            return
-        self._busy_signals = asyncio.get_running_loop().create_task(
-            CombinedBusySignals(signals, self.observe).run()
-        )
-
-    async def _stop_busy_signals(self) -> None:
-        task, self._busy_signals = self._busy_signals, None
-        if task is not None:
-            await _cancel(task)
-            if self._tracker.status().busy_reasons:
-                self.observe(BusyChanged(frozenset()))  # nobody watches any more
-
-    async def _restart_busy_signals(self) -> None:
-        await self._stop_busy_signals()
-        self._start_busy_signals()
-
-    # -- what the control surface and the scheduler call ------------------------
+    # -- what the control surface, the timer and the watchers call ----------------
 
     def refresh(self) -> None:
+        """Take a fresh idle sample (noticing a suspend the clocks show) and act on it."""
         slept = self._clock.slept_since_last_check()
         if slept:
             log.info("the machine was suspended for %s", spoken_duration(slept, "en"))
@@ -204,7 +169,7 @@ class Daemon:
         self._after_change()
 
     def observe(self, event: SessionEvent) -> None:
-        """A lock, unlock, suspend, resume or inhibitor change from the session sources."""
+        """A lock, unlock, suspend, resume, inhibitor or busy change from the watchers."""
         log.info("session: %s", _describe(event))
         if isinstance(event, Woke):
             self._clock.slept_since_last_check()  # logind timed this suspend; don't count it twice
@@ -218,62 +183,58 @@ class Daemon:
         self._perform(self._tracker.handle(event))
         self._after_change()
 
-    def status(self) -> dict[str, object]:
-        status = self._tracker.status()
+    def status(self) -> StatusReply:
+        config = self._config
+        return build_status(
+            self._tracker.status(),
+            self._clock.wall(),
+            language=config.language,
+            idle_source=None if self._idle_source is None else self._idle_source.name,
+            notifier=self._notifier.name,
+            config=None if config.source is None else str(config.source),
+        )
 
-        def when(moment: datetime | None) -> str | None:
-            return None if moment is None else moment.isoformat(timespec="seconds")
-
-        next_in = None
-        if status.next_reminder_at is not None:
-            next_in = max(0, round((status.next_reminder_at - self._clock.wall()).total_seconds()))
-        return {
-            "state": status.state.value,
-            "sitting_seconds": None
-            if status.sitting_seconds is None
-            else round(status.sitting_seconds),
-            "next_reminder_at": when(status.next_reminder_at),
-            "next_reminder_in_seconds": next_in,
-            "snoozed_until": when(status.snoozed_until),
-            "paused_until": when(status.paused_until),
-            "exercise": status.exercise,
-            "exercise_name": exercise_name(status.exercise, self._config.language),
-            "done_count": status.done_count,
-            "skipped_count": status.skipped_count,
-            "idle_seconds": round(status.idle_seconds),
-            "idle_source": None if self._idle_source is None else self._idle_source.name,
-            "locked": status.locked,
-            "inhibited": status.inhibited,
-            "deferred": None
-            if status.deferred_since is None
-            else {"since": when(status.deferred_since), "reasons": list(status.deferred_reasons)},
-            "notifier": self._notifier.name,
-            "config": None if self._config.source is None else str(self._config.source),
-            "pid": os.getpid(),
-            "version": __version__,
-        }
-
-    def answer(self, key: str) -> None:
-        """A button on the notification: each acts exactly as the CLI command of its name."""
-        event: Event
-        if key.startswith("snooze:") and key[7:].isdigit():
-            event = Snooze(float(key[7:]))
-        elif key in ("done", "default"):
-            event = Done()
-        elif key == "skip":
-            event = Skip()
-        else:
+    def _answer(self, key: str) -> None:
+        """A button on the notification: the CLI command of its name, by the same path."""
+        command = actions.command_for(key)
+        if command is None:
             log.warning("ignored an unknown notification action %r", key)
             return
         log.info("notification answered: %s", key)
         try:
-            self.refresh()
-            self.apply(event)
-        except EventRejected as error:
-            log.info("%s", error)
+            self._control.execute(*command)
+        except CommandRefused as refused:
+            log.info("%s", refused)
 
-    async def _tick(self) -> None:
+    def _wake(self) -> None:
+        self._parts.clock_steps.check()
         self.refresh()
+
+    def _clock_was_set(self) -> None:
+        log.info("the wall clock was set; active hours and the day follow the new time")
+        self._set_calendar()
+        self.refresh()
+
+    def _set_calendar(self) -> None:
+        edges = self._tracker.settings.calendar_edges()
+        self._parts.calendar.set(edges, self.refresh)
+
+    # -- busy signals (don't interrupt) -------------------------------------------
+
+    def _start_busy(self) -> None:
+        watchers = self._parts.watch_busy(self._config, self.observe)
+        self._busy = None if watchers is None else asyncio.get_running_loop().create_task(watchers)
+
+    async def _stop_busy(self) -> None:
+        task, self._busy = self._busy, None
+        if task is not None:
+            await _cancel(task)
+            if self._tracker.status().busy_reasons:
+                self.observe(BusyChanged(frozenset()))  # nobody watches any more
+
+    async def _restart_busy(self) -> None:
+        await self._stop_busy()
+        self._start_busy()
 
     # -- effects ------------------------------------------------------------------
 
@@ -325,30 +286,38 @@ class Daemon:
 
     def _after_change(self) -> None:
         self._persist()
-        self._schedule_next_check()
+        watching = self._watch_for_return()
+        self._parts.timer.wake_at(self._tracker.next_check(input_watched=watching), self._wake)
 
-    def _schedule_next_check(self) -> None:
-        if self._scheduler is None:
-            return
-        delay = self._tracker.next_check() - self._clock.monotonic()
-        run_date = datetime.now(timezone.utc) + timedelta(seconds=delay)
-        self._scheduler.add_job(
-            self._tick, "date", run_date=run_date, id="tick", replace_existing=True
-        )
+    def _watch_for_return(self) -> bool:
+        """While only the user's return can move things on, let the idle source report it."""
+        source = self._idle_source
+        wanted = source is not None and self._tracker.awaiting_return()
+        if source is not None and wanted and not self._watching_input:
+            self._watching_input = source.watch_for_input(self._input_came)
+        elif source is not None and not wanted and self._watching_input:
+            source.stop_watching()
+            self._watching_input = False
+        return self._watching_input
+
+    def _input_came(self) -> None:
+        self._watching_input = False
+        self.refresh()
 
     def _persist(self, force: bool = False) -> None:
         snapshot = self._tracker.snapshot()
         if snapshot == self._saved and not force:
             return
         try:
-            self._store.save(snapshot, self._clock.wall())
+            self._parts.store.save(snapshot, self._clock.wall())
         except OSError as error:
-            log.error("cannot save state to %s: %s", self._store.path, error.strerror or error)
+            store = self._parts.store
+            log.error("cannot save state to %s: %s", store.path, error.strerror or error)
             return
         self._saved = snapshot
 
     def _restore(self) -> None:
-        loaded = self._store.load()
+        loaded = self._parts.store.load()
         if loaded is not None:
             snapshot, saved_at = loaded
             self._tracker.restore(snapshot, saved_at)
@@ -358,7 +327,7 @@ class Daemon:
 
     def _open_idle_source(self, first: bool = True) -> None:
         """Look for an idle source: at start (saying why there is none), then once a minute."""
-        self._idle_source, reason = open_idle_source()
+        self._idle_source, reason = self._parts.find_idle_source()
         self._idle_retry_at = self._clock.monotonic() + IDLE_SOURCE_RETRY_SECONDS
         if self._idle_source is not None:
             log.info("idle source: %s", reason)
@@ -378,6 +347,7 @@ class Daemon:
             log.warning("idle source %s stopped working (%s)", self._idle_source.name, error)
             self._idle_source.close()
             self._idle_source = None
+            self._watching_input = False
             return None
 
 
@@ -385,18 +355,6 @@ async def _cancel(task: asyncio.Task[None]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-
-
-def _configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if not root.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s breakd %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S")
-        )
-        root.addHandler(handler)
-    root.setLevel(level.upper())
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _describe(event: SessionEvent) -> str:

@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 
 class StateStore(Protocol):
+    path: Path
+
     def load(self) -> tuple[TrackerSnapshot, datetime] | None:
         """The last snapshot and when it was saved, or None to start fresh."""
         ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from breakd.core.deferral import DontInterruptSettings
@@ -25,23 +25,22 @@ class ActiveHours:
             and self.start <= wall.time().replace(tzinfo=None) < self.end
         )
 
-    def next_change(self, wall: datetime) -> datetime | None:
-        """The first moment after `wall` at which `contains` flips; None if it never does."""
-        if not self.days:
-            return None
-        inside = self.contains(wall)
-        day = wall.replace(hour=0, minute=0, second=0, microsecond=0)
-        for offset in range(8):
-            date = day + timedelta(days=offset)
-            if date.weekday() not in self.days:
-                continue
-            boundary = date.replace(
-                hour=(self.end if inside else self.start).hour,
-                minute=(self.end if inside else self.start).minute,
-            )
-            if boundary > wall:
-                return boundary
-        return None
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A local time of day on some days of the week (0 = Monday): a calendar edge."""
+
+    days: frozenset[int]
+    at: time
+
+
+ALL_DAYS = frozenset(range(7))
+
+
+def day_of(wall: datetime, day_starts_at: time) -> date:
+    """The day `wall` counts toward: before `day_starts_at`, the day before."""
+    shifted = wall - timedelta(hours=day_starts_at.hour, minutes=day_starts_at.minute)
+    return shifted.date()
 
 
 @dataclass(frozen=True)
@@ -56,3 +55,14 @@ class TrackerSettings:
     active_hours: ActiveHours | None = None
     inhibitors_count_as_present: bool = True
     dont_interrupt: DontInterruptSettings = field(default_factory=DontInterruptSettings)
+    day_starts_at: time = time(4, 0)
+
+    def calendar_edges(self) -> tuple[WeeklyTime, ...]:
+        """The local times at which the tracker must look again: active hours begin or end,
+        a new day starts. The daemon sets calendar alarms for them; between them and the
+        tracker's own `next_check`, nothing that depends on the date can change."""
+        edges = [WeeklyTime(ALL_DAYS, self.day_starts_at)]
+        hours = self.active_hours
+        if hours is not None and hours.days:
+            edges += [WeeklyTime(hours.days, hours.start), WeeklyTime(hours.days, hours.end)]
+        return tuple(edges)

@@ -41,7 +41,7 @@ from breakd.core.events import (
     Snooze,
     Woke,
 )
-from breakd.core.settings import TrackerSettings
+from breakd.core.settings import TrackerSettings, day_of
 
 _TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
 _SHOWING = frozenset({State.REMINDING})
@@ -119,6 +119,7 @@ class Tracker:
         # if the idle source saw no input: samples cannot reach back past it.
         self._input_floor = float("-inf")
         self._deferral = Deferral(settings.dont_interrupt)
+        self._day = day_of(clock.wall(), settings.day_starts_at)
 
     # -- events ---------------------------------------------------------------
 
@@ -126,6 +127,7 @@ class Tracker:
         """Apply one event; raises EventRejected for a command that does not apply now."""
         now = self._clock.monotonic()
         effects: list[Effect] = []
+        self._follow_day()
         observation = isinstance(event, IdleSampled | SessionEvent)
         if observation:
             self._observe(event, now, effects)
@@ -145,9 +147,18 @@ class Tracker:
             self._exercise = settings.exercises[0]
         now = self._clock.monotonic()
         effects: list[Effect] = []
+        self._follow_day()
         self._follow_schedule(now, effects)
         self._follow_timers(now, effects)
         return effects
+
+    def _follow_day(self) -> None:
+        """The day's counts start again from 0 once `day_starts_at` has passed."""
+        today = day_of(self._clock.wall(), self._settings.day_starts_at)
+        if today != self._day:
+            self._day = today
+            self._done_count = 0
+            self._skipped_count = 0
 
     def _observe(self, event: Event, now: float, effects: list[Effect]) -> None:
         """Update what is known about input; presence rules then follow from it."""
@@ -363,11 +374,23 @@ class Tracker:
     def state(self) -> State:
         return self._state
 
-    def next_check(self) -> float:
-        """Monotonic time at which the tracker next needs a sample; always in the future."""
+    @property
+    def settings(self) -> TrackerSettings:
+        return self._settings
+
+    def next_check(self, input_watched: bool = False) -> float | None:
+        """Monotonic time at which the tracker next needs a sample; None if only an
+        event or a calendar edge (`TrackerSettings.calendar_edges`) can change anything.
+
+        While the user's return is awaited (`awaiting_return`), the tracker asks for a
+        sample every `poll_every`, unless `input_watched` says the idle source will
+        report the next input by itself.
+        """
         now = self._clock.monotonic()
         settings = self._settings
-        candidates = [now + settings.poll_every] if self._state is State.AWAY else []
+        candidates: list[float] = []
+        if self.awaiting_return() and not input_watched:
+            candidates.append(now + settings.poll_every)
         if self._state in _TRACKING:
             candidates.append(self._last_input + settings.break_after_idle)
         due = self._reminder_due()
@@ -377,21 +400,20 @@ class Tracker:
             settled_or_expired = self._deferral.next_change()
             if settled_or_expired is not None:
                 candidates.append(settled_or_expired)
-        elif due is not None and not self._locked:
-            # Due but held for an absent user: look again soon for their return
-            # (behind a lock screen the unlock event will say so instead).
-            candidates.append(now + settings.poll_every)
-        if self._state is State.PAUSED:
-            if self._paused_until is not None:
-                candidates.append(self._paused_until)
-        elif settings.active_hours is not None:
-            wall = self._clock.wall()
-            change = settings.active_hours.next_change(wall)
-            if change is not None:
-                candidates.append(now + (change - wall).total_seconds())
-        if not candidates:
-            candidates.append(now + 3600.0)
-        return max(min(candidates), now + 0.01)
+        if self._state is State.PAUSED and self._paused_until is not None:
+            candidates.append(self._paused_until)
+        return max(min(candidates), now + 0.01) if candidates else None
+
+    def awaiting_return(self) -> bool:
+        """Whether only the user's next input can move things on: they are away, or a
+        reminder is due but held for their return (behind a lock screen the unlock
+        event says so instead)."""
+        if self._state is State.AWAY:
+            return True
+        if self._locked or self._deferral.pending is not None:
+            return False
+        due = self._reminder_due()
+        return due is not None and due <= self._clock.monotonic()
 
     def _reminder_due(self) -> float | None:
         if self._state is State.SITTING and self._sitting_since is not None:
@@ -457,7 +479,7 @@ class Tracker:
     def restore(self, snapshot: TrackerSnapshot, saved_at: datetime) -> None:
         """Carry on from a snapshot taken at `saved_at` (wall time).
 
-        The rotation and counts always carry over. Sitting time and a snooze carry
+        The rotation always carries over, the day's counts within the same day. Sitting time and a snooze carry
         over only if the daemon was down for less than `break_after_idle`: a longer
         gap was a break. A pause carries over until it ends.
         """
@@ -465,8 +487,9 @@ class Tracker:
         wall = self._clock.wall()
         if snapshot.exercise in self._settings.exercises:
             self._exercise = snapshot.exercise
-        self._done_count = max(0, snapshot.done_count)
-        self._skipped_count = max(0, snapshot.skipped_count)
+        if day_of(saved_at, self._settings.day_starts_at) == self._day:
+            self._done_count = max(0, snapshot.done_count)
+            self._skipped_count = max(0, snapshot.skipped_count)
         if snapshot.paused and (snapshot.paused_until is None or snapshot.paused_until > wall):
             self._state = State.PAUSED
             self._sitting_since = None

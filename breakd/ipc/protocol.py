@@ -14,7 +14,6 @@ import json
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 64 * 1024
 
-COMMANDS = ("status", "snooze", "done", "skip", "pause", "resume", "remind-now")
 
 # Error codes a reply can carry.
 BAD_REQUEST = "bad_request"

@@ -18,8 +18,16 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self._monotonic += seconds
-        self._wall += timedelta(seconds=seconds)
+        self._step_wall(seconds)
 
     def jump_wall(self, seconds: float) -> None:
-        """NTP, DST or a hand-set clock: wall time moves, monotonic time does not."""
-        self._wall += timedelta(seconds=seconds)
+        """NTP or a hand-set clock: wall time moves, monotonic time does not."""
+        self._step_wall(seconds)
+
+    def _step_wall(self, seconds: float) -> None:
+        # In UTC, then back: local arithmetic on an aware datetime would skip or repeat
+        # an hour at a daylight-saving change.
+        zone = self._wall.tzinfo
+        self._wall = (self._wall.astimezone(timezone.utc) + timedelta(seconds=seconds)).astimezone(
+            zone
+        )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
+from breakd.adapters.calendar import cron_triggers, next_edge
 from breakd.core.effects import NaturalBreak, ShowReminder, State, StateChanged, WithdrawReminder
 from breakd.core.events import (
     Done,
@@ -77,12 +79,19 @@ class Desk:
         """Let `seconds` pass, sampling exactly when the tracker's next_check asks, and at the end."""
         end = self.now + seconds
         while True:
-            wake = min(self.tracker.next_check(), end)
+            wake = min(self.tracker.next_check() or end, self._next_edge(), end)
             assert wake > self.now or wake == end, "next_check must lie in the future"
             self.clock.advance(wake - self.now)
             self.sample()
             if self.now >= end:
                 return
+
+    def _next_edge(self) -> float:
+        """When the daemon's calendar alarms would fire next, in monotonic time."""
+        wall = self.clock.wall()
+        edges = self.tracker.settings.calendar_edges()
+        at = next_edge(cron_triggers(edges, wall.tzinfo), wall)
+        return math.inf if at is None else self.now + (at - wall).total_seconds()
 
     def sample(self) -> None:
         self.samples += 1

@@ -9,8 +9,8 @@ from typing import Literal, Protocol
 from breakd.core.reminder_text import ReminderMessage
 
 AnswerHandler = Callable[[str], None]
-"""Called with the key of the button the user picked: "snooze:<seconds>", "done",
-"skip", or "default" (a click on the body). Notifiers without buttons never call it."""
+"""Called with the key of the button the user picked (`actions.py`). Notifiers without
+buttons never call it."""
 
 
 ICONS = Path(__file__).parent / "icons"

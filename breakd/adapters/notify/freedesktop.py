@@ -27,7 +27,7 @@ from breakd.adapters.dbus.address import BusUnavailable
 from breakd.adapters.dbus.errors import BusLost, CallTimedOut
 from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
-from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
+from breakd.adapters.notify import AnswerHandler, NotifierError, actions, icon_file
 from breakd.config.model import Config
 from breakd.core.reminder_text import ReminderMessage, spoken_duration
 from breakd.core.stretches import Language
@@ -73,17 +73,21 @@ _WORDS: dict[Language, dict[str, str]] = {
 
 
 def action_list(snooze_choices: Sequence[float], language: Language) -> list[str]:
-    """Notify's flat [key, label, ...] list; the keys are what Daemon.answer understands.
+    """Notify's flat [key, label, ...] list; `actions.command_for` reads the keys back.
 
     Done and Skip come before the snooze lengths: GNOME Shell shows only the first
     three buttons, and this way every answer survives there (with the first snooze
     choice).
     """
     words = _WORDS[language]
-    pairs = [("default", words["done"]), ("done", words["done"]), ("skip", words["skip"])]
+    pairs = [
+        (actions.BODY, words["done"]),
+        (actions.DONE, words["done"]),
+        (actions.SKIP, words["skip"]),
+    ]
     pairs += [
         (
-            f"snooze:{int(seconds)}",
+            actions.snooze_key(seconds),
             words["snooze"].format(duration=spoken_duration(seconds, language)),
         )
         for seconds in snooze_choices

@@ -1,0 +1,86 @@
+"""The status object every reply carries: its one shape, and how the daemon builds it.
+
+`breakd status --json` prints it as it is, so its keys are an interface for scripts.
+The CLI names `StatusReply` only for type checking and imports nothing from here.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import TypedDict
+
+from breakd import __version__
+from breakd.core.reminder_text import exercise_name
+from breakd.core.stretches import Language
+from breakd.core.tracker import TrackerStatus
+
+
+class Deferred(TypedDict):
+    since: str | None
+    reasons: list[str]
+
+
+class StatusReply(TypedDict):
+    state: str
+    sitting_seconds: int | None
+    next_reminder_at: str | None
+    next_reminder_in_seconds: int | None
+    snoozed_until: str | None
+    paused_until: str | None
+    exercise: str
+    exercise_name: str
+    done_count: int
+    skipped_count: int
+    idle_seconds: int
+    idle_source: str | None
+    locked: bool
+    inhibited: bool
+    deferred: Deferred | None
+    notifier: str
+    config: str | None
+    pid: int
+    version: str
+
+
+def build_status(
+    status: TrackerStatus,
+    now: datetime,
+    *,
+    language: Language,
+    idle_source: str | None,
+    notifier: str,
+    config: str | None,
+) -> StatusReply:
+    """The tracker's status in the reply's terms: local ISO times, whole seconds."""
+    next_in = None
+    if status.next_reminder_at is not None:
+        next_in = max(0, round((status.next_reminder_at - now).total_seconds()))
+    sitting = status.sitting_seconds
+    return {
+        "state": status.state.value,
+        "sitting_seconds": None if sitting is None else round(sitting),
+        "next_reminder_at": _iso(status.next_reminder_at),
+        "next_reminder_in_seconds": next_in,
+        "snoozed_until": _iso(status.snoozed_until),
+        "paused_until": _iso(status.paused_until),
+        "exercise": status.exercise,
+        "exercise_name": exercise_name(status.exercise, language),
+        "done_count": status.done_count,
+        "skipped_count": status.skipped_count,
+        "idle_seconds": round(status.idle_seconds),
+        "idle_source": idle_source,
+        "locked": status.locked,
+        "inhibited": status.inhibited,
+        "deferred": None
+        if status.deferred_since is None
+        else {"since": _iso(status.deferred_since), "reasons": list(status.deferred_reasons)},
+        "notifier": notifier,
+        "config": config,
+        "pid": os.getpid(),
+        "version": __version__,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
