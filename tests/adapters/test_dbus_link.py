@@ -119,3 +119,17 @@ def test_a_bus_that_hangs_up_is_noticed_and_every_call_then_fails_at_once(setup:
         await link.close()  # and again after the scenario: it never raises
 
     on_a_link(scenario)
+
+
+def test_a_call_in_flight_when_the_link_closes_ends_as_bus_lost(setup: Setup) -> None:
+    """jeepney raises KeyError here, from the cleanup of its reply matcher: pinned, so that
+    a jeepney that changes it fails this test rather than a user's button press."""
+
+    async def scenario(link: BusLink) -> None:
+        call = asyncio.ensure_future(link.call(new_method_call(ADDRESS, "Hang"), timeout=5))
+        await asyncio.sleep(0.1)
+        await link.close()
+        with pytest.raises(BusLost, match=r"^the session bus connection was closed$"):
+            await asyncio.wait_for(call, 5)
+
+    on_a_link(scenario)

@@ -49,6 +49,8 @@ class DaemonProcess:
         self.config = workdir / "config.yaml"
         self.log_path = workdir / "daemon.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.expected_errors: list[str] = []
+        """Text of ERROR lines this test provokes on purpose; any other fails `stop()`."""
         if config_text is not None:
             self.config.write_text(config_text)
 
@@ -102,7 +104,7 @@ class DaemonProcess:
         self.proc.send_signal(signum)
 
     def stop(self) -> int:
-        """SIGTERM and return the exit code."""
+        """SIGTERM and return the exit code; fails if the daemon logged an unexpected error."""
         if self.proc is None:
             return 0
         if self.proc.poll() is None:
@@ -111,4 +113,17 @@ class DaemonProcess:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 stop_process(self.proc)
+        unexpected = unexpected_errors(self.log(), self.expected_errors)
+        assert unexpected == [], f"the daemon logged errors:\n{self.log()}"
         return self.proc.returncode
+
+
+def unexpected_errors(log: str, expected: list[str]) -> list[str]:
+    """ERROR lines and tracebacks in a daemon's log that no text in `expected` accounts for."""
+    bad = [
+        line
+        for line in log.splitlines()
+        if (" ERROR " in line or line.startswith("Traceback"))
+        and not any(text in line for text in expected)
+    ]
+    return bad

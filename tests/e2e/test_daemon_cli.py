@@ -158,6 +158,7 @@ def test_a_second_daemon_refuses_to_start(daemon: DaemonProcess) -> None:
 
 
 def test_sighup_with_a_bad_config_keeps_the_running_one(daemon: DaemonProcess) -> None:
+    daemon.expected_errors += ["config reload failed", f"{daemon.config}:"]
     daemon.config.write_text("sitting:\n  remind_after: 45\n  break_after_idel: 5m\n")
     daemon.signal(signal.SIGHUP)
     log = daemon.wait_for_log("config reload failed")

@@ -84,6 +84,12 @@ class BusLink:
             raise CallTimedOut(f"no answer within {timeout:g} s") from None
         except (RouterClosed, OSError, EOFError) as error:
             raise BusLost(f"the {self.bus} bus went away ({error})") from None
+        except KeyError as error:
+            # jeepney's reply matcher turns the RouterClosed of a call in flight when the
+            # connection closes into a KeyError (its cleanup deletes a dropped entry).
+            if not isinstance(error.__context__, RouterClosed):
+                raise
+            raise BusLost(f"the {self.bus} bus connection was closed") from None
         unwrap_msg(reply)
         return reply
 

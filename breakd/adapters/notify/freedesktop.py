@@ -297,9 +297,10 @@ class FreedesktopNotifier:
             return
         # The reminder is answered: the withdrawal the answer causes finds nothing to close.
         self._open, self._id = False, 0
-        self._answer(key)
-        # Servers such as dunst leave the notification up after an action.
+        # Servers such as dunst leave the notification up after an action. Closed before
+        # the answer goes in, so the withdrawal it causes finds no call of ours in flight.
         await self._close_notification(link, notification_id)
+        self._answer(key)
         await self._let_go()
 
     async def _on_closed(self, notification_id: int, reason: int) -> None:
