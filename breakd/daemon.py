@@ -160,7 +160,9 @@ class Daemon:
     # -- what the control surface, the timer and the watchers call ----------------
 
     def refresh(self) -> None:
-        """Take a fresh idle sample (noticing a suspend the clocks show) and act on it."""
+        """Take a fresh idle sample (noticing a suspend or a clock step the clocks show)
+        and act on it."""
+        self._parts.clock_steps.check()
         slept = self._clock.slept_since_last_check()
         if slept:
             log.info("the machine was suspended for %s", spoken_duration(slept, "en"))
@@ -205,10 +207,6 @@ class Daemon:
             self._control.execute(*command)
         except CommandRefused as refused:
             log.info("%s", refused)
-
-    def _wake(self) -> None:
-        self._parts.clock_steps.check()
-        self.refresh()
 
     def _clock_was_set(self) -> None:
         log.info("the wall clock was set; active hours and the day follow the new time")
@@ -287,7 +285,7 @@ class Daemon:
     def _after_change(self) -> None:
         self._persist()
         watching = self._watch_for_return()
-        self._parts.timer.wake_at(self._tracker.next_check(input_watched=watching), self._wake)
+        self._parts.timer.wake_at(self._tracker.next_check(input_watched=watching), self.refresh)
 
     def _watch_for_return(self) -> bool:
         """While only the user's return can move things on, let the idle source report it."""

@@ -80,3 +80,26 @@ def test_the_log_guard_reports_errors_and_tracebacks_it_was_not_told_of() -> Non
         "Traceback (most recent call last):",
     ]
     assert unexpected_errors(log, ["disk full", "Traceback", "reload"]) == []
+
+
+def test_active_hours_end_by_the_calendar_alarm_in_the_local_zone(tmp_path: Path) -> None:
+    """APScheduler's cron alarm, for real: the daemon starts at 17:59:57 Amsterdam time."""
+    clock = tmp_path / "faketime"
+    clock.write_text("@2026-11-23 17:59:57\n")
+    daemon = DaemonProcess(
+        tmp_path,
+        CONFIG + 'active_hours:\n  days: [mon]\n  from: "08:00"\n  to: "18:00"\n',
+    )
+    daemon.env.update(
+        TZ="Europe/Amsterdam",
+        LD_PRELOAD=libfaketime(),
+        FAKETIME_TIMESTAMP_FILE=str(clock),
+        DONT_FAKE_MONOTONIC="1",
+    )
+    daemon.start()
+    try:
+        assert daemon.log().count("sitting -> off_hours") == 0
+        log = daemon.wait_for_log("sitting -> off_hours", timeout=8)
+        assert "18:00:0" in log.split("sitting -> off_hours")[0].splitlines()[-1]
+    finally:
+        daemon.stop()

@@ -212,6 +212,7 @@ class InProcessDaemon:
         self.timer = FakeTimer()
         self.calendar = FakeCalendar(self.clock)
         self.store = JsonStateFile(state_dir / "state.json")
+        self.clock_steps = ComparedClocks(self.clock)
         self.notifier: RecordingNotifier | None = None
         self.observe: Observer | None = None
         self.guard = LogGuard()
@@ -241,7 +242,7 @@ class InProcessDaemon:
             store=self.store,
             timer=self.timer,
             calendar=self.calendar,
-            clock_steps=ComparedClocks(self.clock),
+            clock_steps=self.clock_steps,
             socket_path=paths.socket_path(),
             load_config=self.load_config,
             find_idle_source=lambda: (self.idle, "a fake") if self.has_idle else (None, "none"),
@@ -300,6 +301,11 @@ class InProcessDaemon:
         """Let deliveries and other tasks the daemon started run."""
         for _ in range(5):
             await asyncio.sleep(0)
+
+    def set_wall_clock(self, step: float) -> None:
+        """Step the wall clock, and wake the daemon as Linux's timerfd does when it is set."""
+        self.clock.jump_wall(step)
+        self.clock_steps.check()
 
     def session(self, event: SessionEvent) -> None:
         assert self.observe is not None
