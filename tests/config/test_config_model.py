@@ -30,6 +30,7 @@ def test_defaults_are_the_documented_ones() -> None:
     assert config.activity.poll_every == 5
     assert (config.snooze.default, config.snooze.choices) == (600, (300, 600, 1800))
     assert config.active_hours is None
+    assert config.day_starts_at == time(4, 0)
     assert config.exercises.enabled == ("standing-lunge", "kneeling-lunge", "prone-press-up")
     assert (config.exercises.order, config.exercises.hold) == ("rotate", 30)
     assert (config.language, config.notify.backend, config.log.level) == ("en", "auto", "info")
