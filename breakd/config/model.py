@@ -2,17 +2,21 @@
 
 Frozen so that a reload swaps one whole Config for another and nothing can
 change a running daemon's settings halfway through.
+
+There is one dataclass per schema section, with one field per key, named as
+the key. `config_from_values` fills them by walking the schema table, so a key
+without a field, or a field without a key, fails as soon as this module builds
+DEFAULT_CONFIG. Annotations are evaluated here (no `from __future__ import
+annotations`) because the walk takes each section's class from its field's type.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, get_args
 
-from breakd.config.schema import KEYS, default_value, top_section
+from breakd.config.schema import KEYS, children, default_value, top_section
 from breakd.core.deferral import DontInterruptSettings, MaxDeferralPolicy
 from breakd.core.settings import DAY_NAMES, ActiveHours, TrackerSettings
 from breakd.core.stretches import Language
@@ -44,11 +48,11 @@ class SnoozeConfig:
 
 @dataclass(frozen=True)
 class ActiveHoursConfig:
-    """YAML's `from`/`to`, renamed because `from` is a Python keyword."""
+    """`from_` holds YAML's `from`, a Python keyword."""
 
     days: tuple[str, ...]
-    start: time
-    end: time
+    from_: time
+    to: time
 
 
 @dataclass(frozen=True)
@@ -155,84 +159,45 @@ class Config:
             if hours is None
             else ActiveHours(
                 days=frozenset(DAY_NAMES.index(day) for day in hours.days),
-                start=hours.start,
-                end=hours.end,
+                start=hours.from_,
+                end=hours.to,
             ),
         )
+
+
+FIELD_NAMES: dict[str, str] = {"from": "from_"}
+"""Key names that are Python keywords, and the field names that stand for them."""
+
+_Section = TypeVar("_Section")
 
 
 def config_from_values(values: Mapping[str, Any], source: Path | None = None) -> Config:
     """Build a Config from already-validated values keyed by dotted path.
 
-    `values["active_hours"]` is truthy when that section was given; the loader
-    and DEFAULT_CONFIG share this so both map keys to fields in one place.
+    An optional section is None unless `values[section]` is truthy (given); the
+    loader and DEFAULT_CONFIG share this so both map keys to fields in one place.
     """
-    active_hours = None
-    if values.get("active_hours"):
-        active_hours = ActiveHoursConfig(
-            days=values["active_hours.days"],
-            start=values["active_hours.from"],
-            end=values["active_hours.to"],
-        )
-    return Config(
-        sitting=SittingConfig(
-            remind_after=values["sitting.remind_after"],
-            break_after_idle=values["sitting.break_after_idle"],
-            repeat_every=values["sitting.repeat_every"],
-        ),
-        activity=ActivityConfig(
-            poll_every=values["activity.poll_every"],
-            inhibitors_count_as_present=values["activity.inhibitors_count_as_present"],
-        ),
-        snooze=SnoozeConfig(default=values["snooze.default"], choices=values["snooze.choices"]),
-        active_hours=active_hours,
-        day_starts_at=values["day_starts_at"],
-        exercises=ExercisesConfig(
-            enabled=values["exercises.enabled"],
-            order=values["exercises.order"],
-            hold=values["exercises.hold"],
-        ),
-        language=values["language"],
-        notify=NotifyConfig(backend=values["notify.backend"]),
-        log=LogConfig(level=values["log.level"]),
-        dont_interrupt=_dont_interrupt(values),
-        source=source,
-    )
+    return _section(Config, "", values, source=source)
 
 
-def _dont_interrupt(values: Mapping[str, Any]) -> DontInterruptConfig:
-    def get(name: str) -> Any:
-        return values[f"dont_interrupt.{name}"]
+def _section(cls: type[_Section], parent: str, values: Mapping[str, Any], **extra: Any) -> _Section:
+    """`cls` with each key under `parent` in the field of its name."""
+    types = {field.name: field.type for field in fields(cls)}  # type: ignore[arg-type]
+    arguments = dict(extra)
+    for key in children(parent):
+        name = FIELD_NAMES.get(key.name, key.name)
+        if key.kind != "section":
+            arguments[name] = values[key.path]
+        elif key.optional and not values.get(key.path):
+            arguments[name] = None
+        else:
+            arguments[name] = _section(_section_class(types[name]), key.path, values)
+    return cls(**arguments)
 
-    return DontInterruptConfig(
-        enabled=get("enabled"),
-        settle=get("settle"),
-        max_deferral=get("max_deferral"),
-        on_max_deferral=get("on_max_deferral"),
-        mako_dnd_modes=get("mako_dnd_modes"),
-        signals=BusySignalsConfig(
-            dnd=get("signals.dnd"),
-            fullscreen=get("signals.fullscreen"),
-            camera=get("signals.camera"),
-            microphone=get("signals.microphone"),
-            inhibitors=get("signals.inhibitors"),
-            macos_focus=get("signals.macos_focus"),
-        ),
-        inhibitors=MeetingInhibitorsConfig(
-            meeting_reasons=get("inhibitors.meeting_reasons"),
-            meeting_apps=get("inhibitors.meeting_apps"),
-            ignore_apps=get("inhibitors.ignore_apps"),
-        ),
-        apps=AppListsConfig(
-            never_interrupt=get("apps.never_interrupt"),
-            always_interrupt=get("apps.always_interrupt"),
-        ),
-        camera=CameraConfig(
-            devices=get("camera.devices"),
-            ignore_processes=get("camera.ignore_processes"),
-        ),
-        microphone=MicrophoneConfig(ignore_apps=get("microphone.ignore_apps")),
-    )
+
+def _section_class(annotation: Any) -> type:
+    """The dataclass a section's field holds: `X`, or `X` of an optional `X | None`."""
+    return get_args(annotation)[0] if get_args(annotation) else annotation
 
 
 def default_values(with_optional: bool = False) -> dict[str, Any]:

@@ -86,8 +86,8 @@ def test_example_active_hours_block_is_commented_out_and_loads_to_its_defaults()
 
     assert config.active_hours == ActiveHoursConfig(
         days=("mon", "tue", "wed", "thu", "fri"),
-        start=time(8, 0),
-        end=time(18, 0),
+        from_=time(8, 0),
+        to=time(18, 0),
     )
     assert replace(config, active_hours=None) == DEFAULT_CONFIG
 

@@ -71,7 +71,7 @@ def test_an_empty_active_hours_section_takes_each_default() -> None:
     config = load_config_text("active_hours: {}\n", "config.yaml")
 
     assert config.active_hours == ActiveHoursConfig(
-        days=("mon", "tue", "wed", "thu", "fri"), start=time(8, 0), end=time(18, 0)
+        days=("mon", "tue", "wed", "thu", "fri"), from_=time(8, 0), to=time(18, 0)
     )
 
 
@@ -82,7 +82,7 @@ def test_unquoted_times_are_accepted_although_yaml_reads_them_as_numbers() -> No
     )
 
     assert config.active_hours == ActiveHoursConfig(
-        days=("sat", "sun"), start=time(9, 30), end=time(17, 45)
+        days=("sat", "sun"), from_=time(9, 30), to=time(17, 45)
     )
 
 

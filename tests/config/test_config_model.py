@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, replace
+from dataclasses import FrozenInstanceError, fields, is_dataclass, replace
 from datetime import datetime, time
+from typing import get_args
 
 import pytest
 
 from breakd.config.load import load_config_text
 from breakd.config.model import (
     DEFAULT_CONFIG,
+    FIELD_NAMES,
     ActiveHoursConfig,
+    Config,
     config_from_values,
     default_values,
 )
@@ -27,10 +30,33 @@ def test_defaults_are_the_documented_ones() -> None:
     assert config.activity.poll_every == 5
     assert (config.snooze.default, config.snooze.choices) == (600, (300, 600, 1800))
     assert config.active_hours is None
+    assert config.day_starts_at == time(4, 0)
     assert config.exercises.enabled == ("standing-lunge", "kneeling-lunge", "prone-press-up")
     assert (config.exercises.order, config.exercises.hold) == ("rotate", 30)
     assert (config.language, config.notify.backend, config.log.level) == ("en", "auto", "info")
     assert config.source is None
+
+
+def _model_paths(cls: type, parent: str = "") -> set[str]:
+    """The key path of every field under `cls`, found from the dataclasses alone."""
+    key_names = {field: key for key, field in FIELD_NAMES.items()}
+    paths: set[str] = set()
+    for field in fields(cls):
+        name = key_names.get(field.name, field.name)
+        path = f"{parent}.{name}" if parent else name
+        paths.add(path)
+        sections = [kind for kind in (field.type, *get_args(field.type)) if is_dataclass(kind)]
+        for section in sections:
+            paths |= _model_paths(section, path)  # type: ignore[arg-type]
+    return paths
+
+
+def test_every_key_is_a_model_field_and_every_field_a_key() -> None:
+    """A key added to KEYS alone, say `sitting.max_repeats`, is in the first set and not
+    the second, so this fails; so does a field added to the model alone. (Building
+    DEFAULT_CONFIG on import fails first; this says which key or field is the odd one.)
+    """
+    assert {key.path for key in KEYS} == _model_paths(Config) - {"source"}
 
 
 def test_every_default_passes_its_own_validation() -> None:
@@ -74,7 +100,7 @@ def test_tracker_settings_maps_every_field() -> None:
 def test_tracker_settings_turns_day_names_into_weekday_numbers() -> None:
     config = replace(
         DEFAULT_CONFIG,
-        active_hours=ActiveHoursConfig(days=("mon", "wed", "sun"), start=time(9), end=time(17)),
+        active_hours=ActiveHoursConfig(days=("mon", "wed", "sun"), from_=time(9), to=time(17)),
     )
 
     hours = config.tracker_settings().active_hours
@@ -88,6 +114,6 @@ def test_default_values_with_optional_sections_build_the_active_hours_defaults()
     config = config_from_values(default_values(with_optional=True))
 
     assert config.active_hours == ActiveHoursConfig(
-        days=("mon", "tue", "wed", "thu", "fri"), start=time(8), end=time(18)
+        days=("mon", "tue", "wed", "thu", "fri"), from_=time(8), to=time(18)
     )
     assert replace(config, active_hours=None) == DEFAULT_CONFIG
