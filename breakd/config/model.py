@@ -155,6 +155,7 @@ class Config:
             order=self.exercises.order,
             inhibitors_count_as_present=self.activity.inhibitors_count_as_present,
             dont_interrupt=self.dont_interrupt.settings(),
+            day_starts_at=self.day_starts_at,
             active_hours=None
             if hours is None
             else ActiveHours(

@@ -33,7 +33,6 @@ NOT_READ_BY_THE_TRACKER = frozenset(
         "snooze.choices",  # the notification's snooze buttons
         "exercises.hold",  # the reminder's text, like language
         "language",
-        "day_starts_at",
         "notify.backend",  # the daemon's notifier and log
         "log.level",
         "dont_interrupt.mako_dnd_modes",  # the busy signals, like their sections
