@@ -106,6 +106,7 @@ def test_every_key_in_a_file_reaches_the_model_and_the_tracker(tmp_path: Path) -
             end=WANT["active_hours.to"],
         ),
         inhibitors_count_as_present=WANT["activity.inhibitors_count_as_present"],
+        day_starts_at=WANT["day_starts_at"],
         dont_interrupt=DontInterruptSettings(
             enabled=WANT["dont_interrupt.enabled"],
             settle=WANT["dont_interrupt.settle"],
