@@ -62,7 +62,7 @@ class PlyerNotifier:
                     toast=False,
                     hints={},
                 )
-            else:  # Windows wants an .ico and macOS ignores icons: none there
+            else:  # macOS ignores icons: none there
                 backend.notify(  # type: ignore[attr-defined]
                     title=message.title,
                     message=message.body,
