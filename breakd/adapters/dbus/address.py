@@ -67,6 +67,7 @@ def socket_path(bus: Bus, address: str) -> str:
 
     Checked before connecting, so an address jeepney cannot use (tcp:, a typo)
     gets a sentence of its own rather than an error from deep in a connect.
+    `get_connectable_addresses` is undocumented: test_dependency_contracts.py pins it.
     """
     from jeepney.bus import get_connectable_addresses
 

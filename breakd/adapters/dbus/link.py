@@ -10,10 +10,11 @@ Beyond jeepney's router, they give:
 - signals received on the very connection that made the calls: a notification
   server, for one, unicasts its answers to the sender of Notify.
 
-Noticing the hang-up relies on one thing jeepney does not document: its router
-reads every message through the connection's `receive()`. The connection setup
-is jeepney's documented one for an I/O integration of one's own (`Authenticator`,
-`BEGIN`). tests/adapters/test_dependency_contracts.py pins both.
+Two things here rely on what jeepney does not document, and
+tests/adapters/test_dependency_contracts.py pins them: its router reads every
+message through the connection's `receive()` (how a hang-up is noticed), and
+leaving the router ends its receiver task (`BusLink.close`). The connection is
+set up with jeepney's documented API for I/O of one's own (`Authenticator`, `BEGIN`).
 """
 
 from __future__ import annotations
