@@ -1,10 +1,13 @@
 # `make run` and `make test` do all the set-up on a fresh machine: a virtualenv in
-# .venv with breakd installed (editable) and its test tools.
+# .venv with breakd installed (editable) and its test tools. `make test-min` runs the
+# suite again in .venv-min, on the lowest version of each dependency pyproject allows.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+MIN_VENV := .venv-min
+MIN_BIN := $(MIN_VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-min lint bench clean
 
 $(BIN)/breakd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,17 @@ run: $(BIN)/breakd
 test: $(BIN)/breakd lint
 	$(BIN)/pytest
 
+$(MIN_BIN)/breakd: pyproject.toml .ci/lowest_versions.py
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(PYTHON) .ci/lowest_versions.py > $(MIN_VENV)/lowest.txt
+	$(MIN_BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--constraint $(MIN_VENV)/lowest.txt -e '.[test]'
+	touch $@
+
+test-min: $(MIN_BIN)/breakd
+	@echo "the lowest versions allowed:" $$(cat $(MIN_VENV)/lowest.txt)
+	$(MIN_BIN)/pytest
+
 lint: $(BIN)/breakd
 	$(BIN)/ruff check breakd tests benchmarks
 	$(BIN)/ruff format --check breakd tests benchmarks
@@ -26,4 +40,4 @@ bench: $(BIN)/breakd
 	$(BIN)/python benchmarks/footprint.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(MIN_VENV) build *.egg-info .pytest_cache .ruff_cache

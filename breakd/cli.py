@@ -70,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     autostart = commands.add_parser(
         "autostart",
-        help="start breakd at login (systemd, XDG autostart, launchd, Windows)",
+        help="start breakd at login (systemd, XDG autostart, launchd)",
         description="Start breakd at login. With --config, the started breakd uses that file.",
     )
     autostart_commands = autostart.add_subparsers(dest="autostart_command", metavar="ACTION")
     autostart_commands.required = True
-    methods = ("systemd", "xdg", "launchd", "windows")
+    methods = ("systemd", "xdg", "launchd")
     for action, text in (
         ("enable", "set up this breakd to start at login, and start it where the OS can"),
         ("disable", "stop starting breakd at login and remove what breakd wrote"),
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--method",
             choices=methods,
             help="default: systemd where a systemd user instance answers, else xdg (Linux); "
-            "launchd (macOS); windows (Windows)"
+            "launchd (macOS)"
             if action == "enable"
             else "default: every method this platform has",
         )

@@ -29,7 +29,6 @@ IDLE_SOURCES = (
     "x11-screensaver",
     "wayland-ext-idle-notify",
     "macos-iokit-hid",
-    "windows-last-input",
 )
 """Every idle source breakd has, in the order they are preferred."""
 
@@ -38,8 +37,6 @@ def platform_idle_sources(platform: str = sys.platform) -> tuple[str, ...]:
     """The idle sources worth trying on `platform`, best first."""
     if platform == "darwin":
         return ("macos-iokit-hid",)
-    if platform == "win32":
-        return ("windows-last-input",)
     if platform.startswith("linux") or "bsd" in platform:
         return IDLE_SOURCES[:4]
     return ()
@@ -49,9 +46,9 @@ def open_idle_source() -> tuple[IdleSource | None, str]:
     """The idle source for this desktop, and one sentence on what was picked and why.
 
     Tried in order: GNOME's Mutter (Wayland and X11), the freedesktop
-    ScreenSaver (KDE Plasma), X11 when DISPLAY is set, Wayland; macOS and
-    Windows have one each. The sentence names the pick and why each one before
-    it was passed over; with none, why none works.
+    ScreenSaver (KDE Plasma), X11 when DISPLAY is set, Wayland; macOS has one.
+    The sentence names the pick and why each one before it was passed over;
+    with none, why none works.
     """
     names = platform_idle_sources()
     if not names:
@@ -165,19 +162,12 @@ def _open_macos(session_bus: _SessionBusForIdle) -> IdleSource:
     return MacOSIdleSource()
 
 
-def _open_windows(session_bus: _SessionBusForIdle) -> IdleSource:
-    from breakd.adapters.idle.windows import WindowsIdleSource
-
-    return WindowsIdleSource()
-
-
 _IDLE_OPENERS: dict[str, Callable[[_SessionBusForIdle], IdleSource]] = {
     "mutter-idle-monitor": _open_mutter,
     "freedesktop-screensaver": _open_freedesktop_screensaver,
     "x11-screensaver": _open_x11,
     "wayland-ext-idle-notify": _open_wayland,
     "macos-iokit-hid": _open_macos,
-    "windows-last-input": _open_windows,
 }
 
 
@@ -234,16 +224,12 @@ BUSY_SIGNALS: dict[str, str] = {
     "microphone": "microphone",
     "inhibitors:gnome": "inhibitors",
     "inhibitors:logind": "inhibitors",
-    "dnd:windows": "dnd",
-    "fullscreen:windows": "fullscreen",
     "dnd:macos": "macos_focus",
 }
 """Every busy signal breakd has, in `breakd doctor`'s order, with its `dont_interrupt.signals` switch."""
 
 _ONLY_ON: dict[str, str] = {
     "camera": "linux",
-    "dnd:windows": "win32",
-    "fullscreen:windows": "win32",
     "dnd:macos": "darwin",
 }
 """The platform (a `sys.platform` prefix) of each signal that runs on one only; the rest
@@ -264,8 +250,6 @@ def open_busy_signals(
     everything = switched_off_too
     if not (settings.enabled or everything):
         return []
-    if sys.platform == "win32":
-        return _windows_busy_signals(config, everything)
     if sys.platform == "darwin":
         return _macos_busy_signals(config, everything)
     if not _linux_or_bsd():
@@ -330,21 +314,6 @@ def open_busy_signals(
     return signals
 
 
-def _windows_busy_signals(config: Config, everything: bool) -> list[BusySignal]:
-    """Focus Assist and the shell's notification state; ctypes loads nothing until they start."""
-    switches = config.dont_interrupt.signals
-    signals: list[BusySignal] = []
-    if switches.dnd or everything:
-        from breakd.adapters.busy.windows_focus_assist import WindowsFocusAssist
-
-        signals.append(WindowsFocusAssist())
-    if switches.fullscreen or everything:
-        from breakd.adapters.busy.windows_notification_state import WindowsNotificationState
-
-        signals.append(WindowsNotificationState())
-    return signals
-
-
 def _macos_busy_signals(config: Config, everything: bool) -> list[BusySignal]:
     """The Focus file, only when asked for: it is private to macOS (see macos_focus.py)."""
     if not (config.dont_interrupt.signals.macos_focus or everything):
@@ -385,7 +354,6 @@ def busy_signal_platforms(name: str) -> str:
     """Where the busy signal `name` can run, as doctor says it of a platform without it."""
     return {
         "linux": "only on Linux",
-        "win32": "only on Windows",
         "darwin": "only on macOS",
     }.get(_ONLY_ON.get(name, ""), "only on Linux and the BSDs")
 

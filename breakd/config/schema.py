@@ -234,16 +234,14 @@ KEYS: tuple[Key, ...] = (
         "dont_interrupt.signals.dnd",
         "bool",
         "Do not disturb: dunst paused, KDE Plasma, XFCE (xfce4-notifyd), GNOME"
-        " (notification banners off), swaync and mako (see mako_dnd_modes); Windows"
-        " Focus Assist (read from an undocumented Windows state). macOS Focus has its"
-        " own switch, macos_focus.",
+        " (notification banners off), swaync and mako (see mako_dnd_modes). macOS"
+        " Focus has its own switch, macos_focus.",
         default=True,
     ),
     Key(
         "dont_interrupt.signals.fullscreen",
         "bool",
-        "A full-screen window has the focus (X11); on Windows, a full-screen app or"
-        " game, or presentation mode (checked every few seconds).",
+        "A full-screen window has the focus (X11).",
         default=True,
     ),
     Key(

@@ -147,7 +147,6 @@ def test_reachable_means_a_manager_answers_on_the_private_socket(
 
 def test_other_platforms_default_to_their_own_method(tmp_path: Path) -> None:
     assert default_method("darwin", str(tmp_path)) == "launchd"
-    assert default_method("win32", str(tmp_path)) == "windows"
     assert default_method("freebsd14", str(tmp_path)) == "xdg"
 
 

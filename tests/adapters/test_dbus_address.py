@@ -20,7 +20,7 @@ from breakd.adapters.dbus.link import open_link
 @pytest.fixture
 def bus_socket(tmp_path: Path) -> Iterator[Path]:
     """A real listening Unix socket named `bus` in a runtime dir (nothing answers on it)."""
-    path = tmp_path / "run dir%" / "bus"
+    path = tmp_path / "run dir% ü" / "bus"
     path.parent.mkdir()
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(path))

@@ -32,7 +32,6 @@ IDLE_SOURCES = [
     "x11-screensaver",
     "wayland-ext-idle-notify",
     "macos-iokit-hid",
-    "windows-last-input",
 ]
 SESSION_SOURCES = ["logind", "screensaver", "gnome-session-manager"]
 BUSY_SIGNALS = [
@@ -47,11 +46,9 @@ BUSY_SIGNALS = [
     "microphone",
     "inhibitors:gnome",
     "inhibitors:logind",
-    "dnd:windows",
-    "fullscreen:windows",
     "dnd:macos",
 ]
-OTHER_PLATFORMS = ["dnd:windows", "fullscreen:windows", "dnd:macos"]
+OTHER_PLATFORMS = ["dnd:macos"]
 """Never run on Linux: doctor says so whatever the config switches."""
 LINUX_SIGNALS = [name for name in BUSY_SIGNALS if name not in OTHER_PLATFORMS]
 ALL = IDLE_SOURCES + SESSION_SOURCES + BUSY_SIGNALS
@@ -107,7 +104,7 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     rows, document = doctor(bare_env(tmp_path), no_camera(tmp_path))
 
     assert [row[1] for row in rows] == ALL
-    assert [row[0] for row in rows] == ["idle"] * 6 + ["session"] * 3 + ["busy"] * len(BUSY_SIGNALS)
+    assert [row[0] for row in rows] == ["idle"] * 5 + ["session"] * 3 + ["busy"] * len(BUSY_SIGNALS)
     assert {statuses(rows)[name] for name in IDLE_SOURCES + SESSION_SOURCES} == {"unavailable"}
     assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == {
         **dict.fromkeys(BUSY_SIGNALS, "unsupported"),
@@ -119,14 +116,11 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     assert said["x11-screensaver"] == "DISPLAY is not set (no X11 session)"
     assert said["wayland-ext-idle-notify"] == "WAYLAND_DISPLAY is not set (no Wayland session)"
     assert said["macos-iokit-hid"] == "not on macOS"
-    assert said["windows-last-input"] == "not on Windows"
     assert said["logind"].startswith("cannot connect to the system bus at unix:path=")
     assert said["dnd:dunst"].startswith("no D-Bus session bus")
     assert said["fullscreen:x11"] == "DISPLAY is not set (no X11 session)"
     assert said["camera"] == f"no camera device matches {tmp_path / 'no-camera*'}"
     assert said["inhibitors:logind"].startswith("cannot connect to the system bus at unix:path=")
-    assert said["dnd:windows"] == "not on linux: it runs only on Windows"
-    assert said["fullscreen:windows"] == "not on linux: it runs only on Windows"
     assert said["dnd:macos"] == "not on linux: it runs only on macOS"  # though off by default
     assert document["idle_source"] is None
     assert [entry["name"] for entry in document["idle_sources"]] == IDLE_SOURCES
@@ -227,7 +221,6 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         "x11-screensaver": "unavailable",
         "wayland-ext-idle-notify": "unavailable",
         "macos-iokit-hid": "unavailable",
-        "windows-last-input": "unavailable",
         "logind": "in use",
         "screensaver": "in use",
         "gnome-session-manager": "in use",
@@ -242,8 +235,6 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         "microphone": "off",
         "inhibitors:gnome": "on",
         "inhibitors:logind": "on",
-        "dnd:windows": "unsupported",
-        "fullscreen:windows": "unsupported",
         "dnd:macos": "unsupported",
     }
     said = details(rows)

@@ -1,7 +1,7 @@
 """Start breakd at login: one module per mechanism, behind one small protocol.
 
-`systemd.py` (a systemd user unit), `xdg.py` (an XDG autostart entry),
-`launchd.py` (a macOS LaunchAgent) and `windows.py` (the per-user Run key).
+`systemd.py` (a systemd user unit), `xdg.py` (an XDG autostart entry) and
+`launchd.py` (a macOS LaunchAgent).
 `select.py` is the one place that decides which of them is the default here.
 
 Each method writes something that starts exactly the breakd that ran the
@@ -110,7 +110,7 @@ class AutostartMethod(Protocol):
 
     @property
     def location(self) -> str:
-        """The file (or registry value) this method owns, as shown to the user."""
+        """The file this method owns, as shown to the user."""
         ...
 
     def render(self, argv: Sequence[str]) -> str: ...

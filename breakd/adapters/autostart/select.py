@@ -2,8 +2,8 @@
 
 Default: on Linux, the systemd user unit when a systemd user instance answers
 on `$XDG_RUNTIME_DIR/systemd/private` (the socket `systemctl --user` uses),
-else the XDG autostart entry; launchd on macOS; the Run key on Windows; the
-XDG entry on other Unix desktops (the BSDs).
+else the XDG autostart entry; launchd on macOS; the XDG entry on other Unix
+desktops (the BSDs).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from pathlib import Path
 from breakd.adapters.autostart import AutostartMethod, Runner, run_command
 from breakd.adapters.autostart.launchd import LaunchAgent
 from breakd.adapters.autostart.systemd import SystemdUserUnit, user_manager_reachable
-from breakd.adapters.autostart.windows import RunKey
 from breakd.adapters.autostart.xdg import XdgAutostartEntry
 
-METHODS = ("systemd", "xdg", "launchd", "windows")
+METHODS = ("systemd", "xdg", "launchd")
 
 
 def native_methods(platform: str = sys.platform) -> tuple[str, ...]:
@@ -28,8 +27,6 @@ def native_methods(platform: str = sys.platform) -> tuple[str, ...]:
         return ("systemd", "xdg")
     if platform == "darwin":
         return ("launchd",)
-    if platform in ("win32", "cygwin"):
-        return ("windows",)
     return ("xdg",)
 
 
@@ -57,6 +54,4 @@ def open_method(name: str, runner: Runner = run_command) -> AutostartMethod:
     if name == "launchd":
         uid = os.getuid() if hasattr(os, "getuid") else 0
         return LaunchAgent(Path.home(), runner, shutil.which("launchctl"), uid)
-    if name == "windows":
-        return RunKey()
     raise ValueError(f"unknown autostart method {name!r}")

@@ -1,8 +1,7 @@
 """The loop shared by the busy signals that have no change event and must poll.
 
-Windows' notification state and Focus Assist, and the macOS Focus file, offer
-nothing breakd can wait on without a helper thread or a run loop, so they read
-their state every few seconds. Each read is one cheap call or one `stat`, and
+The macOS Focus file offers nothing breakd can wait on without a helper thread
+or a run loop, so it is read every few seconds. Each read is one `stat`, and
 only a change is reported, as the watcher contract asks.
 """
 

@@ -53,9 +53,11 @@ def session_bus_address(environ: Mapping[str, str] | None = None) -> str:
 
 
 def _escape(value: str) -> str:
-    """D-Bus address escaping: every byte outside a small safe set becomes %XX."""
+    """D-Bus address escaping as jeepney reads it back: ASCII outside a small safe set
+    becomes %XX. Other characters stay as they are: jeepney turns %XX into one character,
+    so the bytes of an escaped UTF-8 character would come back as several."""
     return "".join(
-        char if _UNESCAPED.fullmatch(char) else "".join(f"%{byte:02x}" for byte in char.encode())
+        char if _UNESCAPED.fullmatch(char) or not char.isascii() else f"%{ord(char):02x}"
         for char in value
     )
 
@@ -65,6 +67,7 @@ def socket_path(bus: Bus, address: str) -> str:
 
     Checked before connecting, so an address jeepney cannot use (tcp:, a typo)
     gets a sentence of its own rather than an error from deep in a connect.
+    `get_connectable_addresses` is undocumented: test_dependency_contracts.py pins it.
     """
     from jeepney.bus import get_connectable_addresses
 

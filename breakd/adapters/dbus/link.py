@@ -9,6 +9,12 @@ Beyond jeepney's router, they give:
   `BusLink.lost` says it happened, and a call on a lost link fails at once;
 - signals received on the very connection that made the calls: a notification
   server, for one, unicasts its answers to the sender of Notify.
+
+Two things here rely on what jeepney does not document, and
+tests/adapters/test_dependency_contracts.py pins them: its router reads every
+message through the connection's `receive()` (how a hang-up is noticed), and
+leaving the router ends its receiver task (`BusLink.close`). The connection is
+set up with jeepney's documented API for I/O of one's own (`Authenticator`, `BEGIN`).
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from typing import Any
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.auth import BEGIN, Authenticator
 from jeepney.bus_messages import MatchRule, message_bus
+from jeepney.io import RouterClosed
 from jeepney.io.asyncio import DBusConnection, DBusRouter
-from jeepney.io.common import FilterHandle, RouterClosed
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
 from breakd.adapters.dbus.address import (
@@ -140,8 +146,7 @@ class BusLink:
         try:
             yield queue
         finally:
-            for handle in filters:
-                handle.close()
+            filters.close()
             if not self.lost and not self._closed:
                 for rule in rules:
                     # Not awaited for a reply: the rule goes on the bus's own time.
@@ -150,17 +155,15 @@ class BusLink:
 
     async def _match(
         self, rules: list[MatchRule], timeout: float
-    ) -> tuple[asyncio.Queue[Message], list[FilterHandle]]:
+    ) -> tuple[asyncio.Queue[Message], contextlib.ExitStack]:
+        """The queue, and the local filters feeding it: closing the stack removes them."""
         queue: asyncio.Queue[Message] = asyncio.Queue()  # unbounded: a full one drops silently
-        filters = [self.router.filter(local_rule(rule), queue=queue) for rule in rules]
-        try:
+        with contextlib.ExitStack() as filters:
+            for rule in rules:
+                filters.enter_context(self.router.filter(local_rule(rule), queue=queue))
             for rule in rules:
                 await self.call(message_bus.AddMatch(rule), timeout)
-        except BaseException:
-            for handle in filters:
-                handle.close()
-            raise
-        return queue, filters
+            return queue, filters.pop_all()
 
     async def next_message(self, queue: asyncio.Queue[Message]) -> Message:
         """The next queued message; BusLost as soon as the bus hangs up instead."""

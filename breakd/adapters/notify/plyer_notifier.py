@@ -1,5 +1,10 @@
 """Reminders through plyer, the portable fallback: it reaches the desktop on most
-platforms, but cannot show buttons or take a notification back."""
+platforms, but cannot show buttons or take a notification back.
+
+On Linux and the BSDs the reminder goes past plyer's public `notify()` to the
+backend's `_notify()`, the only way to hand notify-send the icon;
+tests/adapters/test_dependency_contracts.py pins what that call does.
+"""
 
 from __future__ import annotations
 
@@ -30,13 +35,13 @@ class PlyerNotifier:
                 from plyer import notification
                 from plyer.facades import Notification
 
-                backend = object.__getattribute__(notification, "_ensure_obj")()
-            if type(backend) is Notification:
+                kind = notification.__class__  # plyer's proxy loads the backend and answers for it
+            if kind is Notification:
                 raise NotifierError(
                     "plyer found no way to notify here (on Linux it needs notify-send, from libnotify-bin)"
                 )
-            self._backend = backend
-            self.name = f"plyer ({type(backend).__name__})"
+            self._backend = notification
+            self.name = f"plyer ({kind.__name__})"
         return self._backend
 
     async def show(self, message: ReminderMessage) -> None:
@@ -49,7 +54,7 @@ class PlyerNotifier:
             if _FREEDESKTOP:
                 icon = icon_file(message.exercise)
                 path = "" if icon is None else str(icon)
-                # plyer 2.1's notify-send backend reads `icon`, not the facade's
+                # plyer's notify-send backend reads `icon`, not the facade's
                 # `app_icon`, so the PNG goes under both names, past the facade.
                 backend._notify(  # type: ignore[attr-defined]
                     title=message.title,
@@ -62,7 +67,7 @@ class PlyerNotifier:
                     toast=False,
                     hints={},
                 )
-            else:  # Windows wants an .ico and macOS ignores icons: none there
+            else:  # macOS ignores icons: none there
                 backend.notify(  # type: ignore[attr-defined]
                     title=message.title,
                     message=message.body,

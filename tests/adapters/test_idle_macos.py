@@ -1,13 +1,12 @@
-"""The macOS and Windows idle sources, up to the operating system's own calls.
+"""The macOS idle source, up to the operating system's own calls.
 
-Not covered here, because it needs the real OS: loading IOKit, CoreFoundation,
-user32 and kernel32; ctypes marshalling through the argument and result types
-set in `load_frameworks()` / `_load_libraries()`; and what those functions
-really return (that HIDIdleTime is a CFNumber of nanoseconds, that
-GetLastInputInfo reports this session's input). What is covered: every line of
-both sources above those calls, driven through stand-ins that behave like the
-documented C functions (handles, reference counts, out-parameters written
-through real memory, failure returns), plus the answer on the wrong platform.
+Not covered here, because it needs a real Mac: loading IOKit and CoreFoundation;
+ctypes marshalling through the argument and result types set in
+`load_frameworks()`; and what those functions really return (that HIDIdleTime
+is a CFNumber of nanoseconds). What is covered: every line of the source above
+those calls, driven through stand-ins that behave like the documented C
+functions (handles, reference counts, out-parameters written through real
+memory, failure returns), plus the answer on the wrong platform.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from breakd.adapters.idle.macos import (
     Frameworks,
     MacOSIdleSource,
 )
-from breakd.adapters.idle.windows import LASTINPUTINFO, WindowsIdleSource
 
 # -- macOS ------------------------------------------------------------------------------
 
@@ -144,55 +142,3 @@ def test_macos_without_the_property_or_with_another_type_says_so_and_releases_al
 def test_macos_source_elsewhere_says_not_on_macos() -> None:
     with pytest.raises(IdleSourceUnavailable, match=r"^not on macOS$"):
         MacOSIdleSource()
-
-
-# -- Windows ----------------------------------------------------------------------------
-
-
-class FakeWindows:
-    """GetLastInputInfo and GetTickCount: 32-bit millisecond ticks since boot."""
-
-    def __init__(self, last_input: int, now: int) -> None:
-        self.last_input = last_input
-        self.now = now
-        self.fails = False
-        self.user32 = self
-        self.kernel32 = self
-
-    def GetLastInputInfo(self, info: ctypes._Pointer[LASTINPUTINFO]) -> int:
-        if self.fails or info.contents.cbSize != ctypes.sizeof(LASTINPUTINFO):
-            return 0  # Windows refuses a structure whose size field is wrong
-        info.contents.dwTime = self.last_input & 0xFFFFFFFF
-        return 1
-
-    def GetTickCount(self) -> int:
-        return self.now & 0xFFFFFFFF
-
-
-def test_windows_idle_time_is_ticks_since_the_last_input() -> None:
-    windows = FakeWindows(last_input=10_000, now=12_500)
-    source = WindowsIdleSource(windows.user32, windows.kernel32)
-    assert source.name == "windows-last-input"
-    assert source.idle_seconds() == 2.5
-    windows.now = 10_000 + 3_600_000
-    assert source.idle_seconds() == 3600.0
-    source.close()
-
-
-def test_windows_idle_time_is_right_across_the_49_7_day_tick_wrap() -> None:
-    windows = FakeWindows(last_input=2**32 - 1_000, now=2**32 + 500)  # now has wrapped to 500
-    source = WindowsIdleSource(windows.user32, windows.kernel32)
-    assert source.idle_seconds() == 1.5
-
-
-def test_windows_refusing_says_so() -> None:
-    windows = FakeWindows(last_input=0, now=0)
-    windows.fails = True
-    with pytest.raises(IdleSourceUnavailable, match=r"^GetLastInputInfo failed$"):
-        WindowsIdleSource(windows.user32, windows.kernel32)
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="the real libraries load on Windows")
-def test_windows_source_elsewhere_says_not_on_windows() -> None:
-    with pytest.raises(IdleSourceUnavailable, match=r"^not on Windows$"):
-        WindowsIdleSource()
