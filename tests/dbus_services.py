@@ -686,6 +686,27 @@ async def until(
         await asyncio.sleep(0.01)
 
 
+def recorder() -> tuple[list[asyncio.AbstractEventLoop], Callable[[], None]]:
+    """A callback for an idle source's watch_for_input, and its calls: the loop each ran on."""
+    calls: list[asyncio.AbstractEventLoop] = []
+    return calls, lambda: calls.append(asyncio.get_running_loop())
+
+
+def calls_back_when_lost(source: Any, lose: Callable[[], None]) -> int:
+    """Arm the idle source's watch, `lose` what it stands on, and wait for the call back
+    that sends the daemon to `idle_seconds`; how many calls came."""
+    calls, on_input = recorder()
+
+    async def scenario() -> None:
+        assert source.watch_for_input(on_input)
+        lose()
+        await until(lambda: calls, message="no call back when the source was lost")
+        await asyncio.sleep(0.1)
+
+    asyncio.run(scenario())
+    return len(calls)
+
+
 class Watching:
     """`source.watch()` as a task, collecting what it emits; cancelled on exit.
 

@@ -25,7 +25,7 @@ import pytest
 
 from breakd.adapters.idle import IdleSourceUnavailable, x11
 from breakd.adapters.idle.x11 import X11IdleSource
-from tests.dbus_services import until
+from tests.dbus_services import calls_back_when_lost, recorder, until
 from tests.desktop import (
     DesktopSession,
     require_tools,
@@ -831,12 +831,6 @@ def test_server_closing_mid_session_is_unavailable(socket_dir: str) -> None:
 # --- watching for the next input (SYNC alarm on IDLETIME) -------------------------------
 
 
-def recorder() -> tuple[list[asyncio.AbstractEventLoop], Callable[[], None]]:
-    """A callback for watch_for_input and the list of its calls: the loop each ran on."""
-    calls: list[asyncio.AbstractEventLoop] = []
-    return calls, lambda: calls.append(asyncio.get_running_loop())
-
-
 def _nudge_pointer(desktop: DesktopSession) -> None:
     desktop.xdotool("mousemove_relative", "1", "1")
 
@@ -935,24 +929,16 @@ def test_idle_time_is_read_past_the_alarm_event_and_the_watch_still_fires(
 @pytest.mark.desktop
 def test_the_server_going_away_while_watching_calls_back_and_then_says_so() -> None:
     require_tools("Xvfb")
-    calls, on_input = recorder()
     xvfb, display = start_xvfb(screen="320x200x24")
     opened = X11IdleSource(display)
     try:
-
-        async def scenario() -> None:
-            assert opened.watch_for_input(on_input)
-            stop_process(xvfb)
-            await until(lambda: calls)
-
-        asyncio.run(scenario())
+        assert calls_back_when_lost(opened, lambda: stop_process(xvfb)) == 1
         with pytest.raises(IdleSourceUnavailable) as raised:
             opened.idle_seconds()
     finally:
         stop_process(xvfb)
         opened.close()
 
-    assert len(calls) == 1
     assert str(raised.value) == f"the X server on {display} went away"
 
 
@@ -1127,4 +1113,4 @@ def test_import_loads_no_ctypes_and_nothing_asyncio_has_not() -> None:
     added, ctypes_loaded = result.stdout.splitlines()
 
     assert ctypes_loaded == "False"
-    assert added == str(["breakd.adapters.idle.x11"])
+    assert added == str(["breakd.adapters.idle.watch", "breakd.adapters.idle.x11"])

@@ -26,7 +26,6 @@ DestroyAlarm, AlarmNotify); Xau for the Xauthority file format.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import os
@@ -37,6 +36,7 @@ from collections.abc import Callable
 from typing import NamedTuple, NoReturn
 
 from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle.watch import InputWatch
 
 _TIMEOUT = 2.0  # seconds for connect, setup and each reply; a local server answers in µs
 _UNIX_SOCKET = "/tmp/.X11-unix/X{}"
@@ -451,14 +451,12 @@ def _find_idle_counter(connection: _XConnection) -> _IdleCounter | None:
     return None
 
 
-class _Watch(NamedTuple):
-    """An armed alarm, and whom to tell when it goes off."""
+class _Alarm(NamedTuple):
+    """The armed alarm, and the loop's watch that waits for its AlarmNotify."""
 
     counter: _IdleCounter
-    alarm: int
-    on_input: Callable[[], None]
-    loop: asyncio.AbstractEventLoop
-    fd: int
+    id: int
+    watch: InputWatch
 
 
 class X11IdleSource:
@@ -479,7 +477,7 @@ class X11IdleSource:
             raise IdleSourceUnavailable("DISPLAY is not set (no X11 session)")
         self.display = display
         self._connection: _XConnection | None = None
-        self._watch: _Watch | None = None
+        self._alarm: _Alarm | None = None
         connection = _XConnection(display)
         try:
             reply = connection.round_trip(_query_extension(b"MIT-SCREEN-SAVER"), "extension query")
@@ -529,62 +527,54 @@ class X11IdleSource:
 
         False without SYNC or IDLETIME, or when the server refuses or does not answer.
         """
-        loop = asyncio.get_running_loop()
         self.stop_watching()
         try:
+            connection = self._live_connection()
             counter = self._idle_counter
             if counter is None:
                 return False
             # Just below the idle time now: an input since that reading fires at once.
             at_most = max(self._idle_ms() - 1, 0)
-            connection = self._live_connection()
-            watch = self._watch = _Watch(
-                counter, connection.new_id(), on_input, loop, connection.fileno()
+            watch = InputWatch(
+                connection.fileno(),
+                connection.read_waiting,
+                IdleSourceUnavailable,
+                lambda: self._fired(on_input),
             )
-            connection.send_request(counter.create_alarm(watch.alarm, at_most))
+            alarm = self._alarm = _Alarm(counter, connection.new_id(), watch)
+            connection.send_request(counter.create_alarm(alarm.id, at_most))
             # An X error here means the server refused that alarm.
-            query = counter.alarm_request(_SYNC_QUERY_ALARM, watch.alarm)
+            query = counter.alarm_request(_SYNC_QUERY_ALARM, alarm.id)
             connection.round_trip(query, "alarm check")
         except IdleSourceUnavailable:
             self.stop_watching()
             return False
-        loop.add_reader(watch.fd, self._read_events)
         return True
 
     def stop_watching(self) -> None:
         """Destroy the alarm, if any; its AlarmNotify still on the way will be ignored."""
-        watch, self._watch = self._watch, None
-        if watch is None:
+        alarm, self._alarm = self._alarm, None
+        if alarm is None:
             return
-        watch.loop.remove_reader(watch.fd)
+        alarm.watch.end()
         if self._connection is not None:
             with contextlib.suppress(IdleSourceUnavailable):  # gone with the server
                 self._connection.send_request(
-                    watch.counter.alarm_request(_SYNC_DESTROY_ALARM, watch.alarm)
+                    alarm.counter.alarm_request(_SYNC_DESTROY_ALARM, alarm.id)
                 )
 
     def _on_event(self, packet: bytes) -> None:
         """An AlarmNotify for our alarm: it went off (or, rarely, another client destroyed
-        it: look again all the same). Told from the loop, never from inside the round
-        trip that may have met the event."""
-        watch = self._watch
-        if watch is None or packet[0] != watch.counter.alarm_notify:
+        it: look again all the same)."""
+        alarm = self._alarm
+        if alarm is None or packet[0] != alarm.counter.alarm_notify:
             return
-        (alarm,) = struct.unpack_from("<I", packet, 4)
-        if alarm == watch.alarm:
-            watch.loop.call_soon(self._fire, watch)
+        if struct.unpack_from("<I", packet, 4)[0] == alarm.id:
+            alarm.watch.fire_soon()
 
-    def _read_events(self) -> None:
-        try:
-            self._live_connection().read_waiting()
-        except IdleSourceUnavailable:
-            if self._watch is not None:
-                self._fire(self._watch)
-
-    def _fire(self, watch: _Watch) -> None:
-        if self._watch is watch:  # not dropped or replaced since
-            self.stop_watching()
-            watch.on_input()
+    def _fired(self, on_input: Callable[[], None]) -> None:
+        self.stop_watching()  # the alarm is spent, but still takes room on the server
+        on_input()
 
     def close(self) -> None:
         """Disconnect; safe to call twice, and on a dead server."""
