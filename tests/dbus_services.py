@@ -384,7 +384,13 @@ class _Unfilter:
 
 
 class MutterIdleMonitor(StandIn):
-    """GNOME Shell's org.gnome.Mutter.IdleMonitor: `idle_ms` is what GetIdletime answers."""
+    """GNOME Shell's org.gnome.Mutter.IdleMonitor: `idle_ms` is what GetIdletime answers,
+    and `user_input()` is the user touching something.
+
+    As Mutter does, a user-active watch gets an ID above zero, fires once, with a
+    WatchFired addressed to the caller alone, and is then removed; RemoveWatch of an
+    unknown ID is no error.
+    """
 
     names = ("org.gnome.Mutter.IdleMonitor",)
     PATH = "/org/gnome/Mutter/IdleMonitor/Core"
@@ -392,7 +398,31 @@ class MutterIdleMonitor(StandIn):
     def __init__(self, host: ServiceHost, bus_address: str, idle_ms: int = 0) -> None:
         super().__init__(host, bus_address)
         self.idle_ms = idle_ms
-        self.method(self.PATH, self.names[0], "GetIdletime", lambda _: ("t", (self.idle_ms,)))
+        self.active_watches: dict[int, str] = {}
+        """Watch ID: the unique name of the caller who added it."""
+        self._last_id = 0
+        interface = self.names[0]
+        self.method(self.PATH, interface, "GetIdletime", lambda _: ("t", (self.idle_ms,)))
+        self.method(self.PATH, interface, "AddUserActiveWatch", self._add_user_active_watch)
+        self.method(self.PATH, interface, "RemoveWatch", self._remove_watch)
+
+    def _add_user_active_watch(self, message: Any) -> tuple[str, tuple]:
+        from jeepney import HeaderFields
+
+        self._last_id += 1
+        self.active_watches[self._last_id] = message.header.fields[HeaderFields.sender]
+        return "u", (self._last_id,)
+
+    def _remove_watch(self, message: Any) -> tuple[str, tuple]:
+        self.active_watches.pop(message.body[0], None)
+        return "", ()
+
+    def user_input(self) -> None:
+        """Idle time back to 0, and every user-active watch fired and removed."""
+        self.idle_ms = 0
+        fired, self.active_watches = self.active_watches, {}
+        for watch_id, caller in fired.items():
+            self.emit(self.PATH, self.names[0], "WatchFired", "u", (watch_id,), caller)
 
 
 class ScreenSaver(StandIn):
@@ -684,6 +714,27 @@ async def until(
         if asyncio.get_running_loop().time() >= deadline:
             raise AssertionError(f"{message} (after {timeout:g} s; last result: {result!r})")
         await asyncio.sleep(0.01)
+
+
+def recorder() -> tuple[list[asyncio.AbstractEventLoop], Callable[[], None]]:
+    """A callback for an idle source's watch_for_input, and its calls: the loop each ran on."""
+    calls: list[asyncio.AbstractEventLoop] = []
+    return calls, lambda: calls.append(asyncio.get_running_loop())
+
+
+def calls_back_when_lost(source: Any, lose: Callable[[], None]) -> int:
+    """Arm the idle source's watch, `lose` what it stands on, and wait for the call back
+    that sends the daemon to `idle_seconds`; how many calls came."""
+    calls, on_input = recorder()
+
+    async def scenario() -> None:
+        assert source.watch_for_input(on_input)
+        lose()
+        await until(lambda: calls, message="no call back when the source was lost")
+        await asyncio.sleep(0.1)
+
+    asyncio.run(scenario())
+    return len(calls)
 
 
 class Watching:

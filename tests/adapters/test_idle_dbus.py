@@ -6,6 +6,7 @@ that own the real names and answer the real methods.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +23,11 @@ from tests.dbus_services import (
     PrivateBuses,
     ScreenSaver,
     ServiceHost,
+    calls_back_when_lost,
     private_buses,
+    recorder,
     service_host,
+    until,
 )
 from tests.desktop import DesktopSession, stop_process
 
@@ -134,6 +138,169 @@ def test_no_session_bus_at_all_is_one_sentence(
         IdleSourceUnavailable, match=r"^no D-Bus session bus: .*XDG_RUNTIME_DIR/bus"
     ):
         MutterIdleSource()
+
+
+# -- Mutter: watching for the next input ------------------------------------------------
+
+
+def calls_to(monitor: MutterIdleMonitor, member: str) -> list[tuple]:
+    return [call.body for call in monitor.calls if call.member == member]
+
+
+def watch_fired_to_us(monitor: MutterIdleMonitor, watch_id: int) -> None:
+    """A WatchFired for `watch_id`, sent to whoever made the last call."""
+    us = monitor.calls[-1].sender
+    monitor.emit(monitor.PATH, monitor.names[0], "WatchFired", "u", (watch_id,), us)
+
+
+def test_mutter_watch_calls_back_once_at_the_next_input_and_not_before(
+    buses: PrivateBuses, host: ServiceHost
+) -> None:
+    monitor = MutterIdleMonitor(host, buses.session_address, idle_ms=60_000).start()
+    source = MutterIdleSource()
+    calls, on_input = recorder()
+
+    async def scenario() -> asyncio.AbstractEventLoop:
+        assert source.watch_for_input(on_input)
+        watch_fired_to_us(monitor, 99)  # some other watch of ours: not this one
+        await asyncio.sleep(1.0)
+        assert calls == [], "called back without any input"
+        monitor.user_input()
+        await until(lambda: calls, message="no call back after the input")
+        monitor.user_input()  # the watch is spent: later input says nothing
+        await asyncio.sleep(0.3)
+        return asyncio.get_running_loop()
+
+    try:
+        loop = asyncio.run(scenario())
+    finally:
+        source.close()
+    assert calls == [loop]
+    assert [call.member for call in monitor.calls] == ["GetIdletime", "AddUserActiveWatch"]
+    assert len({call.sender for call in monitor.calls}) == 1, "one connection for both"
+
+
+def test_a_second_mutter_watch_replaces_the_first(buses: PrivateBuses, host: ServiceHost) -> None:
+    monitor = MutterIdleMonitor(host, buses.session_address, idle_ms=60_000).start()
+    source = MutterIdleSource()
+    first, on_first = recorder()
+    second, on_second = recorder()
+
+    async def scenario() -> None:
+        assert source.watch_for_input(on_first)
+        assert source.watch_for_input(on_second)
+        assert list(monitor.active_watches) == [2]
+        monitor.user_input()
+        await until(lambda: second)
+        await asyncio.sleep(0.3)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        source.close()
+    assert (len(first), len(second)) == (0, 1)
+    assert calls_to(monitor, "RemoveWatch") == [(1,)]
+
+
+def test_stop_watching_removes_the_mutter_watch(buses: PrivateBuses, host: ServiceHost) -> None:
+    monitor = MutterIdleMonitor(host, buses.session_address, idle_ms=60_000).start()
+    source = MutterIdleSource()
+    calls, on_input = recorder()
+
+    async def scenario() -> None:
+        source.stop_watching()  # nothing to stop yet: fine
+        assert source.watch_for_input(on_input)
+        source.stop_watching()
+        source.stop_watching()
+        assert monitor.active_watches == {}
+        watch_fired_to_us(monitor, 1)  # one that crossed the removal on its way
+        monitor.user_input()
+        await asyncio.sleep(0.5)
+        assert source.idle_seconds() == 0.0
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        source.close()
+    assert calls == []
+    assert calls_to(monitor, "RemoveWatch") == [(1,)]
+
+
+def test_mutter_idle_time_is_read_past_a_watch_fired_and_the_watch_still_fires(
+    buses: PrivateBuses, host: ServiceHost
+) -> None:
+    """WatchFired reaches the connection in front of the next reply: the call back still
+    comes, from the loop, once."""
+    monitor = MutterIdleMonitor(host, buses.session_address, idle_ms=30_000).start()
+    source = MutterIdleSource()
+    calls, on_input = recorder()
+
+    async def scenario() -> None:
+        assert source.watch_for_input(on_input)
+        assert source.idle_seconds() == 30.0  # armed: replies still come through
+        monitor.user_input()  # the loop does not run until the await below
+        assert source.idle_seconds() == 0.0
+        assert calls == [], "not from inside idle_seconds"
+
+        await until(lambda: calls)
+        await asyncio.sleep(0.2)
+        assert len(calls) == 1
+
+        assert source.watch_for_input(on_input)  # and again, after it fired
+        monitor.user_input()
+        await until(lambda: len(calls) == 2)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        source.close()
+
+
+def test_mutter_leaving_while_watching_calls_back_and_then_says_so(
+    buses: PrivateBuses, host: ServiceHost
+) -> None:
+    monitor = MutterIdleMonitor(host, buses.session_address, idle_ms=60_000).start()
+    source = MutterIdleSource()
+    try:
+        assert calls_back_when_lost(source, monitor.stop) == 1  # its watches go with it
+        with pytest.raises(IdleSourceUnavailable) as caught:
+            source.idle_seconds()
+    finally:
+        source.close()
+    assert str(caught.value) == "org.gnome.Mutter.IdleMonitor left the session bus"
+
+
+def test_the_bus_going_away_while_watching_calls_back_and_then_says_so(
+    buses: PrivateBuses, host: ServiceHost
+) -> None:
+    MutterIdleMonitor(host, buses.session_address, idle_ms=60_000).start()
+    source = MutterIdleSource()
+    try:
+        assert calls_back_when_lost(source, lambda: stop_process(buses.processes[0])) == 1
+        with pytest.raises(IdleSourceUnavailable, match=r"^the session bus went away"):
+            source.idle_seconds()
+    finally:
+        source.close()
+
+
+def test_a_monitor_without_user_active_watches_is_sampled(
+    buses: PrivateBuses, host: ServiceHost
+) -> None:
+    monitor = MutterIdleMonitor(host, buses.session_address, idle_ms=4000).start()
+    del monitor.handlers[(monitor.PATH, monitor.names[0], "AddUserActiveWatch")]
+    source = MutterIdleSource()
+
+    async def scenario() -> bool:
+        return source.watch_for_input(lambda: None)
+
+    try:
+        assert asyncio.run(scenario()) is False
+        assert source.idle_seconds() == 4.0
+    finally:
+        source.close()
+    source.close()
+
+    assert asyncio.run(scenario()) is False  # closed
 
 
 def test_kde_screensaver_idle_time_on_its_default_path(

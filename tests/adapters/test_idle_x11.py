@@ -7,6 +7,7 @@ TCP, a dead server); the scripted one covers what a real server will not do on d
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import socket
@@ -24,6 +25,7 @@ import pytest
 
 from breakd.adapters.idle import IdleSourceUnavailable, x11
 from breakd.adapters.idle.x11 import X11IdleSource
+from tests.dbus_services import calls_back_when_lost, recorder, until
 from tests.desktop import (
     DesktopSession,
     require_tools,
@@ -74,6 +76,16 @@ def peer_of(source: X11IdleSource) -> Any:
     connection = source._connection
     assert connection is not None
     return connection._sock.getpeername()
+
+
+def queued_bytes(source: X11IdleSource) -> bytes:
+    """What the server has sent that nobody has read yet (white box, without taking it)."""
+    connection = source._connection
+    assert connection is not None
+    try:
+        return connection._sock.recv(4096, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return b""
 
 
 # --- idle time on the shared desktop -------------------------------------------------
@@ -139,15 +151,9 @@ def test_skips_the_keyboard_mapping_events_every_client_gets(
     source.idle_seconds()
     desktop.xdotool("key", "U2603")  # ☃ is on no key: xdotool maps it to a spare keycode
 
-    def queued_events() -> bytes:
-        connection = source._connection
-        assert connection is not None
-        try:
-            return connection._sock.recv(4096, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return b""
-
-    queued = wait_until(queued_events, timeout=5.0, interval=0.02, message="no event arrived")
+    queued = wait_until(
+        lambda: queued_bytes(source), timeout=5.0, interval=0.02, message="no event arrived"
+    )
     assert queued[0] == 34  # MappingNotify, waiting in front of our next reply
 
     assert source.idle_seconds() < 0.25
@@ -822,6 +828,268 @@ def test_server_closing_mid_session_is_unavailable(socket_dir: str) -> None:
     assert messages == [f"the X server on {server.path} went away"] * 2
 
 
+# --- watching for the next input (SYNC alarm on IDLETIME) -------------------------------
+
+
+def _nudge_pointer(desktop: DesktopSession) -> None:
+    desktop.xdotool("mousemove_relative", "1", "1")
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize("touch", [_nudge_pointer, _press_shift], ids=["mousemove", "key"])
+def test_watch_calls_back_once_at_the_next_input_and_not_before(
+    desktop: DesktopSession, source: X11IdleSource, touch: Callable[[DesktopSession], None]
+) -> None:
+    calls, on_input = recorder()
+
+    async def scenario() -> asyncio.AbstractEventLoop:
+        idle_at_least(source, 0.3)
+        assert source.watch_for_input(on_input)
+        await asyncio.sleep(1.0)
+        assert calls == [], "called back without any input"
+        touch(desktop)
+        await until(lambda: calls, message="no call back after the input")
+        touch(desktop)  # the watch is spent: later input says nothing
+        await asyncio.sleep(0.3)
+        return asyncio.get_running_loop()
+
+    loop = asyncio.run(scenario())
+    assert calls == [loop]
+
+
+@pytest.mark.desktop
+def test_a_second_watch_replaces_the_first(desktop: DesktopSession, source: X11IdleSource) -> None:
+    first, on_first = recorder()
+    second, on_second = recorder()
+
+    async def scenario() -> None:
+        idle_at_least(source, 0.2)
+        assert source.watch_for_input(on_first)
+        assert source.watch_for_input(on_second)
+        _press_shift(desktop)
+        await until(lambda: second)
+        await asyncio.sleep(0.3)
+
+    asyncio.run(scenario())
+    assert (len(first), len(second)) == (0, 1)
+
+
+@pytest.mark.desktop
+def test_stop_watching_means_no_call_back(desktop: DesktopSession, source: X11IdleSource) -> None:
+    calls, on_input = recorder()
+
+    async def scenario() -> None:
+        source.stop_watching()  # nothing to stop yet: fine
+        idle_at_least(source, 0.2)
+        assert source.watch_for_input(on_input)
+        source.stop_watching()
+        source.stop_watching()
+        _nudge_pointer(desktop)
+        await asyncio.sleep(0.5)
+        assert source.idle_seconds() < 2  # the stream is still in step
+
+    asyncio.run(scenario())
+    assert calls == []
+
+
+@pytest.mark.desktop
+def test_idle_time_is_read_past_the_alarm_event_and_the_watch_still_fires(
+    desktop: DesktopSession, source: X11IdleSource
+) -> None:
+    """The AlarmNotify waits in front of the next reply; the call back comes from the loop."""
+    calls, on_input = recorder()
+
+    async def scenario() -> None:
+        idle_at_least(source, 0.3)
+        assert source.watch_for_input(on_input)
+        counter = source._idle_counter
+        assert counter is not None
+        assert 0.3 <= source.idle_seconds() < 5  # armed: replies still come through
+
+        _nudge_pointer(desktop)  # the loop does not run until the await below
+        queued = wait_until(lambda: queued_bytes(source), timeout=5.0, interval=0.02)
+        assert queued[0] == counter.alarm_notify
+        assert source.idle_seconds() < 0.25
+        assert calls == [], "not from inside idle_seconds"
+
+        await until(lambda: calls)
+        await asyncio.sleep(0.2)
+        assert len(calls) == 1
+        assert source.idle_seconds() < 1  # after it fired, too
+
+        # And again: a new watch after the first one fired.
+        idle_at_least(source, 0.2)
+        assert source.watch_for_input(on_input)
+        _press_shift(desktop)
+        await until(lambda: len(calls) == 2)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.desktop
+def test_the_server_going_away_while_watching_calls_back_and_then_says_so() -> None:
+    require_tools("Xvfb")
+    xvfb, display = start_xvfb(screen="320x200x24")
+    opened = X11IdleSource(display)
+    try:
+        assert calls_back_when_lost(opened, lambda: stop_process(xvfb)) == 1
+        with pytest.raises(IdleSourceUnavailable) as raised:
+            opened.idle_seconds()
+    finally:
+        stop_process(xvfb)
+        opened.close()
+
+    assert str(raised.value) == f"the X server on {display} went away"
+
+
+@pytest.mark.desktop
+def test_a_closed_source_cannot_watch(desktop: DesktopSession) -> None:
+    opened = X11IdleSource(desktop.display)
+    opened.close()
+
+    async def scenario() -> bool:
+        return opened.watch_for_input(lambda: None)
+
+    assert asyncio.run(scenario()) is False
+
+
+# The SYNC conversation, scripted: what a real server will not vary on demand.
+
+SYNC_OPCODE, SYNC_FIRST_EVENT, SYNC_FIRST_ERROR = 134, 83, 134
+IDLETIME = 0x3D
+
+
+def system_counters(*names: bytes) -> bytes:
+    """A ListSystemCounters reply body: counter n+0x3C, resolution 4, name, padded."""
+    entries = b""
+    for index, name in enumerate(names):
+        entry = struct.pack("<IiIH", IDLETIME - 1 + index, 0, 4, len(name)) + name
+        entries += entry + b"\0" * (-len(entry) % 4)
+    return entries
+
+
+def expect_sync_lookup(server: ScriptedXServer, *counters: bytes) -> None:
+    major, _, body = server.read_request()
+    assert (major, body) == (98, struct.pack("<Hxx", 4) + b"SYNC")
+    present = 1 if counters else 0
+    info = struct.pack("<BBBB", present, SYNC_OPCODE, SYNC_FIRST_EVENT, SYNC_FIRST_ERROR)
+    server.send(reply(server.sequence, info))
+    if not counters:
+        return
+    assert server.read_request() == (SYNC_OPCODE, 0, struct.pack("<BBxx", 3, 1))
+    server.send(reply(server.sequence, struct.pack("<BB", 3, 1)))
+    assert server.read_request() == (SYNC_OPCODE, 1, b"")
+    listing = system_counters(*counters)
+    server.send(reply(server.sequence, struct.pack("<I", len(counters)), extra=listing))
+
+
+def alarm_notify(alarm: int, state: int) -> bytes:
+    """AlarmNotify: alarm, counter value, alarm value (INT64s), time, state."""
+    return struct.pack(
+        "<BBHIiIiIIB", SYNC_FIRST_EVENT + 1, 1, 0, alarm, 0, 0, 0, 4999, 0, state
+    ).ljust(32, b"\0")
+
+
+def serve_with_setup(socket_dir: str, script: Callable[[ScriptedXServer], None]) -> ScriptedXServer:
+    def whole(server: ScriptedXServer) -> None:
+        server.read_setup()
+        server.send(setup_success())
+        server.expect_query_extension()
+        script(server)
+
+    return serve(socket_dir, whole)
+
+
+def test_the_alarm_is_below_the_idle_time_now_and_its_event_may_come_before_any_reply(
+    socket_dir: str,
+) -> None:
+    alarm = 0x400000 | 1  # the first ID of the range the setup gave
+    destroyed: list[bytes] = []
+
+    def script(server: ScriptedXServer) -> None:
+        expect_sync_lookup(server, b"SERVERTIME", b"IDLETIME", b"DEVICEIDLETIME 2")
+        server.send(idle_reply(server.expect_query_info(ROOTS[0]), 5000))
+        created = server.read_request()
+        assert created == (
+            SYNC_OPCODE,
+            8,  # CreateAlarm: every value, IDLETIME <= 4999 ms, delta 0, events
+            struct.pack("<IIIIiIIiII", alarm, 0x3F, IDLETIME, 0, 0, 4999, 3, 0, 0, 1),
+        )
+        assert server.read_request() == (SYNC_OPCODE, 10, struct.pack("<I", alarm))
+        queried = server.sequence
+        # The input came at once: its event, another alarm's, then the QueryAlarm reply.
+        server.send(alarm_notify(alarm + 1, 1) + alarm_notify(alarm, 1))
+        server.send(reply(queried, extra=bytes(12)))
+        destroyed.append(server.read_request()[2])  # DestroyAlarm, once it fired
+        server.send(alarm_notify(alarm, 2))  # Destroyed: the watch is over already
+        server.send(idle_reply(server.expect_query_info(ROOTS[0]), 3))
+
+    server = serve_with_setup(socket_dir, script)
+    calls, on_input = recorder()
+
+    async def scenario() -> float:
+        with X11IdleSource(server.path) as opened:
+            assert opened.watch_for_input(on_input)
+            assert calls == []
+            await until(lambda: calls)
+            await asyncio.sleep(0.1)
+            return opened.idle_seconds()
+
+    assert asyncio.run(scenario()) == 0.003
+    server.finish()
+    assert len(calls) == 1
+    assert destroyed == [struct.pack("<I", alarm)]
+
+
+@pytest.mark.parametrize(
+    "counters", [(), (b"SERVERTIME", b"IDLETIMER")], ids=["no-sync", "no-idletime"]
+)
+def test_without_an_idletime_counter_the_source_is_sampled(
+    socket_dir: str, counters: tuple[bytes, ...]
+) -> None:
+    """The lookup is made once: the second watch asks nothing before the idle query."""
+
+    def script(server: ScriptedXServer) -> None:
+        expect_sync_lookup(server, *counters)
+        server.send(idle_reply(server.expect_query_info(ROOTS[0]), 70))
+
+    server = serve_with_setup(socket_dir, script)
+
+    async def scenario() -> tuple[bool, bool, float]:
+        with X11IdleSource(server.path) as opened:
+            return (
+                opened.watch_for_input(lambda: None),
+                opened.watch_for_input(lambda: None),
+                opened.idle_seconds(),
+            )
+
+    assert asyncio.run(scenario()) == (False, False, 0.07)
+    server.finish()
+
+
+def test_a_refused_alarm_is_sampled_instead(socket_dir: str) -> None:
+    def script(server: ScriptedXServer) -> None:
+        expect_sync_lookup(server, b"IDLETIME")
+        server.send(idle_reply(server.expect_query_info(ROOTS[0]), 0))
+        major, minor, body = server.read_request()
+        assert (major, minor) == (SYNC_OPCODE, 8)
+        assert struct.unpack_from("<iI", body, 16) == (0, 0)  # idle 0: at most 0 ms
+        created = server.sequence
+        server.read_request()  # QueryAlarm: BadAlarm, as CreateAlarm failed
+        server.send(error(created, 8) + error(server.sequence, SYNC_FIRST_ERROR + 1))
+        assert server.read_request()[:2] == (SYNC_OPCODE, 11)  # destroyed all the same
+        server.send(idle_reply(server.expect_query_info(ROOTS[0]), 12))
+
+    server = serve_with_setup(socket_dir, script)
+
+    async def scenario() -> tuple[bool, float]:
+        with X11IdleSource(server.path) as opened:
+            return opened.watch_for_input(lambda: None), opened.idle_seconds()
+
+    assert asyncio.run(scenario()) == (False, 0.012)
+    server.finish()
+
+
 # --- footprint ---------------------------------------------------------------------------
 
 
@@ -845,4 +1113,4 @@ def test_import_loads_no_ctypes_and_nothing_asyncio_has_not() -> None:
     added, ctypes_loaded = result.stdout.splitlines()
 
     assert ctypes_loaded == "False"
-    assert added == str(["breakd.adapters.idle.x11"])
+    assert added == str(["breakd.adapters.idle.watch", "breakd.adapters.idle.x11"])

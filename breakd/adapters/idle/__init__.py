@@ -31,6 +31,8 @@ class IdleSource(Protocol):
         This is how the daemon notices a return without sampling on a beat while the
         user is away. A new call replaces the earlier watch. Returns False where the
         mechanism cannot tell: the daemon then samples every `activity.poll_every`.
+        Should the source die while watching, `on_input` is called all the same, so
+        that the next `idle_seconds` raises IdleSourceUnavailable with the reason.
         """
         ...
 

@@ -14,20 +14,29 @@ authentication and setup.
 Without Xlib nothing can call `exit()` behind the daemon's back: a dead server is just
 a closed socket, reported as IdleSourceUnavailable.
 
+While the user is away the daemon need not ask at all: the SYNC extension's IDLETIME
+counter takes an alarm that the server fires at the next input, and the socket sleeps
+in the event loop until then.
+
 References: X Window System Protocol (X11R7), "Connection Setup" and QueryExtension;
-MIT-SCREEN-SAVER extension protocol 1.1, ScreenSaverQueryInfo; Xau for the
-Xauthority file format.
+MIT-SCREEN-SAVER extension protocol 1.1, ScreenSaverQueryInfo; X Synchronization
+Extension Protocol 3.1 (Initialize, ListSystemCounters, CreateAlarm, QueryAlarm,
+DestroyAlarm, AlarmNotify); Xau for the Xauthority file format.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import socket
 import struct
 import time
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NamedTuple, NoReturn
 
-from breakd.adapters.idle import IdleSourceUnavailable, SampledOnly
+from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.idle.watch import InputWatch
 
 _TIMEOUT = 2.0  # seconds for connect, setup and each reply; a local server answers in µs
 _UNIX_SOCKET = "/tmp/.X11-unix/X{}"
@@ -41,18 +50,41 @@ _FAMILY_WILD = 65535
 _COOKIE_NAME = b"MIT-MAGIC-COOKIE-1"
 
 _QUERY_EXTENSION = 98  # core opcode
-_EXTENSION_NAME = b"MIT-SCREEN-SAVER"  # 16 bytes: no padding
-_QUERY_EXTENSION_REQUEST = (
-    struct.pack("<BxHHxx", _QUERY_EXTENSION, 2 + len(_EXTENSION_NAME) // 4, len(_EXTENSION_NAME))
-    + _EXTENSION_NAME
-)
 _SCREEN_SAVER_QUERY_INFO = 1  # minor opcode
 _GENERIC_EVENT = 35  # the only event longer than 32 bytes
+
+# SYNC: minor opcodes, the AlarmNotify event (after the extension's first event), and
+# CreateAlarm's value-mask: counter, value type, value, test type, delta and events,
+# all given.
+_SYNC_INITIALIZE = 0
+_SYNC_LIST_SYSTEM_COUNTERS = 1
+_SYNC_CREATE_ALARM = 8
+_SYNC_QUERY_ALARM = 10
+_SYNC_DESTROY_ALARM = 11
+_ALARM_NOTIFY = 1
+_ALL_ALARM_VALUES = 0x3F
+_ABSOLUTE = 0
+_NEGATIVE_COMPARISON = 3
 
 
 def _pad(data: bytes) -> bytes:
     """`data` padded with zeros to a multiple of four bytes, as the protocol wants."""
     return data + b"\0" * (-len(data) % 4)
+
+
+def _query_extension(name: bytes) -> bytes:
+    """The QueryExtension request for `name`."""
+    length = 2 + (len(name) + 3) // 4
+    return struct.pack("<BxHHxx", _QUERY_EXTENSION, length, len(name)) + _pad(name)
+
+
+def _packet_size(head: bytes | bytearray) -> int:
+    """The size of the packet whose first 32 bytes start `head`: replies and generic
+    events say how many 4-byte units follow; errors and other events have none."""
+    if head[0] in (1, _GENERIC_EVENT):
+        (extra,) = struct.unpack_from("<I", head, 4)
+        return 32 + 4 * extra
+    return 32
 
 
 def _parse_display(display: str) -> tuple[str, str, int, int]:
@@ -145,8 +177,9 @@ class _XConnection:
     """One X11 client connection: connect, authenticate, set up, then requests and replies.
 
     Blocking I/O with a deadline per exchange. A reply that arrives after its deadline
-    is still framed correctly and skipped later by its sequence number. Raises
-    IdleSourceUnavailable, never anything lower-level.
+    is still framed correctly and skipped later by its sequence number. Events go to
+    `on_event`, whoever meets them: a round trip, or the event loop's `read_waiting`.
+    Raises IdleSourceUnavailable, never anything lower-level.
     """
 
     def __init__(self, display: str) -> None:
@@ -158,6 +191,8 @@ class _XConnection:
         self._sock = self._connect(host, path, number)
         self._pending = bytearray()
         self._sequence = 0  # of the last request sent; the setup has none
+        self._last_id = 0  # of the last resource ID handed out, within the mask
+        self.on_event: Callable[[bytes], None] | None = None
         try:
             self.root = self._set_up(number, screen)
         except BaseException:
@@ -216,6 +251,7 @@ class _XConnection:
                 f"the X server on {self.display} refused the connection: {text}"
             )
         try:
+            self._id_base, self._id_mask = struct.unpack_from("<II", data, 4)
             return self._root_window(data, screen)
         except (struct.error, IndexError):
             raise IdleSourceUnavailable(
@@ -242,26 +278,27 @@ class _XConnection:
         return root
 
     def round_trip(self, request: bytes, what: str) -> bytes:
-        """Send one request and return its reply (32 bytes or more), skipping events.
+        """Send one request and return its reply (32 bytes or more).
 
-        Also skips replies and errors to earlier requests whose answer came too late.
-        An X error for this request raises IdleSourceUnavailable.
+        Events met on the way go to `on_event`. Replies and errors to earlier requests
+        (whose answer came too late, or that have no reply) are skipped. An X error for
+        this request raises IdleSourceUnavailable.
         """
-        self._send(request)
-        self._sequence = (self._sequence + 1) & 0xFFFF
+        self.send_request(request)
         deadline = time.monotonic() + _TIMEOUT
         while True:
             packet = self._take(32, deadline, what)
-            kind = packet[0]
-            if kind == 1 or kind == _GENERIC_EVENT:
-                (extra,) = struct.unpack_from("<I", packet, 4)
+            extra = _packet_size(packet) - 32
+            if extra:
                 try:
-                    packet += self._take(4 * extra, deadline, what)
+                    packet += self._take(extra, deadline, what)
                 except IdleSourceUnavailable:
                     self._pending[:0] = packet  # whole again for the next call
                     raise
+            kind = packet[0]
             if kind > 1:
-                continue  # an event: this client selects none, but some come unasked
+                self._event(packet)
+                continue
             (sequence,) = struct.unpack_from("<H", packet, 2)
             if sequence != self._sequence:
                 continue
@@ -270,6 +307,46 @@ class _XConnection:
                     f"the X server on {self.display} answered the {what} with X error {packet[1]}"
                 )
             return packet
+
+    def send_request(self, request: bytes) -> None:
+        """Send a request without waiting for anything; its errors, if any, are skipped."""
+        self._send(request)
+        self._sequence = (self._sequence + 1) & 0xFFFF
+
+    def read_waiting(self) -> None:
+        """Read what the server has sent, without waiting, and pass on each whole event.
+
+        For the event loop's reader. Replies found here came too late: skipped.
+        """
+        try:
+            self._sock.settimeout(0)
+            chunk = self._sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._lose()
+        pending = self._pending
+        pending += chunk
+        while len(pending) >= 32 and len(pending) >= (size := _packet_size(pending)):
+            packet = bytes(pending[:size])
+            del pending[:size]
+            if packet[0] > 1:
+                self._event(packet)
+
+    def _event(self, packet: bytes) -> None:
+        if self.on_event is not None:
+            self.on_event(packet)
+
+    def new_id(self) -> int:
+        """A resource ID for a new object: the next in the range the server gave us."""
+        step = self._id_mask & -self._id_mask
+        self._last_id = (self._last_id + step) & self._id_mask
+        return self._id_base | self._last_id
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
 
     def _send(self, data: bytes) -> None:
         try:
@@ -317,7 +394,72 @@ class _XConnection:
         self._sock.close()  # idempotent
 
 
-class X11IdleSource(SampledOnly):
+class _IdleCounter(NamedTuple):
+    """The SYNC extension's IDLETIME counter on one connection, and the alarm requests."""
+
+    opcode: int
+    alarm_notify: int
+    """The event code of AlarmNotify on this server."""
+    counter: int
+
+    def create_alarm(self, alarm: int, at_most: int) -> bytes:
+        """An alarm that goes off once, with an event, when the idle time is at most
+        `at_most` ms (a comparison, not a transition: true already means at once)."""
+        return struct.pack(
+            "<BBHIIIIiIIiII",
+            self.opcode,
+            _SYNC_CREATE_ALARM,
+            11,
+            alarm,
+            _ALL_ALARM_VALUES,
+            self.counter,
+            _ABSOLUTE,
+            at_most >> 32,
+            at_most & 0xFFFFFFFF,
+            _NEGATIVE_COMPARISON,
+            0,  # delta 0: inactive once fired (a positive one is refused for this test)
+            0,
+            1,  # events to us
+        )
+
+    def alarm_request(self, minor: int, alarm: int) -> bytes:
+        """QueryAlarm or DestroyAlarm."""
+        return struct.pack("<BBHI", self.opcode, minor, 2, alarm)
+
+
+def _find_idle_counter(connection: _XConnection) -> _IdleCounter | None:
+    """The server's IDLETIME counter; None without SYNC or without that counter."""
+    reply = connection.round_trip(_query_extension(b"SYNC"), "SYNC extension query")
+    present, opcode, first_event = reply[8:11]
+    if not present:
+        return None
+    initialize = struct.pack("<BBHBBxx", opcode, _SYNC_INITIALIZE, 2, 3, 1)  # version 3.1
+    connection.round_trip(initialize, "SYNC initialisation")
+    listing = struct.pack("<BBH", opcode, _SYNC_LIST_SYSTEM_COUNTERS, 1)
+    reply = connection.round_trip(listing, "SYNC counter list")
+    # Each entry: counter, resolution (8 bytes), name length, name; padded to 4 bytes.
+    (count,) = struct.unpack_from("<I", reply, 8)
+    offset = 32
+    try:
+        for _ in range(count):
+            counter, _resolution, length = struct.unpack_from("<IQH", reply, offset)
+            if reply[offset + 14 : offset + 14 + length] == b"IDLETIME":
+                return _IdleCounter(opcode, first_event + _ALARM_NOTIFY, counter)
+            offset += 14 + length + (-(14 + length) % 4)
+    except struct.error:  # a malformed list: no counter we can trust
+        pass
+    return None
+
+
+class _Alarm(NamedTuple):
+    """The armed alarm, and the loop's watch that waits for its AlarmNotify."""
+
+    counter: _IdleCounter
+    id: int
+    watch: InputWatch
+
+
+class X11IdleSource:
     """Idle time of an X11 session, read from the server's MIT-SCREEN-SAVER extension.
 
     Works under Xvfb too. Not under Wayland-only sessions; XWayland's counter only sees
@@ -335,9 +477,10 @@ class X11IdleSource(SampledOnly):
             raise IdleSourceUnavailable("DISPLAY is not set (no X11 session)")
         self.display = display
         self._connection: _XConnection | None = None
+        self._alarm: _Alarm | None = None
         connection = _XConnection(display)
         try:
-            reply = connection.round_trip(_QUERY_EXTENSION_REQUEST, "extension query")
+            reply = connection.round_trip(_query_extension(b"MIT-SCREEN-SAVER"), "extension query")
         except BaseException:
             connection.close()
             raise
@@ -350,6 +493,7 @@ class X11IdleSource(SampledOnly):
         self._query = struct.pack(
             "<BBHI", major_opcode, _SCREEN_SAVER_QUERY_INFO, 2, connection.root
         )
+        connection.on_event = self._on_event
         self._connection = connection
 
     @classmethod
@@ -359,16 +503,82 @@ class X11IdleSource(SampledOnly):
 
     def idle_seconds(self) -> float:
         """One QueryInfo round trip; raises IdleSourceUnavailable once the server is gone."""
-        connection = self._connection
-        if connection is None:
-            raise IdleSourceUnavailable("the X11 idle source is closed")
-        reply = connection.round_trip(self._query, "idle-time query")
+        return self._idle_ms() / 1000.0
+
+    def _idle_ms(self) -> int:
+        reply = self._live_connection().round_trip(self._query, "idle-time query")
         # Reply: type, state, sequence, length, saver window, ms until saver, ms idle, ...
         (idle_ms,) = struct.unpack_from("<I", reply, 16)
-        return idle_ms / 1000.0
+        return int(idle_ms)
+
+    def _live_connection(self) -> _XConnection:
+        if self._connection is None:
+            raise IdleSourceUnavailable("the X11 idle source is closed")
+        return self._connection
+
+    @functools.cached_property
+    def _idle_counter(self) -> _IdleCounter | None:
+        """Looked up at the first watch, not at opening: a source tried and passed over,
+        or only sampled, costs one round trip as before."""
+        return _find_idle_counter(self._live_connection())
+
+    def watch_for_input(self, on_input: Callable[[], None]) -> bool:
+        """Arm an alarm for when IDLETIME falls below its value now: the next input resets it.
+
+        False without SYNC or IDLETIME, or when the server refuses or does not answer.
+        """
+        self.stop_watching()
+        try:
+            connection = self._live_connection()
+            counter = self._idle_counter
+            if counter is None:
+                return False
+            # Just below the idle time now: an input since that reading fires at once.
+            at_most = max(self._idle_ms() - 1, 0)
+            watch = InputWatch(
+                connection.fileno(),
+                connection.read_waiting,
+                IdleSourceUnavailable,
+                lambda: self._fired(on_input),
+            )
+            alarm = self._alarm = _Alarm(counter, connection.new_id(), watch)
+            connection.send_request(counter.create_alarm(alarm.id, at_most))
+            # An X error here means the server refused that alarm.
+            query = counter.alarm_request(_SYNC_QUERY_ALARM, alarm.id)
+            connection.round_trip(query, "alarm check")
+        except IdleSourceUnavailable:
+            self.stop_watching()
+            return False
+        return True
+
+    def stop_watching(self) -> None:
+        """Destroy the alarm, if any; its AlarmNotify still on the way will be ignored."""
+        alarm, self._alarm = self._alarm, None
+        if alarm is None:
+            return
+        alarm.watch.end()
+        if self._connection is not None:
+            with contextlib.suppress(IdleSourceUnavailable):  # gone with the server
+                self._connection.send_request(
+                    alarm.counter.alarm_request(_SYNC_DESTROY_ALARM, alarm.id)
+                )
+
+    def _on_event(self, packet: bytes) -> None:
+        """An AlarmNotify for our alarm: it went off (or, rarely, another client destroyed
+        it: look again all the same)."""
+        alarm = self._alarm
+        if alarm is None or packet[0] != alarm.counter.alarm_notify:
+            return
+        if struct.unpack_from("<I", packet, 4)[0] == alarm.id:
+            alarm.watch.fire_soon()
+
+    def _fired(self, on_input: Callable[[], None]) -> None:
+        self.stop_watching()  # the alarm is spent, but still takes room on the server
+        on_input()
 
     def close(self) -> None:
         """Disconnect; safe to call twice, and on a dead server."""
+        self.stop_watching()
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()
