@@ -57,6 +57,36 @@ def test_no_input_makes_the_user_away_and_input_brings_them_back_from_zero(
         daemon.stop()
 
 
+def wakeups(pid: int) -> int:
+    """Times the daemon's threads went to sleep and were woken: voluntary context switches."""
+    total = 0
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        for line in status.read_text().splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                total += int(line.split()[1])
+    return total
+
+
+def test_while_away_nothing_wakes_the_daemon_until_input_comes(
+    desktop: DesktopSession, tmp_path: Path
+) -> None:
+    """X11's SYNC idle alarm reports the return: no sampling every poll_every (1 s here)."""
+    desktop.xdotool("mousemove", "10", "10")
+    daemon = DaemonProcess(tmp_path, AWAY_QUICKLY, env=desktop.subprocess_env()).start()
+    try:
+        daemon.wait_for_state("away", timeout=10)
+        assert daemon.proc is not None
+        time.sleep(0.5)  # the status call's own work settles
+        before = wakeups(daemon.proc.pid)
+        time.sleep(4)
+        assert wakeups(daemon.proc.pid) - before <= 1, "the daemon woke while nobody was there"
+        desktop.xdotool("mousemove", "200", "300")
+        daemon.wait_for_log("natural break of", timeout=3)  # no status call: the alarm woke it
+        assert daemon.status()["state"] == "sitting"
+    finally:
+        daemon.stop()
+
+
 def test_typing_keeps_the_user_sitting(desktop: DesktopSession, tmp_path: Path) -> None:
     """Input more often than break_after_idle (2 s) for 5 s: one unbroken sitting."""
     desktop.xdotool("key", "shift")
