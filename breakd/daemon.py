@@ -137,8 +137,8 @@ class Daemon:
             config = self._parts.load_config()
         except ConfigError as error:
             log.error("config reload failed; still running the previous config:")
-            for problem in error.problems:
-                log.error("  %s", problem)
+            for line in ConfigError.lines_for(error.problems):
+                log.error("  %s", line)
             return
         if config.notify.backend != self._config.notify.backend:
             self._notifier = self._parts.make_notifier(

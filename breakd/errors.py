@@ -50,10 +50,19 @@ class ConfigError(BreakdError):
     """All problems found in one config file, not only the first."""
 
     exit_code = 2
+    SHOWN = 50
+    """A file with more problems is not a config at all: the first ones say enough."""
 
     def __init__(self, problems: list[ConfigProblem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__("\n".join(self.lines_for(problems)))
         self.problems = problems
+
+    @classmethod
+    def lines_for(cls, problems: list[ConfigProblem]) -> list[str]:
+        lines = [str(problem) for problem in problems[: cls.SHOWN]]
+        if len(problems) > cls.SHOWN:
+            lines.append(f"... and {len(problems) - cls.SHOWN} more problems")
+        return lines
 
 
 class DaemonNotRunning(BreakdError):

@@ -131,7 +131,10 @@ def test_invalid_yaml_names_its_line() -> None:
     problem = only_problem("sitting:\n  remind_after: 45m\n\nlog: level: info\n")
 
     assert problem.line == 4
-    assert str(problem) == "config.yaml:4: invalid YAML: mapping values are not allowed here"
+    assert (
+        str(problem)
+        == "config.yaml:4: invalid YAML: mapping values are not allowed in this context"
+    )
 
 
 def test_top_level_must_be_a_mapping() -> None:
