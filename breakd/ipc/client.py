@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import time
+from pathlib import Path
 
 from breakd.errors import BreakdError, CommandRejected, DaemonNotRunning
 from breakd.ipc import protocol
+from breakd.ipc.peer import peer_uid, private_dir_problem, socket_problem
 from breakd.paths import socket_path
 
 NOT_RUNNING = "breakd is not running (start it with `breakd run`)"
+BUSY_RETRIES = 20
+BUSY_PAUSE = 0.05
 
 
 def call(
@@ -16,14 +22,15 @@ def call(
 ) -> dict[str, object]:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
     path = socket_path()
+    _check_place(path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
-        try:
-            sock.connect(str(path))
-        except (FileNotFoundError, ConnectionRefusedError):
-            raise DaemonNotRunning(NOT_RUNNING) from None
-        except PermissionError:
-            raise BreakdError(f"cannot open {path}: permission denied") from None
+        _connect(sock, path)
+        uid = peer_uid(sock)
+        if uid is not None and uid != os.getuid():
+            raise BreakdError(
+                f"the process at {path} runs as uid {uid}, not as you; not talking to it"
+            )
         try:
             sock.sendall(protocol.request(command, args))
             line = _read_line(sock)
@@ -41,6 +48,31 @@ def call(
             raise CommandRejected(text)
         raise BreakdError(text)
     return message
+
+
+def _check_place(path: Path) -> None:
+    """Send nothing to a socket that another user could have put there."""
+    try:
+        problem = private_dir_problem(path.parent) or socket_problem(path)
+    except FileNotFoundError:
+        raise DaemonNotRunning(NOT_RUNNING) from None
+    if problem is not None:
+        raise BreakdError(f"runtime directory: {problem}")
+
+
+def _connect(sock: socket.socket, path: Path) -> None:
+    """Connect; a daemon whose queue of waiting connections is full gets a moment to catch up."""
+    for _attempt in range(BUSY_RETRIES):
+        try:
+            sock.connect(str(path))
+            return
+        except (FileNotFoundError, ConnectionRefusedError):
+            raise DaemonNotRunning(NOT_RUNNING) from None
+        except PermissionError:
+            raise BreakdError(f"cannot open {path}: permission denied") from None
+        except BlockingIOError:
+            time.sleep(BUSY_PAUSE)
+    raise BreakdError("breakd is busy; try again")
 
 
 def _read_line(sock: socket.socket) -> bytes:

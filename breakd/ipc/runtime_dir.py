@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from breakd.errors import BreakdError
+from breakd.ipc.peer import private_dir_problem
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -23,10 +24,9 @@ def ensure_private_dir(path: Path) -> Path:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.mkdir(mode=0o700, exist_ok=True)
     info = os.lstat(path)
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise BreakdError(f"runtime directory {path} is not a directory; remove it and start again")
-    if info.st_uid != os.getuid():
-        raise BreakdError(f"runtime directory {path} belongs to uid {info.st_uid}, not to you")
-    if stat.S_IMODE(info.st_mode) != 0o700:
-        os.chmod(path, 0o700)
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+        os.chmod(path, 0o700)  # ours, but made with a looser umask or by hand
+    problem = private_dir_problem(path)
+    if problem is not None:
+        raise BreakdError(f"runtime directory {problem}; remove it and start again")
     return path

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
-import struct
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from breakd.errors import BreakdError
 from breakd.ipc import protocol
+from breakd.ipc.peer import peer_uid, socket_problem
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ class ControlServer:
 
     async def start(self) -> None:
         """Listen on `path`. The caller holds the instance lock, so any socket there is stale."""
+        problem = socket_problem(self.path)
+        if problem is not None:
+            raise BreakdError(f"cannot listen on the control socket: {problem}")
         self.path.unlink(missing_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         temporary.unlink(missing_ok=True)
@@ -57,7 +60,7 @@ class ControlServer:
             writer.close()
 
     async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
-        uid = _peer_uid(writer.get_extra_info("socket"))
+        uid = peer_uid(writer.get_extra_info("socket"))
         if uid is not None and uid != os.getuid():
             log.warning("refused a control connection from uid %s", uid)
             return protocol.error_reply(protocol.PERMISSION_DENIED, "not your breakd")
@@ -72,13 +75,3 @@ class ControlServer:
         if not isinstance(command, str) or not isinstance(args, dict):
             return protocol.error_reply(protocol.BAD_REQUEST, "expected a command name and args")
         return await self._handler(command, args)
-
-
-def _peer_uid(sock: socket.socket | None) -> int | None:
-    """The connecting process's uid (Linux SO_PEERCRED); None where the OS has no such call."""
-    option = getattr(socket, "SO_PEERCRED", None)
-    if sock is None or option is None:
-        return None
-    credentials = sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", credentials)
-    return uid
