@@ -8,16 +8,21 @@ tests/adapters/test_dependency_contracts.py pins what that call does.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import sys
+import threading
 import warnings
+from collections.abc import Callable
 
 from breakd.adapters.dbus.address import BusUnavailable, session_bus_address
 from breakd.adapters.notify import NotifierError, icon_file
 from breakd.core.reminder_text import ReminderMessage
 
 _FREEDESKTOP = sys.platform.startswith("linux") or "bsd" in sys.platform
+DEADLINE = 5.0
+"""Seconds a reminder waits for plyer's helper before the next notifier gets it."""
 
 
 class PlyerNotifier:
@@ -51,34 +56,66 @@ class PlyerNotifier:
             raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
         backend = self._resolve()
         try:
-            if _FREEDESKTOP:
-                icon = icon_file(message.exercise)
-                path = "" if icon is None else str(icon)
-                # plyer's notify-send backend reads `icon`, not the facade's
-                # `app_icon`, so the PNG goes under both names, past the facade.
-                backend._notify(  # type: ignore[attr-defined]
-                    title=message.title,
-                    message=message.body,
-                    app_name=message.app_name,
-                    app_icon=path,
-                    icon=path,
-                    timeout=0,
-                    ticker="",
-                    toast=False,
-                    hints={},
-                )
-            else:  # macOS ignores icons: none there
-                backend.notify(  # type: ignore[attr-defined]
-                    title=message.title,
-                    message=message.body,
-                    app_name=message.app_name,
-                    timeout=0,
-                )
+            # plyer blocks until its helper (notify-send, osascript) exits, and a hung
+            # notification server can hold that for long: a worker thread waits instead
+            # of the loop, and the reminder moves on after DEADLINE.
+            await asyncio.wait_for(_in_daemon_thread(_deliver, backend, message), DEADLINE)
+        except asyncio.TimeoutError:
+            raise NotifierError(f"plyer did not deliver within {DEADLINE:g} s") from None
         except Exception as error:  # plyer backends raise anything from OSError to DBusException
             raise NotifierError(f"plyer could not notify: {error}") from error
 
     async def withdraw(self) -> None:
         """plyer cannot take a notification back; the next one simply follows it."""
+
+
+def _in_daemon_thread(function: Callable[..., None], *args: object) -> asyncio.Future[None]:
+    """Run `function` in a thread of its own that never holds the daemon's exit up
+    (the loop's default executor is joined at shutdown, a hung helper with it)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def settle(error: BaseException | None) -> None:
+        if not done.done():
+            done.set_result(None) if error is None else done.set_exception(error)
+
+    def run() -> None:
+        outcome: BaseException | None = None
+        try:
+            function(*args)
+        except BaseException as error:
+            outcome = error
+        with contextlib.suppress(RuntimeError):  # the loop closed while the helper hung
+            loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=run, name="plyer", daemon=True).start()
+    return done
+
+
+def _deliver(backend: object, message: ReminderMessage) -> None:
+    if _FREEDESKTOP:
+        icon = icon_file(message.exercise)
+        path = "" if icon is None else str(icon)
+        # plyer's notify-send backend reads `icon`, not the facade's
+        # `app_icon`, so the PNG goes under both names, past the facade.
+        backend._notify(  # type: ignore[attr-defined]
+            title=message.title,
+            message=message.body,
+            app_name=message.app_name,
+            app_icon=path,
+            icon=path,
+            timeout=0,
+            ticker="",
+            toast=False,
+            hints={},
+        )
+    else:  # macOS ignores icons: none there
+        backend.notify(  # type: ignore[attr-defined]
+            title=message.title,
+            message=message.body,
+            app_name=message.app_name,
+            timeout=0,
+        )
 
 
 def _session_bus_reachable() -> bool:
