@@ -276,6 +276,10 @@ class FreedesktopNotifier:
             except BusLost:
                 return  # the next reminder finds the link lost and connects again
             member = header(signal, "member")
+            if header(signal, "sender") != self._server:
+                # Any client on the bus may send these; only the server's are answers.
+                log.debug("ignored %s from %s", member, header(signal, "sender"))
+                continue
             self._handling = asyncio.current_task()
             try:
                 if member == "ActionInvoked":
