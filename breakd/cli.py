@@ -11,17 +11,8 @@ import argparse
 import sys
 
 from breakd import __version__
+from breakd.core.commands import COMMANDS, STATUS
 from breakd.errors import BreakdError, UsageError
-
-CLIENT_COMMANDS = {
-    "status": "show what breakd is tracking now",
-    "snooze": "put off the current or next reminder",
-    "done": "mark the stretch as done: sitting restarts and the next stretch comes up",
-    "skip": "let this reminder go: sitting restarts, the same stretch comes next time",
-    "pause": "stop tracking for a while, or until `breakd resume`",
-    "resume": "end a pause",
-    "remind-now": "show the next stretch now",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,14 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
 
     commands.add_parser("run", help="run the daemon in the foreground (logs to stderr)")
-    for name, text in CLIENT_COMMANDS.items():
-        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        if name == "status":
+    for spec in COMMANDS.values():
+        text = spec.summary
+        sub = commands.add_parser(
+            spec.name, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        if spec.name == STATUS:
             sub.add_argument("--json", action="store_true", help="print the status as JSON")
-        elif name in ("snooze", "pause"):
-            default = "the config's snooze.default" if name == "snooze" else "until resumed"
+        elif spec.duration_default is not None:
             sub.add_argument(
-                "duration", nargs="?", help=f'how long, e.g. "10m" or "1h30m" (default: {default})'
+                "duration",
+                nargs="?",
+                help=f'how long, e.g. "10m" or "1h30m" (default: {spec.duration_default})',
             )
 
     exercises = commands.add_parser("exercises", help="list the stretches")
@@ -158,7 +153,7 @@ def _client_command(args: argparse.Namespace) -> int:
         command_args["seconds"] = seconds
     reply = call(args.command, command_args)
     status = reply.get("status") or {}
-    if args.command == "status":
+    if args.command == STATUS:
         if args.json:
             import json
 

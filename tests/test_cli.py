@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from breakd import __version__
-from breakd.cli import CLIENT_COMMANDS
+from breakd.core.commands import COMMANDS
 from tests.e2e.daemon_process import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,11 +21,11 @@ def test_version() -> None:
 def test_help_lists_every_command() -> None:
     result = cli("--help")
     assert result.returncode == 0
-    for command in [*CLIENT_COMMANDS, "run", "exercises", "config"]:
+    for command in [*COMMANDS, "run", "exercises", "config"]:
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", [*CLIENT_COMMANDS, "run", "exercises", "config"])
+@pytest.mark.parametrize("command", [*COMMANDS, "run", "exercises", "config"])
 def test_every_command_has_help(command: str) -> None:
     result = cli(command, "--help")
     assert result.returncode == 0, result.stderr
