@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from breakd.core import busy_reasons
 from breakd.core.stretches import STRETCHES, Language
 
 APP_NAME = "breakd"
@@ -68,17 +69,14 @@ def compose_reminder(
     return ReminderMessage(exercise, title, "\n".join(lines), repeat)
 
 
-_CALL_SIGNALS = frozenset({"camera", "microphone", "meeting", "screen_share"})
-
-
 def _held_title(held_by: frozenset[str]) -> str:
     """The title of a prompt that waited: named after what the user was busy with."""
-    kinds = {reason.split(":", 1)[0] for reason in held_by}
-    if kinds & _CALL_SIGNALS:
+    kinds = busy_reasons.kinds(held_by)
+    if kinds & busy_reasons.IN_A_CALL:
         return "call"
-    if kinds == {"dnd"}:
+    if kinds == {busy_reasons.DND}:
         return "dnd"
-    if kinds == {"fullscreen"}:
+    if kinds == {busy_reasons.FULLSCREEN}:
         return "fullscreen"
     return "busy"
 

@@ -60,6 +60,9 @@ def test_spoken_durations(seconds: int, en: str, nl: str) -> None:
     ("held_by", "title"),
     [
         ({"camera:zoom", "dnd:dunst"}, "Call's over: Standing lunge"),
+        ({"microphone:firefox"}, "Call's over: Standing lunge"),
+        ({"meeting:zoom", "fullscreen:zoom"}, "Call's over: Standing lunge"),
+        ({"app:gimp"}, "Free again: Standing lunge"),
         ({"dnd:dunst"}, "Do not disturb is off: Standing lunge"),
         ({"fullscreen:vlc"}, "Out of full screen: Standing lunge"),
         ({"fullscreen:vlc", "dnd:dunst"}, "Free again: Standing lunge"),
