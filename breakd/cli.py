@@ -12,6 +12,7 @@ import sys
 
 from breakd import __version__
 from breakd.core.commands import COMMANDS, STATUS
+from breakd.core.words import WORDS
 from breakd.errors import BreakdError, UsageError
 
 
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
 
     exercises = commands.add_parser("exercises", help="list the stretches")
-    exercises.add_argument("--language", choices=("en", "nl"), help="default: the config's")
+    exercises.add_argument("--language", choices=tuple(WORDS), help="default: the config's")
 
     config = commands.add_parser("config", help="check the config file")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")

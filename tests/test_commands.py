@@ -57,5 +57,12 @@ def test_the_cli_and_its_table_import_nothing_heavy() -> None:
     )
     imported = set(json.loads(result.stdout))
     ours = {name for name in imported if name.split(".")[0] == "breakd"}
-    assert ours == {"breakd", "breakd.cli", "breakd.core", "breakd.core.commands", "breakd.errors"}
+    assert ours == {
+        "breakd",
+        "breakd.cli",
+        "breakd.core",
+        "breakd.core.commands",
+        "breakd.core.words",
+        "breakd.errors",
+    }
     assert not imported & {"typing", "dataclasses", "socket"}
