@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from breakd.config.effective import config_path, load_effective_config
 from breakd.config.load import load_config
-from breakd.core.reminder_text import spoken_duration
+from breakd.core.durations import spoken_duration
 from breakd.core.stretches import STRETCHES, Language
 from breakd.core.words import WORDS
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from breakd.core.durations import spoken_duration
+
 _STATE_TEXT = {
     "sitting": "sitting",
     "away": "away (a break is running)",
@@ -16,7 +18,7 @@ def format_status(status: dict[str, object]) -> str:
     rows: list[tuple[str, str]] = [("state", _STATE_TEXT.get(str(status.get("state")), "?"))]
     sitting = status.get("sitting_seconds")
     if isinstance(sitting, (int, float)):
-        rows.append(("seated for", _minutes(sitting)))
+        rows.append(("seated for", spoken_duration(sitting, "en")))
     for key, label in (
         ("next_reminder_at", "next reminder"),
         ("snoozed_until", "snoozed until"),
@@ -35,14 +37,6 @@ def format_status(status: dict[str, object]) -> str:
     rows.append(("notifications", str(status.get("notifier"))))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
-
-
-def _minutes(seconds: float) -> str:
-    minutes = int(seconds) // 60
-    if minutes < 1:
-        return f"{int(seconds)} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 def clock_time(iso: str) -> str:

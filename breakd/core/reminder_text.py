@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from breakd.core import busy_reasons
+from breakd.core.durations import spoken_duration
 from breakd.core.stretches import STRETCHES, Language
 from breakd.core.words import WORDS, Words
 
@@ -59,17 +60,3 @@ def _held_title(held_by: frozenset[str], words: type[Words]) -> str:
 
 def exercise_name(exercise: str, language: Language) -> str:
     return STRETCHES[exercise].text[language].name
-
-
-def spoken_duration(seconds: float, language: Language) -> str:
-    """A duration as people write it in a sentence: "30 s", "45 min", "1 h 5 min"."""
-    words = WORDS[language]
-    total = int(seconds)
-    if total < 60:
-        return f"{total} {words.second}"
-    hours, minutes = divmod(total // 60, 60)
-    if not hours:
-        return f"{minutes} {words.minute}"
-    if not minutes:
-        return f"{hours} {words.hour}"
-    return f"{hours} {words.hour} {minutes} {words.minute}"

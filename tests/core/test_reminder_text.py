@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from breakd.core.reminder_text import compose_reminder, spoken_duration
+from breakd.core.reminder_text import compose_reminder
 from breakd.core.stretches import EXERCISE_IDS, LANGUAGES, STRETCHES
 
 
@@ -41,19 +41,6 @@ def test_a_repeat_says_so_and_dutch_is_dutch() -> None:
     assert message.title == "Nog steeds aan het zitten: Opdrukken in buiklig"
     assert "Houd 45 s vast." in message.body
     assert "Je zit al 1 uur 5 min." in message.body
-
-
-@pytest.mark.parametrize(
-    ("seconds", "en", "nl"),
-    [
-        (30, "30 s", "30 s"),
-        (2700, "45 min", "45 min"),
-        (3600, "1 h", "1 uur"),
-        (5460, "1 h 31 min", "1 uur 31 min"),
-    ],
-)
-def test_spoken_durations(seconds: int, en: str, nl: str) -> None:
-    assert (spoken_duration(seconds, "en"), spoken_duration(seconds, "nl")) == (en, nl)
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,8 @@ from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
 from breakd.adapters.notify import AnswerHandler, NotifierError, actions, icon_file
 from breakd.config.model import Config
-from breakd.core.reminder_text import ReminderMessage, spoken_duration
+from breakd.core.durations import spoken_duration
+from breakd.core.reminder_text import ReminderMessage
 from breakd.core.stretches import Language
 from breakd.core.words import WORDS
 
