@@ -15,6 +15,10 @@ from breakd.core.commands import COMMANDS, STATUS
 from breakd.core.words import WORDS
 from breakd.errors import BreakdError, UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import StatusReply
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -153,16 +157,19 @@ def _client_command(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.command}: the duration must be longer than 0s")
         command_args["seconds"] = seconds
     reply = call(args.command, command_args)
-    status = reply.get("status") or {}
     if args.command == STATUS:
-        if args.json:
-            import json
-
-            print(json.dumps(status, indent=2))
-        else:
-            from breakd.status_text import format_status
-
-            print(format_status(status))
+        _print_status(reply["status"], args.json)
     elif reply.get("message"):
         print(reply["message"])
     return 0
+
+
+def _print_status(status: StatusReply, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        print(json.dumps(status, indent=2))
+    else:
+        from breakd.status_text import format_status
+
+        print(format_status(status))

@@ -86,7 +86,7 @@ class Control:
             message = self.execute(command, args)
         except CommandRefused as refused:
             return protocol.error_reply(refused.code, str(refused))
-        return protocol.reply(message, dict(self._daemon.status()))
+        return protocol.reply(message, self._daemon.status())
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))

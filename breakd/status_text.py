@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from breakd.core.durations import spoken_duration
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import StatusReply
+
 _STATE_TEXT = {
     "sitting": "sitting",
     "away": "away (a break is running)",
@@ -14,7 +18,8 @@ _STATE_TEXT = {
 }
 
 
-def format_status(status: dict[str, object]) -> str:
+def format_status(status: StatusReply) -> str:
+    """Keys are read with a default: a daemon started before an upgrade may lack newer ones."""
     rows: list[tuple[str, str]] = [("state", _STATE_TEXT.get(str(status.get("state")), "?"))]
     sitting = status.get("sitting_seconds")
     if isinstance(sitting, (int, float)):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,32 @@ def test_exercises_follow_the_configured_language_and_selection(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Opdrukken in buiklig (prone-press-up), 45 s\n")
     assert "uitvalspas" not in result.stdout
+
+
+def test_breakd_status_imports_nothing_heavy() -> None:
+    """The command table, the texts, the durations and `StatusReply` cost no typing,
+    dataclasses or core import on the way of `breakd status`."""
+    code = (
+        "import json, sys; before = set(sys.modules)\n"
+        "import breakd.cli, breakd.ipc.client, breakd.status_text\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    imported = set(json.loads(result.stdout))
+    assert {name for name in imported if name.startswith("breakd")} == {
+        "breakd",
+        "breakd.cli",
+        "breakd.core",
+        "breakd.core.commands",
+        "breakd.core.durations",
+        "breakd.core.words",
+        "breakd.errors",
+        "breakd.ipc",
+        "breakd.ipc.client",
+        "breakd.ipc.protocol",
+        "breakd.paths",
+        "breakd.status_text",
+    }
+    assert not imported & {"typing", "dataclasses"}

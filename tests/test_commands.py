@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 from typing import get_args
 
 from breakd.cli import build_parser
@@ -44,25 +41,3 @@ def test_the_cli_offers_every_command_with_its_help_and_duration() -> None:
     assert set(offered) - set(COMMANDS) == local
     durations = {spec.name for spec in COMMANDS.values() if spec.duration_default is not None}
     assert durations == {"snooze", "pause"}
-
-
-def test_the_cli_and_its_table_import_nothing_heavy() -> None:
-    """`breakd status` builds the whole parser: the table must not cost a typing import."""
-    code = (
-        "import json, sys; before = set(sys.modules); import breakd.cli;"
-        "print(json.dumps(sorted(set(sys.modules) - before)))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    imported = set(json.loads(result.stdout))
-    ours = {name for name in imported if name.split(".")[0] == "breakd"}
-    assert ours == {
-        "breakd",
-        "breakd.cli",
-        "breakd.core",
-        "breakd.core.commands",
-        "breakd.core.words",
-        "breakd.errors",
-    }
-    assert not imported & {"typing", "dataclasses", "socket"}

@@ -8,12 +8,14 @@ from breakd.errors import BreakdError, CommandRejected, DaemonNotRunning
 from breakd.ipc import protocol
 from breakd.paths import socket_path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import Reply
+
 NOT_RUNNING = "breakd is not running (start it with `breakd run`)"
 
 
-def call(
-    command: str, args: dict[str, object] | None = None, timeout: float = 5.0
-) -> dict[str, object]:
+def call(command: str, args: dict[str, object] | None = None, timeout: float = 5.0) -> Reply:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
     path = socket_path()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -40,7 +42,7 @@ def call(
         if message.get("error") == protocol.NOT_APPLICABLE:
             raise CommandRejected(text)
         raise BreakdError(text)
-    return message
+    return message  # type: ignore[return-value]  # an ok reply of this protocol version
 
 
 def _read_line(sock: socket.socket) -> bytes:
