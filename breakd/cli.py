@@ -11,17 +11,13 @@ import argparse
 import sys
 
 from breakd import __version__
+from breakd.core.commands import COMMANDS, STATUS
+from breakd.core.words import WORDS
 from breakd.errors import BreakdError, UsageError
 
-CLIENT_COMMANDS = {
-    "status": "show what breakd is tracking now",
-    "snooze": "put off the current or next reminder",
-    "done": "mark the stretch as done: sitting restarts and the next stretch comes up",
-    "skip": "let this reminder go: sitting restarts, the same stretch comes next time",
-    "pause": "stop tracking for a while, or until `breakd resume`",
-    "resume": "end a pause",
-    "remind-now": "show the next stretch now",
-}
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import StatusReply
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,18 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
 
     commands.add_parser("run", help="run the daemon in the foreground (logs to stderr)")
-    for name, text in CLIENT_COMMANDS.items():
-        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        if name == "status":
+    for spec in COMMANDS.values():
+        text = spec.summary
+        sub = commands.add_parser(
+            spec.name, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        if spec.name == STATUS:
             sub.add_argument("--json", action="store_true", help="print the status as JSON")
-        elif name in ("snooze", "pause"):
-            default = "the config's snooze.default" if name == "snooze" else "until resumed"
+        elif spec.duration_default is not None:
             sub.add_argument(
-                "duration", nargs="?", help=f'how long, e.g. "10m" or "1h30m" (default: {default})'
+                "duration",
+                nargs="?",
+                help=f'how long, e.g. "10m" or "1h30m" (default: {spec.duration_default})',
             )
 
     exercises = commands.add_parser("exercises", help="list the stretches")
-    exercises.add_argument("--language", choices=("en", "nl"), help="default: the config's")
+    exercises.add_argument("--language", choices=tuple(WORDS), help="default: the config's")
 
     config = commands.add_parser("config", help="check the config file")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")
@@ -157,16 +157,19 @@ def _client_command(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.command}: the duration must be longer than 0s")
         command_args["seconds"] = seconds
     reply = call(args.command, command_args)
-    status = reply.get("status") or {}
-    if args.command == "status":
-        if args.json:
-            import json
-
-            print(json.dumps(status, indent=2))
-        else:
-            from breakd.status_text import format_status
-
-            print(format_status(status))
+    if args.command == STATUS:
+        _print_status(reply["status"], args.json)
     elif reply.get("message"):
         print(reply["message"])
     return 0
+
+
+def _print_status(status: StatusReply, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        print(json.dumps(status, indent=2))
+    else:
+        from breakd.status_text import format_status
+
+        print(format_status(status))

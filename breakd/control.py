@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from breakd.core import commands
 from breakd.core.events import (
     Done,
     Event,
@@ -50,25 +51,26 @@ class CommandRefused(Exception):
 class Control:
     def __init__(self, daemon: ControlledDaemon) -> None:
         self._daemon = daemon
-        self._commands: dict[str, Callable[[dict[str, object]], str]] = {
-            "status": lambda args: "",
-            "snooze": self._snooze,
-            "done": self._done,
-            "skip": self._skip,
-            "pause": self._pause,
-            "resume": self._resume,
-            "remind-now": self._remind_now,
+        self._handlers: dict[str, Callable[[dict[str, object]], str]] = {
+            commands.STATUS: lambda args: "",
+            commands.SNOOZE: self._snooze,
+            commands.DONE: self._done,
+            commands.SKIP: self._skip,
+            commands.PAUSE: self._pause,
+            commands.RESUME: self._resume,
+            commands.REMIND_NOW: self._remind_now,
         }
 
     @property
-    def commands(self) -> tuple[str, ...]:
-        return tuple(self._commands)
+    def handled(self) -> frozenset[str]:
+        """The commands with a handler: those of `commands.COMMANDS`, as a test holds."""
+        return frozenset(self._handlers)
 
     def execute(self, command: str, args: dict[str, object]) -> str:
         """Run one command; returns the sentence for people, raises CommandRefused."""
-        run = self._commands.get(command)
+        run = self._handlers.get(command)
         if run is None:
-            known = ", ".join(self._commands)
+            known = ", ".join(commands.COMMANDS)
             raise CommandRefused(
                 protocol.UNKNOWN_COMMAND, f"unknown command {command!r}; expected one of {known}"
             )
@@ -84,7 +86,7 @@ class Control:
             message = self.execute(command, args)
         except CommandRefused as refused:
             return protocol.error_reply(refused.code, str(refused))
-        return protocol.reply(message, dict(self._daemon.status()))
+        return protocol.reply(message, self._daemon.status())
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))

@@ -28,6 +28,7 @@ from breakd.adapters.wakeup_timer import WakeupTimer
 from breakd.config.model import Config
 from breakd.control import CommandRefused, Control
 from breakd.core.clock import Clock
+from breakd.core.durations import spoken_duration
 from breakd.core.effects import (
     Effect,
     NaturalBreak,
@@ -47,7 +48,7 @@ from breakd.core.events import (
     Sleeping,
     Woke,
 )
-from breakd.core.reminder_text import compose_reminder, spoken_duration
+from breakd.core.reminder_text import compose_reminder
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
 from breakd.ipc.server import ControlServer

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from breakd.config.effective import config_path, load_effective_config
 from breakd.config.load import load_config
-from breakd.core.reminder_text import spoken_duration
+from breakd.core.durations import spoken_duration
 from breakd.core.stretches import STRETCHES, Language
+from breakd.core.words import WORDS
 
 
 def check_config(given: str | None) -> int:
@@ -30,7 +31,7 @@ def print_exercises(given_config: str | None, language: Language | None) -> int:
     for exercise in config.exercises.enabled:
         stretch = STRETCHES[exercise]
         text = stretch.text[chosen]
-        side = {"en": " each side", "nl": " per kant"}[chosen] if stretch.each_side else ""
+        side = WORDS[chosen].each_side if stretch.each_side else ""
         print(f"{text.name} ({exercise}), {hold}{side}")
         for number, step in enumerate(text.steps, start=1):
             print(f"  {number}. {step}")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from breakd.core.durations import spoken_duration
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import StatusReply
+
 _STATE_TEXT = {
     "sitting": "sitting",
     "away": "away (a break is running)",
@@ -12,11 +18,12 @@ _STATE_TEXT = {
 }
 
 
-def format_status(status: dict[str, object]) -> str:
+def format_status(status: StatusReply) -> str:
+    """Keys are read with a default: a daemon started before an upgrade may lack newer ones."""
     rows: list[tuple[str, str]] = [("state", _STATE_TEXT.get(str(status.get("state")), "?"))]
     sitting = status.get("sitting_seconds")
     if isinstance(sitting, (int, float)):
-        rows.append(("seated for", _minutes(sitting)))
+        rows.append(("seated for", spoken_duration(sitting, "en")))
     for key, label in (
         ("next_reminder_at", "next reminder"),
         ("snoozed_until", "snoozed until"),
@@ -35,14 +42,6 @@ def format_status(status: dict[str, object]) -> str:
     rows.append(("notifications", str(status.get("notifier"))))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
-
-
-def _minutes(seconds: float) -> str:
-    minutes = int(seconds) // 60
-    if minutes < 1:
-        return f"{int(seconds)} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 def clock_time(iso: str) -> str:

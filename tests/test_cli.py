@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from breakd import __version__
-from breakd.cli import CLIENT_COMMANDS
+from breakd.core.commands import COMMANDS
 from tests.e2e.daemon_process import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,11 +24,11 @@ def test_version() -> None:
 def test_help_lists_every_command() -> None:
     result = cli("--help")
     assert result.returncode == 0
-    for command in [*CLIENT_COMMANDS, "run", "exercises", "config"]:
+    for command in [*COMMANDS, "run", "exercises", "config"]:
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", [*CLIENT_COMMANDS, "run", "exercises", "config"])
+@pytest.mark.parametrize("command", [*COMMANDS, "run", "exercises", "config"])
 def test_every_command_has_help(command: str) -> None:
     result = cli(command, "--help")
     assert result.returncode == 0, result.stderr
@@ -135,3 +138,32 @@ def test_exercises_follow_the_configured_language_and_selection(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Opdrukken in buiklig (prone-press-up), 45 s\n")
     assert "uitvalspas" not in result.stdout
+
+
+def test_breakd_status_imports_nothing_heavy() -> None:
+    """The command table, the texts, the durations and `StatusReply` cost no typing,
+    dataclasses or core import on the way of `breakd status`."""
+    code = (
+        "import json, sys; before = set(sys.modules)\n"
+        "import breakd.cli, breakd.ipc.client, breakd.status_text\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    imported = set(json.loads(result.stdout))
+    assert {name for name in imported if name.startswith("breakd")} == {
+        "breakd",
+        "breakd.cli",
+        "breakd.core",
+        "breakd.core.commands",
+        "breakd.core.durations",
+        "breakd.core.words",
+        "breakd.errors",
+        "breakd.ipc",
+        "breakd.ipc.client",
+        "breakd.ipc.protocol",
+        "breakd.paths",
+        "breakd.status_text",
+    }
+    assert not imported & {"typing", "dataclasses"}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from breakd.adapters.atomic_file import write_atomically
 from breakd.core.tracker import TrackerSnapshot
 
 STATE_VERSION = 1
@@ -60,17 +60,7 @@ class JsonStateFile:
     def save(self, snapshot: TrackerSnapshot, saved_at: datetime) -> None:
         data = json.dumps(_encode(snapshot, saved_at), indent=2).encode() + b"\n"
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".state.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _fsync_dir(self.path.parent)
+        write_atomically(self.path, data)
 
     def _set_aside(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -144,16 +134,3 @@ def _time(data: dict[str, object], key: str) -> datetime | None:
     if parsed.tzinfo is None:
         raise StateFileError(f"has a {key!r} time without a UTC offset")
     return parsed
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -1,8 +1,19 @@
-"""Durations with units ("20s", "45m", "1h30m"), shared by config and CLI."""
+"""Durations in both their forms: the config's and the CLI's ("20s", "45m", "1h30m"),
+and the spoken one of a sentence ("45 min", "1 uur 30 min").
+
+Every duration breakd reads or shows goes through here. Nothing heavy is imported:
+the CLI parses durations here and `breakd status` speaks one.
+"""
 
 from __future__ import annotations
 
 import re
+
+from breakd.core.words import WORDS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from breakd.core.stretches import Language
 
 _DURATION = re.compile(r"^(?:(?P<h>\d{1,6})h)?(?:(?P<m>\d{1,8})m)?(?:(?P<s>\d{1,9})s)?$")
 
@@ -37,3 +48,18 @@ def format_duration(seconds: float) -> str:
         f"{value}{unit}" for value, unit in ((hours, "h"), (minutes, "m"), (secs, "s")) if value
     ]
     return "".join(parts) or "0s"
+
+
+def spoken_duration(seconds: float, language: Language) -> str:
+    """A duration as people write it in a sentence, in whole seconds or minutes:
+    "30 s", "45 min", "1 h", "1 h 5 min"."""
+    words = WORDS[language]
+    total = int(seconds)
+    if total < 60:
+        return f"{total} {words.second}"
+    hours, minutes = divmod(total // 60, 60)
+    if not hours:
+        return f"{minutes} {words.minute}"
+    if not minutes:
+        return f"{hours} {words.hour}"
+    return f"{hours} {words.hour} {minutes} {words.minute}"

@@ -1,8 +1,15 @@
-"""What can happen to the tracker: samples of the world and the user's commands."""
+"""What can happen to the tracker: samples of the world and the user's commands.
+
+Each command event names its entry in `commands.COMMANDS` (its `command`), so the
+tracker speaks of a command as the CLI does.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+from breakd.core import commands
 
 
 @dataclass(frozen=True)
@@ -16,14 +23,20 @@ class IdleSampled:
 class Done:
     """The user did the stretch."""
 
+    command: ClassVar[str] = commands.DONE
+
 
 @dataclass(frozen=True)
 class Skip:
     """The user let this one go; sitting restarts but nothing counts as done."""
 
+    command: ClassVar[str] = commands.SKIP
+
 
 @dataclass(frozen=True)
 class Snooze:
+    command: ClassVar[str] = commands.SNOOZE
+
     seconds: float | None = None
 
 
@@ -31,17 +44,19 @@ class Snooze:
 class Pause:
     """Pause for `seconds`, or until resumed when None."""
 
+    command: ClassVar[str] = commands.PAUSE
+
     seconds: float | None = None
 
 
 @dataclass(frozen=True)
 class Resume:
-    pass
+    command: ClassVar[str] = commands.RESUME
 
 
 @dataclass(frozen=True)
 class RemindNow:
-    pass
+    command: ClassVar[str] = commands.REMIND_NOW
 
 
 @dataclass(frozen=True)

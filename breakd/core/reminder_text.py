@@ -4,36 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from breakd.core import busy_reasons
+from breakd.core.durations import spoken_duration
 from breakd.core.stretches import STRETCHES, Language
+from breakd.core.words import WORDS, Words
 
 APP_NAME = "breakd"
-
-_WORDS: dict[Language, dict[str, str]] = {
-    "en": {
-        "title": "Stretch break: {name}",
-        "title_repeat": "Still sitting: {name}",
-        "hold": "Hold {hold}.",
-        "hold_each_side": "Hold {hold} each side.",
-        "seated": "Seated for {seated}.",
-        "hour": "h",
-        "call": "Call's over: {name}",
-        "dnd": "Do not disturb is off: {name}",
-        "fullscreen": "Out of full screen: {name}",
-        "busy": "Free again: {name}",
-    },
-    "nl": {
-        "title": "Rekpauze: {name}",
-        "title_repeat": "Nog steeds aan het zitten: {name}",
-        "hold": "Houd {hold} vast.",
-        "hold_each_side": "Houd {hold} vast, per kant.",
-        "seated": "Je zit al {seated}.",
-        "hour": "uur",
-        "call": "Gesprek voorbij: {name}",
-        "dnd": "Niet storen is uit: {name}",
-        "fullscreen": "Volledig scherm dicht: {name}",
-        "busy": "Weer vrij: {name}",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -56,44 +32,31 @@ def compose_reminder(
     """Title names the stretch; body gives the one cue that matters, the hold, and how long seated."""
     stretch = STRETCHES[exercise]
     text = stretch.text[language]
-    words = _WORDS[language]
-    title_key = _held_title(held_by) if held_by else "title_repeat" if repeat else "title"
-    title = words[title_key].format(name=text.name)
-    hold = words["hold_each_side" if stretch.each_side else "hold"].format(
+    words = WORDS[language]
+    title = (
+        _held_title(held_by, words) if held_by else words.title_repeat if repeat else words.title
+    )
+    title = title.format(name=text.name)
+    hold = (words.hold_each_side if stretch.each_side else words.hold).format(
         hold=spoken_duration(hold_seconds, language)
     )
     lines = [text.cue, hold]
     if sitting_seconds >= 60:
-        lines.append(words["seated"].format(seated=spoken_duration(sitting_seconds, language)))
+        lines.append(words.seated.format(seated=spoken_duration(sitting_seconds, language)))
     return ReminderMessage(exercise, title, "\n".join(lines), repeat)
 
 
-_CALL_SIGNALS = frozenset({"camera", "microphone", "meeting", "screen_share"})
-
-
-def _held_title(held_by: frozenset[str]) -> str:
+def _held_title(held_by: frozenset[str], words: type[Words]) -> str:
     """The title of a prompt that waited: named after what the user was busy with."""
-    kinds = {reason.split(":", 1)[0] for reason in held_by}
-    if kinds & _CALL_SIGNALS:
-        return "call"
-    if kinds == {"dnd"}:
-        return "dnd"
-    if kinds == {"fullscreen"}:
-        return "fullscreen"
-    return "busy"
+    kinds = busy_reasons.kinds(held_by)
+    if kinds & busy_reasons.IN_A_CALL:
+        return words.call
+    if kinds == {busy_reasons.DND}:
+        return words.dnd
+    if kinds == {busy_reasons.FULLSCREEN}:
+        return words.fullscreen
+    return words.busy
 
 
 def exercise_name(exercise: str, language: Language) -> str:
     return STRETCHES[exercise].text[language].name
-
-
-def spoken_duration(seconds: float, language: Language) -> str:
-    """A duration as people write it in a sentence: "30 s", "45 min", "1 h 5 min"."""
-    hour = _WORDS[language]["hour"]
-    total = int(seconds)
-    if total < 60:
-        return f"{total} s"
-    hours, minutes = divmod(total // 60, 60)
-    if not hours:
-        return f"{minutes} min"
-    return f"{hours} {hour} {minutes} min" if minutes else f"{hours} {hour}"

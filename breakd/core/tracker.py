@@ -25,6 +25,7 @@ from breakd.core.effects import (
 )
 from breakd.core.events import (
     BusyChanged,
+    Command,
     Done,
     Event,
     EventRejected,
@@ -45,12 +46,6 @@ from breakd.core.settings import TrackerSettings, day_of
 
 _TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
 _SHOWING = frozenset({State.REMINDING})
-_COMMAND_NAMES: dict[type, str] = {
-    Snooze: "snooze",
-    Done: "done",
-    Skip: "skip",
-    RemindNow: "remind-now",
-}
 # A reminder that falls due while there has been no input for this long waits
 # for the next sign of life (or becomes a break): nobody is prompted at an empty chair.
 PRESENT_WITHIN = 30.0
@@ -128,13 +123,12 @@ class Tracker:
         now = self._clock.monotonic()
         effects: list[Effect] = []
         self._follow_day()
-        observation = isinstance(event, IdleSampled | SessionEvent)
-        if observation:
+        if isinstance(event, IdleSampled | SessionEvent):
             self._observe(event, now, effects)
-        self._follow_schedule(now, effects)
-        if observation:
+            self._follow_schedule(now, effects)
             self._follow_presence(now, effects)
         else:
+            self._follow_schedule(now, effects)
             self._command(event, now, effects)
         self._follow_timers(now, effects)
         return effects
@@ -212,7 +206,7 @@ class Tracker:
             self._clear_reminder(effects)
             self._move(State.SITTING, effects)
 
-    def _command(self, event: Event, now: float, effects: list[Effect]) -> None:
+    def _command(self, event: Command, now: float, effects: list[Effect]) -> None:
         if isinstance(event, Pause):
             self._clear_reminder(effects)
             self._paused_until = None if event.seconds is None else now + event.seconds
@@ -245,17 +239,16 @@ class Tracker:
                 self._snoozed_until = None
                 self._show(now, 0, effects)
 
-    def _require_tracking(self, event: Event) -> None:
+    def _require_tracking(self, event: Command) -> None:
         allowed = _TRACKING | ({State.AWAY} if isinstance(event, RemindNow) else set())
         if self._state in allowed:
             return
-        command = _COMMAND_NAMES[type(event)]
         reasons = {
             State.AWAY: "you are away, so there is nothing to answer",
             State.PAUSED: "breakd is paused; run `breakd resume` first",
             State.OFF_HOURS: "it is outside active hours",
         }
-        raise EventRejected(f"cannot {command} now: {reasons[self._state]}")
+        raise EventRejected(f"cannot {event.command} now: {reasons[self._state]}")
 
     # -- the rules ------------------------------------------------------------
 

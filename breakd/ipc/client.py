@@ -12,14 +12,16 @@ from breakd.ipc import protocol
 from breakd.ipc.peer import peer_uid, private_dir_problem, socket_problem
 from breakd.paths import socket_path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import Reply
+
 NOT_RUNNING = "breakd is not running (start it with `breakd run`)"
 BUSY_RETRIES = 20
 BUSY_PAUSE = 0.05
 
 
-def call(
-    command: str, args: dict[str, object] | None = None, timeout: float = 5.0
-) -> dict[str, object]:
+def call(command: str, args: dict[str, object] | None = None, timeout: float = 5.0) -> Reply:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
     path = socket_path()
     _check_place(path)
@@ -47,7 +49,7 @@ def call(
         if message.get("error") == protocol.NOT_APPLICABLE:
             raise CommandRejected(text)
         raise BreakdError(text)
-    return message
+    return message  # type: ignore[return-value]  # an ok reply of this protocol version
 
 
 def _check_place(path: Path) -> None:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import json
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from breakd.ipc.status import StatusReply
+
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 64 * 1024
 
@@ -60,7 +64,7 @@ def request(command: str, args: dict[str, object] | None = None) -> bytes:
     return encode({"command": command, "args": args or {}})
 
 
-def reply(message: str = "", status: dict[str, object] | None = None) -> bytes:
+def reply(message: str, status: StatusReply) -> bytes:
     return encode({"ok": True, "message": message, "status": status})
 
 

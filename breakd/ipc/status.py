@@ -1,7 +1,8 @@
 """The status object every reply carries: its one shape, and how the daemon builds it.
 
 `breakd status --json` prints it as it is, so its keys are an interface for scripts.
-The CLI names `StatusReply` only for type checking and imports nothing from here.
+The CLI and `status_text.py` name `StatusReply` and `Reply` only for type checking
+and import nothing from here: this module pulls in the core.
 """
 
 from __future__ import annotations
@@ -41,6 +42,15 @@ class StatusReply(TypedDict):
     config: str | None
     pid: int
     version: str
+
+
+class Reply(TypedDict):
+    """A command's answer (`protocol.reply`): a sentence for people and the status after it."""
+
+    breakd: int
+    ok: bool
+    message: str
+    status: StatusReply
 
 
 def build_status(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from breakd.core.reminder_text import compose_reminder, spoken_duration
+from breakd.core.reminder_text import compose_reminder
 from breakd.core.stretches import EXERCISE_IDS, LANGUAGES, STRETCHES
 
 
@@ -44,22 +44,12 @@ def test_a_repeat_says_so_and_dutch_is_dutch() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "en", "nl"),
-    [
-        (30, "30 s", "30 s"),
-        (2700, "45 min", "45 min"),
-        (3600, "1 h", "1 uur"),
-        (5460, "1 h 31 min", "1 uur 31 min"),
-    ],
-)
-def test_spoken_durations(seconds: int, en: str, nl: str) -> None:
-    assert (spoken_duration(seconds, "en"), spoken_duration(seconds, "nl")) == (en, nl)
-
-
-@pytest.mark.parametrize(
     ("held_by", "title"),
     [
         ({"camera:zoom", "dnd:dunst"}, "Call's over: Standing lunge"),
+        ({"microphone:firefox"}, "Call's over: Standing lunge"),
+        ({"meeting:zoom", "fullscreen:zoom"}, "Call's over: Standing lunge"),
+        ({"app:gimp"}, "Free again: Standing lunge"),
         ({"dnd:dunst"}, "Do not disturb is off: Standing lunge"),
         ({"fullscreen:vlc"}, "Out of full screen: Standing lunge"),
         ({"fullscreen:vlc", "dnd:dunst"}, "Free again: Standing lunge"),

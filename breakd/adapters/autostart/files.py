@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from breakd.adapters import atomic_file
 from breakd.adapters.autostart import AutostartError, Ownership
 from breakd.adapters.autostart.ownership import classify_text
 
@@ -30,23 +29,11 @@ def read_text(path: Path) -> str | None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a crash leaves the old file or the new one.
-
-    A symlink (a dotfiles manager's) is kept: its target is replaced instead.
-    """
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    """Replace the file whole (see `atomic_file`), readable by all as such files are;
+    a failure is a one-line AutostartError."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        Path(os.path.realpath(path)).parent.mkdir(parents=True, exist_ok=True)
+        atomic_file.write_atomically(path, data, mode=0o644)
     except OSError as error:
         raise AutostartError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable
 
 from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
+from breakd.core.busy_reasons import CAMERA, reason
 
 POLL_EVERY = 10.0
 NO_DEVICE_RECHECK = 60.0
@@ -88,7 +89,7 @@ class CameraInUse:
                 if target in devices:
                     command = self._command(pid)
                     if command and command not in self._ignore:
-                        holders.add(f"camera:{command}")
+                        holders.add(reason(CAMERA, command))
                     break
         return Reading.of(holders)
 

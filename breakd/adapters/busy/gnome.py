@@ -23,6 +23,7 @@ from breakd.adapters.busy.dbus import BusErrors, dnd_now
 from breakd.adapters.dbus.follow import Followed
 from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.dbus.rules import is_signal, name_owner_rule, signal_rule
+from breakd.core.busy_reasons import DND, reason
 
 DCONF = "ca.desrt.dconf"
 WRITER = "ca.desrt.dconf.Writer"
@@ -37,7 +38,7 @@ READ_TIMEOUT = 5.0
 class GnomeDnd:
     """Busy ("dnd:gnome") while GNOME's notification banners are switched off."""
 
-    name = "dnd:gnome"
+    name = reason(DND, "gnome")
 
     def __init__(self, bus: SharedBus) -> None:
         self._bus = bus

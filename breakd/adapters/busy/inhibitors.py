@@ -31,6 +31,7 @@ from breakd.adapters.dbus.rules import (
     is_signal,
     signal_rule,
 )
+from breakd.core import busy_reasons
 
 Mode = Literal["meeting_only", "any"]
 
@@ -69,9 +70,9 @@ class MeetingRules:
         if _among(name, self.ignore_apps) or _among(app, self.ignore_apps):
             return None
         if _among(why, self.meeting_reasons) or _among(name, self.meeting_apps):
-            return f"meeting:{name}"
+            return busy_reasons.reason(busy_reasons.MEETING, name)
         if self.mode == "any":
-            return f"inhibitor:{name}"
+            return busy_reasons.reason(busy_reasons.INHIBITOR, name)
         return None
 
     def reading(self, held: Iterable[tuple[str, str]]) -> Reading:

@@ -39,11 +39,12 @@ from typing import Any
 
 from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
 from breakd.adapters.busy.polling import report_changes
+from breakd.core.busy_reasons import DND, reason
 
 log = logging.getLogger(__name__)
 
 POLL_EVERY = 10.0
-REASON = "dnd:macos"
+REASON = reason(DND, "macos")
 DB_FOLDER = "~/Library/DoNotDisturb/DB"
 ASSERTIONS = "Assertions.json"
 
@@ -93,7 +94,7 @@ def reading_for(modes: list[str]) -> Reading:
 class MacOSFocus:
     """Busy ("dnd:macos") while a Focus is on, as far as its private file tells."""
 
-    name = "dnd:macos"
+    name = REASON
 
     def __init__(
         self, folder: str | os.PathLike[str] | None = None, poll_every: float = POLL_EVERY

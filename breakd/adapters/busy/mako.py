@@ -29,6 +29,7 @@ from breakd.adapters.dbus.rules import (
     is_signal,
     signal_rule,
 )
+from breakd.core.busy_reasons import DND, reason
 
 MAKO = "fr.emersion.Mako"
 MAKO_PATH = "/fr/emersion/Mako"
@@ -40,7 +41,7 @@ _ADDRESS = DBusAddress(MAKO_PATH, bus_name=NOTIFICATIONS, interface=MAKO)
 class MakoDnd:
     """Busy ("dnd:mako") while one of the do-not-disturb modes is on in mako."""
 
-    name = "dnd:mako"
+    name = reason(DND, "mako")
 
     def __init__(
         self,

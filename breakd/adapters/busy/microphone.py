@@ -30,6 +30,7 @@ from typing import Any
 
 from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable, Reading, Report
 from breakd.adapters.busy.command import CommandTimedOut, run_command
+from breakd.core.busy_reasons import MICROPHONE, reason
 
 LIST_TIMEOUT = 5.0
 """Seconds one `pactl list` may take; a local sound server answers in a few ms."""
@@ -112,7 +113,7 @@ def recording_apps(
         if any(name.casefold() in ignore for name in names if name):
             continue
         app = names[2] or names[1] or names[0] or "unknown"
-        reasons.add(f"microphone:{app.casefold()}")
+        reasons.add(reason(MICROPHONE, app.casefold()))
     return reasons
 
 

@@ -28,6 +28,7 @@ from breakd.adapters.dbus.rules import (
     is_signal,
     signal_rule,
 )
+from breakd.core.busy_reasons import DND, reason
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -56,7 +57,7 @@ class NotificationServerDnd:
     def __init__(self, bus: SharedBus, dnd: DndProperty) -> None:
         self._bus = bus
         self._dnd = dnd
-        self.name = f"dnd:{dnd.server}"
+        self.name = reason(DND, dnd.server)
 
     async def probe(self) -> str:
         with BusErrors(NOTIFICATIONS) as errors:

@@ -18,6 +18,7 @@ from breakd.adapters.busy.dbus import BusErrors, dnd_now
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
+from breakd.core.busy_reasons import DND, reason
 
 SWAYNC = "org.erikreider.swaync.cc"
 SWAYNC_PATH = "/org/erikreider/swaync/cc"
@@ -28,7 +29,7 @@ _SWAYNC = Service.on(SWAYNC, "session", "swaync is not running")
 class SwayncDnd:
     """Busy ("dnd:swaync") while swaync's do-not-disturb is on or an app inhibits it."""
 
-    name = "dnd:swaync"
+    name = reason(DND, "swaync")
 
     def __init__(self, bus: SharedBus) -> None:
         self._bus = bus

@@ -36,6 +36,7 @@ from breakd.adapters.busy.x11_wire import (
     XError,
     XLost,
 )
+from breakd.core import busy_reasons
 
 ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
 WM_STATE = "_NET_WM_STATE"
@@ -156,7 +157,7 @@ class X11Fullscreen:
         folded = {name.casefold() for name in classes}
         reasons = set()
         if folded & self._never:
-            reasons.add(f"app:{app}")
+            reasons.add(busy_reasons.reason(busy_reasons.APP, app))
         if fullscreen and self._fullscreen and not folded & self._always:
-            reasons.add(f"fullscreen:{app}")
+            reasons.add(busy_reasons.reason(busy_reasons.FULLSCREEN, app))
         return Reading.of(reasons)

@@ -23,6 +23,7 @@ from breakd.adapters.busy.dbus import BusErrors, dnd_now
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
+from breakd.core.busy_reasons import DND, reason
 
 XFCONF = "org.xfce.Xfconf"
 XFCONF_PATH = "/org/xfce/Xfconf"
@@ -36,7 +37,7 @@ _XFCONF = Service.on(XFCONF, "session", "not an XFCE session")
 class XfceDnd:
     """Busy ("dnd:xfce") while xfce4-notifyd's do-not-disturb is on."""
 
-    name = "dnd:xfce"
+    name = reason(DND, "xfce")
 
     def __init__(self, bus: SharedBus) -> None:
         self._bus = bus

@@ -6,11 +6,13 @@ path, so the notifier writes these keys and the daemon reads them back here.
 
 from __future__ import annotations
 
+from breakd.core import commands
+
 BODY = "default"
 """The freedesktop key of a click on the notification's body: counts as done."""
-DONE = "done"
-SKIP = "skip"
-_SNOOZE = "snooze:"
+DONE = commands.DONE
+SKIP = commands.SKIP
+_SNOOZE = f"{commands.SNOOZE}:"
 
 Command = tuple[str, dict[str, object]]
 
@@ -22,10 +24,10 @@ def snooze_key(seconds: float) -> str:
 def command_for(key: str) -> Command | None:
     """The control command a button's key stands for; None for a key breakd never sent."""
     if key in (BODY, DONE):
-        return ("done", {})
+        return (commands.DONE, {})
     if key == SKIP:
-        return ("skip", {})
+        return (commands.SKIP, {})
     seconds = key.removeprefix(_SNOOZE)
     if seconds != key and seconds.isdigit() and 0 < int(seconds) <= 24 * 3600:
-        return ("snooze", {"seconds": float(seconds)})
+        return (commands.SNOOZE, {"seconds": float(seconds)})
     return None

@@ -29,8 +29,10 @@ from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
 from breakd.adapters.notify import AnswerHandler, NotifierError, actions, icon_file
 from breakd.config.model import Config
-from breakd.core.reminder_text import ReminderMessage, spoken_duration
+from breakd.core.durations import spoken_duration
+from breakd.core.reminder_text import ReminderMessage
 from breakd.core.stretches import Language
+from breakd.core.words import WORDS
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +58,6 @@ URGENCY_CRITICAL = 2
 CRITICAL_FROM_REPEAT = 2
 """The first reminder and the first repeat are normal; from the second repeat on, critical."""
 
-_WORDS: dict[Language, dict[str, str]] = {
-    "en": {
-        "snooze": "Snooze {duration}",
-        "done": "Done",
-        "skip": "Skip",
-        "cli": "Snooze: breakd snooze",
-    },
-    "nl": {
-        "snooze": "Nog {duration}",
-        "done": "Gedaan",
-        "skip": "Overslaan",
-        "cli": "Uitstellen: breakd snooze",
-    },
-}
-
 
 def action_list(snooze_choices: Sequence[float], language: Language) -> list[str]:
     """Notify's flat [key, label, ...] list; `actions.command_for` reads the keys back.
@@ -79,16 +66,16 @@ def action_list(snooze_choices: Sequence[float], language: Language) -> list[str
     three buttons, and this way every answer survives there (with the first snooze
     choice).
     """
-    words = _WORDS[language]
+    words = WORDS[language]
     pairs = [
-        (actions.BODY, words["done"]),
-        (actions.DONE, words["done"]),
-        (actions.SKIP, words["skip"]),
+        (actions.BODY, words.done),
+        (actions.DONE, words.done),
+        (actions.SKIP, words.skip),
     ]
     pairs += [
         (
             actions.snooze_key(seconds),
-            words["snooze"].format(duration=spoken_duration(seconds, language)),
+            words.snooze.format(duration=spoken_duration(seconds, language)),
         )
         for seconds in snooze_choices
     ]
@@ -104,7 +91,7 @@ def notification_body(
     message: ReminderMessage, language: Language, buttons: bool, markup: bool = False
 ) -> str:
     """The reminder's body; without buttons it says how to answer from the command line."""
-    body = message.body if buttons else f"{message.body}\n{_WORDS[language]['cli']}"
+    body = message.body if buttons else f"{message.body}\n{WORDS[language].cli}"
     if markup:  # the server reads the body as markup: keep our text literal
         body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return body

@@ -1,0 +1,76 @@
+"""Replacing a file whole: the old content or the new one, synced, and nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from breakd.adapters import atomic_file
+from breakd.adapters.atomic_file import write_atomically
+
+
+def test_the_new_content_replaces_the_old_with_the_mode_asked(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(b"old")
+    write_atomically(path, b"new", mode=0o644)
+    assert path.read_bytes() == b"new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert os.listdir(tmp_path) == ["state.json"]
+    write_atomically(path, b"newer")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+class Interrupted(BaseException):
+    """Stands for a crash mid-way: not even an Exception."""
+
+
+@pytest.mark.parametrize("failing", ["chmod", "fsync", "replace"])
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), Interrupted()])
+def test_a_write_that_fails_mid_way_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str, error: BaseException
+) -> None:
+    path = tmp_path / "breakd.service"
+    path.write_bytes(b"old")
+
+    def fail(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(atomic_file.os, failing, fail)
+    with pytest.raises(type(error)):
+        write_atomically(path, b"new" * 10_000)
+    monkeypatch.undo()
+    assert path.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["breakd.service"]
+
+
+def test_the_file_is_synced_before_the_rename_and_its_directory_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(b"old")
+    synced: list[tuple[str, bytes]] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        kind = "directory" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file"
+        synced.append((kind, path.read_bytes()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(atomic_file.os, "fsync", fsync)
+    write_atomically(path, b"new")
+    assert synced == [("file", b"old"), ("directory", b"new")]
+
+
+def test_a_symlink_is_kept_and_its_target_replaced(tmp_path: Path) -> None:
+    (tmp_path / "dotfiles").mkdir()
+    target = tmp_path / "dotfiles" / "breakd.desktop"
+    target.write_bytes(b"old")
+    link = tmp_path / "breakd.desktop"
+    link.symlink_to(target)
+    write_atomically(link, b"new")
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new"
+    assert sorted(os.listdir(tmp_path / "dotfiles")) == ["breakd.desktop"]
