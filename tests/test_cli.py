@@ -163,6 +163,7 @@ def test_breakd_status_imports_nothing_heavy() -> None:
         "breakd.ipc",
         "breakd.ipc.client",
         "breakd.ipc.protocol",
+        "breakd.ipc.peer",
         "breakd.paths",
         "breakd.status_text",
     }
