@@ -17,11 +17,20 @@ from breakd.errors import BreakdError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
+    from typing import NoReturn
+
     from breakd.ipc.status import StatusReply
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="breakd",
         description="A break reminder that knows when you have really been sitting.",
     )
@@ -102,9 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        return _dispatch(build_parser().parse_args(argv))
     except BreakdError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
             print(f"breakd: {line}", file=sys.stderr)
@@ -147,7 +155,12 @@ def _client_command(args: argparse.Namespace) -> int:
     command_args: dict[str, object] = {}
     duration = getattr(args, "duration", None)
     if duration is not None:
-        from breakd.core.durations import DurationError, parse_duration
+        from breakd.core.durations import (
+            MAX_DURATION,
+            DurationError,
+            format_duration,
+            parse_duration,
+        )
 
         try:
             seconds = parse_duration(duration)
@@ -155,6 +168,9 @@ def _client_command(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.command}: {error}") from None
         if seconds <= 0:
             raise UsageError(f"{args.command}: the duration must be longer than 0s")
+        if seconds > MAX_DURATION:
+            longest = format_duration(MAX_DURATION)
+            raise UsageError(f"{args.command}: the duration must be at most {longest}")
         command_args["seconds"] = seconds
     reply = call(args.command, command_args)
     if args.command == STATUS:

@@ -9,10 +9,12 @@ for scripts.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Protocol
 
 from breakd.core import commands
+from breakd.core.durations import MAX_DURATION, format_duration
 from breakd.core.events import (
     Done,
     Event,
@@ -26,6 +28,8 @@ from breakd.core.events import (
 from breakd.ipc import protocol
 from breakd.ipc.status import StatusReply
 from breakd.status_text import clock_time
+
+log = logging.getLogger(__name__)
 
 
 class ControlledDaemon(Protocol):
@@ -74,11 +78,18 @@ class Control:
             raise CommandRefused(
                 protocol.UNKNOWN_COMMAND, f"unknown command {command!r}; expected one of {known}"
             )
-        self._daemon.refresh()
         try:
+            self._daemon.refresh()
             return run(args)
         except EventRejected as error:
             raise CommandRefused(protocol.NOT_APPLICABLE, str(error)) from None
+        except CommandRefused:
+            raise
+        except Exception:  # a bug or a broken adapter: this command fails, the daemon goes on
+            log.exception("the %s command failed", command)
+            raise CommandRefused(
+                protocol.FAILED, f"{command} failed inside breakd; its log says why"
+            ) from None
 
     async def handle(self, command: str, args: dict[str, object]) -> bytes:
         """The control socket's handler: one encoded reply."""
@@ -115,11 +126,24 @@ class Control:
 
 
 def _seconds(args: dict[str, object]) -> float | None:
+    """A duration from a client or a button: a number of seconds, within what the config allows."""
     value = args.get("seconds")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 < value <= MAX_DURATION  # also refuses NaN and the infinities
+    ):
         raise CommandRefused(
-            protocol.BAD_ARGUMENT, f"seconds must be a positive number, found {value!r}"
+            protocol.BAD_ARGUMENT,
+            f"seconds must be a number above 0 and at most {MAX_DURATION}"
+            f" ({format_duration(MAX_DURATION)}),"
+            f" found {_shown(value)}",
         )
     return float(value)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

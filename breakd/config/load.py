@@ -24,7 +24,6 @@ from breakd.config.model import Config, config_from_values
 from breakd.config.schema import (
     KEYS,
     KEYS_BY_PATH,
-    MAX_DURATION,
     Key,
     children,
     default_value,
@@ -32,7 +31,7 @@ from breakd.config.schema import (
     render_default,
     top_section,
 )
-from breakd.core.durations import DurationError, format_duration, parse_duration
+from breakd.core.durations import MAX_DURATION, DurationError, format_duration, parse_duration
 from breakd.errors import ConfigError, ConfigProblem
 from breakd.regular_file import FileRefused, MiB, read_regular_file
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from breakd.core.durations import format_duration, parse_duration
+from breakd.core.durations import MAX_DURATION, format_duration, parse_duration
 from breakd.core.settings import DAY_NAMES
 from breakd.core.stretches import EXERCISE_IDS, LANGUAGES
 
@@ -26,11 +26,6 @@ Kind = Literal["section", "duration", "durations", "choice", "choices", "time", 
 strings: a list of free-form names (app ids, reasons, path patterns), possibly empty."""
 
 Default = str | bool | tuple[str, ...] | None
-
-DAY = 24 * 3600
-# A longer duration means nothing for a break reminder, and this keeps every
-# scheduled time far inside what datetime can represent.
-MAX_DURATION = DAY
 
 
 @dataclass(frozen=True)

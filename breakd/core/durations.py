@@ -22,6 +22,12 @@ class DurationError(ValueError):
     """A text that is not a duration; the message says what was expected."""
 
 
+MAX_DURATION = 24 * 3600
+"""The longest duration breakd takes, from a config, the CLI or a button: a longer one
+means nothing for a break reminder, and this keeps every scheduled time far inside
+what datetime can represent."""
+
+
 def parse_duration(text: str) -> int:
     """Whole seconds of `text`; a bare number is refused so that units are never guessed."""
     cleaned = text.strip().lower().replace(" ", "")

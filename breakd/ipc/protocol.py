@@ -26,6 +26,7 @@ BAD_ARGUMENT = "bad_argument"
 NOT_APPLICABLE = "not_applicable"
 VERSION_MISMATCH = "version_mismatch"
 PERMISSION_DENIED = "permission_denied"
+FAILED = "failed"
 
 
 class ProtocolError(ValueError):
