@@ -17,7 +17,6 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable
 from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.select import (
     BUSY_SIGNALS,
@@ -30,7 +29,7 @@ from breakd.adapters.select import (
     platform_idle_sources,
     try_idle_sources,
 )
-from breakd.adapters.session import SessionSourceUnavailable
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.config.effective import load_effective_config
 from breakd.config.model import Config
 
@@ -105,7 +104,7 @@ async def check_session_sources() -> list[SourceCheck]:
             continue
         try:
             detail = await asyncio.wait_for(source.probe(), PROBE_TIMEOUT)
-        except SessionSourceUnavailable as error:
+        except WatcherUnavailable as error:
             checks.append(SourceCheck("session", name, "unavailable", str(error)))
         except asyncio.TimeoutError:
             reason = f"no answer within {PROBE_TIMEOUT:g} s"
@@ -139,7 +138,7 @@ async def check_busy_signals(config: Config) -> list[SourceCheck]:
             continue
         try:
             detail = await asyncio.wait_for(signal.probe(), PROBE_TIMEOUT)
-        except (BusySignalUnavailable, BusySignalStopped) as error:
+        except WatcherUnavailable as error:
             checks.append(SourceCheck("busy", name, "unsupported", str(error)))
         except asyncio.TimeoutError:
             reason = f"no answer within {PROBE_TIMEOUT:g} s"

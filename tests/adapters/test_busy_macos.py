@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.macos_focus import MacOSFocus, active_modes
 from breakd.adapters.select import (
     busy_signal_platforms,
@@ -30,9 +30,10 @@ from breakd.adapters.select import (
     busy_signal_switched_off,
     open_busy_signals,
 )
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.config.load import load_config_text
 from breakd.config.model import DEFAULT_CONFIG
-from tests.dbus_services import Watching
+from tests.dbus_services import WatchingReadings
 
 DND_MACOS = Reading.of({"dnd:macos"})
 
@@ -106,7 +107,7 @@ def test_an_assertions_file_of_another_shape_is_unavailable_not_guessed(
     db: Path, text: str
 ) -> None:
     write(db, text)
-    with pytest.raises(BusySignalUnavailable, match="not in the shape breakd knows"):
+    with pytest.raises(WatcherUnavailable, match="not in the shape breakd knows"):
         MacOSFocus(db).modes()
 
 
@@ -136,7 +137,7 @@ def test_the_file_is_parsed_again_only_when_its_time_or_size_changes(db: Path) -
 
 def test_no_file_is_free_and_no_folder_is_unavailable(tmp_path: Path, db: Path) -> None:
     assert MacOSFocus(db).modes() == []
-    with pytest.raises(BusySignalUnavailable, match="a macOS without Focus"):
+    with pytest.raises(WatcherUnavailable, match="a macOS without Focus"):
         MacOSFocus(tmp_path / "nowhere").modes()
 
 
@@ -149,7 +150,7 @@ def test_an_unreadable_file_asks_for_full_disk_access(
         raise PermissionError(1, "Operation not permitted", str(self))
 
     monkeypatch.setattr(Path, "read_text", denied)
-    with pytest.raises(BusySignalUnavailable, match="Full Disk Access"):
+    with pytest.raises(WatcherUnavailable, match="Full Disk Access"):
         MacOSFocus(db).modes()
 
 
@@ -158,7 +159,7 @@ def test_focus_is_watched_and_a_half_written_file_keeps_the_last_reading(db: Pat
     signal = MacOSFocus(db, poll_every=0.01)
 
     async def scenario() -> None:
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             write(db, focus_on())
             await watching.expect(DND_MACOS)
@@ -172,8 +173,7 @@ def test_focus_is_watched_and_a_half_written_file_keeps_the_last_reading(db: Pat
             await watching.expect(DND_MACOS)
             (db / "Assertions.json").unlink()
             db.rmdir()  # the folder went away: stopped
-            error = await watching.ended()
-            assert isinstance(error, BusySignalStopped)
+            await watching.stopped()
 
     asyncio.run(scenario())
 
@@ -184,11 +184,11 @@ def test_focus_is_watched_and_a_half_written_file_keeps_the_last_reading(db: Pat
 @pytest.mark.skipif(sys.platform == "darwin", reason="the answer off macOS")
 def test_elsewhere_the_focus_signal_is_unavailable_with_one_sentence() -> None:
     signal = MacOSFocus()
-    with pytest.raises(BusySignalUnavailable) as probed:
+    with pytest.raises(WatcherUnavailable) as probed:
         asyncio.run(signal.probe())
     assert str(probed.value) == "not on macOS: the Focus state is read from a macOS file"
     said: list[Reading] = []
-    with pytest.raises(BusySignalUnavailable):
+    with pytest.raises(WatcherUnavailable):
         asyncio.run(signal.watch(said.append))
     assert said == []
 

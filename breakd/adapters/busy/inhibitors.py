@@ -23,14 +23,9 @@ from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.busy import Reading, Report
-from breakd.adapters.busy.dbus import BusErrors
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
-from breakd.adapters.dbus.rules import (
-    PROPERTIES,
-    is_signal,
-    signal_rule,
-)
+from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
 from breakd.core import busy_reasons
 
 Mode = Literal["meeting_only", "any"]
@@ -106,27 +101,19 @@ class _InhibitorWatcher:
         )
 
     async def probe(self) -> str:
-        with BusErrors(self.service) as errors:
-            async with owned(self._bus, self._service, errors) as link:
-                held = await self._held(link)
-                reading = self._rules.reading(held)
-                now = ", ".join(sorted(reading.reasons)) or "no meeting"
-                return f"{len(held)} inhibitor(s) from {self.service} (now: {now})"
+        async with owned(self._bus, self._service) as link:
+            held = await self._held(link)
+            reading = self._rules.reading(held)
+            now = ", ".join(sorted(reading.reasons)) or "no meeting"
+            return f"{len(held)} inhibitor(s) from {self.service} (now: {now})"
 
     async def watch(self, report: Report) -> None:
-        with BusErrors(self.service) as errors:
-            async with follow(self._bus, self._service, self._rules_(), errors) as followed:
-                said = self._rules.reading(await self._held(followed.link))
-                report(said)
-                errors.started = True
-                while True:
-                    message = await followed.next()
-                    if message is not None and not self._is_change(message):
-                        continue
-                    reading = self._rules.reading(await self._held(followed.link))
-                    if reading != said:
-                        said = reading
-                        report(reading)
+        async with follow(self._bus, self._service, self._rules_()) as followed:
+            report(self._rules.reading(await self._held(followed.link)))
+            while True:
+                message = await followed.next()
+                if message is None or self._is_change(message):
+                    report(self._rules.reading(await self._held(followed.link)))
 
     def _rules_(self) -> list[MatchRule]:
         raise NotImplementedError

@@ -19,13 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from breakd.adapters.busy import (
-    FREE,
-    BusySignalStopped,
-    BusySignalUnavailable,
-    Reading,
-    Report,
-)
+from breakd.adapters.busy import FREE, Reading, Report
 from breakd.adapters.busy.x11_wire import (
     ATOM,
     STRING,
@@ -36,6 +30,7 @@ from breakd.adapters.busy.x11_wire import (
     XError,
     XLost,
 )
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core import busy_reasons
 
 ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
@@ -76,22 +71,19 @@ class X11Fullscreen:
             now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
             return f"_NET_WM_STATE of the focused window on X display {connection.display} (now: {now})"
         except (XError, XLost) as error:
-            raise BusySignalUnavailable(f"X display {connection.display}: {error}") from None
+            raise WatcherUnavailable(f"X display {connection.display}: {error}") from None
         finally:
             connection.close()
 
     async def watch(self, report: Report) -> None:
         connection = self._connect()
-        started = False
         try:
             atoms = await self._atoms(connection)
             connection.watch_properties(connection.root)  # before reading: nothing slips by
             active = await self._active(connection, atoms)
             if active:
                 connection.watch_properties(active)
-            said = await self._read(connection, atoms, active)
-            report(said)
-            started = True
+            report(await self._read(connection, atoms, active))
             while True:
                 event = await connection.next_event()
                 if event.window == connection.root and event.atom == atoms[ACTIVE_WINDOW]:
@@ -100,28 +92,24 @@ class X11Fullscreen:
                         connection.watch_properties(active)
                 elif not (event.window == active and event.atom in (atoms[WM_STATE], WM_CLASS)):
                     continue
-                reading = await self._read(connection, atoms, active)
-                if reading != said:
-                    said = reading
-                    report(reading)
+                report(await self._read(connection, atoms, active))
         except (XError, XLost) as error:
-            text = f"X display {connection.display}: {error}"
-            raise (BusySignalStopped if started else BusySignalUnavailable)(text) from None
+            raise WatcherUnavailable(f"X display {connection.display}: {error}") from None
         finally:
             connection.close()
 
     def _connect(self) -> AsyncXConnection:
         if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
-            raise BusySignalUnavailable(
+            raise WatcherUnavailable(
                 "a Wayland session: X11 would only see XWayland windows go full screen"
             )
         display = self._display or os.environ.get("DISPLAY")
         if not display:
-            raise BusySignalUnavailable("DISPLAY is not set (no X11 session)")
+            raise WatcherUnavailable("DISPLAY is not set (no X11 session)")
         try:
             return AsyncXConnection.open(display)
         except IdleSourceUnavailable as error:
-            raise BusySignalUnavailable(str(error)) from None
+            raise WatcherUnavailable(str(error)) from None
 
     async def _atoms(self, connection: AsyncXConnection) -> dict[str, int]:
         return {
