@@ -20,17 +20,15 @@ import os
 from collections.abc import Iterable
 
 from breakd.adapters.busy import FREE, Reading, Report
-from breakd.adapters.busy.x11_wire import (
+from breakd.adapters.watcher import WatcherUnavailable
+from breakd.adapters.x11.async_connection import (
     ATOM,
     STRING,
     WINDOW,
     WM_CLASS,
     AsyncXConnection,
-    IdleSourceUnavailable,
-    XError,
-    XLost,
 )
-from breakd.adapters.watcher import WatcherUnavailable
+from breakd.adapters.x11.errors import XError, XUnavailable
 from breakd.core import busy_reasons
 
 ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
@@ -70,7 +68,7 @@ class X11Fullscreen:
             reading = await self._read(connection, atoms, active)
             now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
             return f"_NET_WM_STATE of the focused window on X display {connection.display} (now: {now})"
-        except (XError, XLost) as error:
+        except XUnavailable as error:
             raise WatcherUnavailable(f"X display {connection.display}: {error}") from None
         finally:
             connection.close()
@@ -93,7 +91,7 @@ class X11Fullscreen:
                 elif not (event.window == active and event.atom in (atoms[WM_STATE], WM_CLASS)):
                     continue
                 report(await self._read(connection, atoms, active))
-        except (XError, XLost) as error:
+        except XUnavailable as error:
             raise WatcherUnavailable(f"X display {connection.display}: {error}") from None
         finally:
             connection.close()
@@ -108,7 +106,7 @@ class X11Fullscreen:
             raise WatcherUnavailable("DISPLAY is not set (no X11 session)")
         try:
             return AsyncXConnection.open(display)
-        except IdleSourceUnavailable as error:
+        except XUnavailable as error:
             raise WatcherUnavailable(str(error)) from None
 
     async def _atoms(self, connection: AsyncXConnection) -> dict[str, int]:
