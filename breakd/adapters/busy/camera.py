@@ -19,10 +19,14 @@ import glob
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from breakd.adapters.busy import FREE, Reading, Report
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import CAMERA, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 POLL_EVERY = 10.0
 NO_DEVICE_RECHECK = 60.0
@@ -106,3 +110,7 @@ class CameraInUse:
     def _require_proc(self) -> None:
         if not sys.platform.startswith("linux") or not os.path.isdir(f"{self._proc}/self/fd"):
             raise WatcherUnavailable(f"no {self._proc} file system with open files to look in")
+
+
+def open_signal(settings: DontInterruptConfig) -> CameraInUse:
+    return CameraInUse(settings.camera.devices, settings.camera.ignore_processes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import TYPE_CHECKING
 
 from jeepney import Message
 
@@ -26,6 +27,9 @@ from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.dbus.rules import is_signal, name_owner_rule, signal_rule
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 DCONF = "ca.desrt.dconf"
 WRITER = "ca.desrt.dconf.Writer"
@@ -118,3 +122,7 @@ def _require_gnome() -> None:
     if "gnome" not in desktop.lower().split(":"):
         shown = desktop or "unset"
         raise WatcherUnavailable(f"not a GNOME session (XDG_CURRENT_DESKTOP is {shown})")
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> GnomeDnd:
+    return GnomeDnd(bus)

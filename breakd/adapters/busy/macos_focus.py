@@ -35,12 +35,15 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from breakd.adapters.busy import FREE, Reading, Report
 from breakd.adapters.busy.polling import report_every
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 log = logging.getLogger(__name__)
 
@@ -170,3 +173,7 @@ class MacOSFocus:
 
 def _no_access(path: Path) -> str:
     return f"{path} is not readable: give breakd's Python Full Disk Access in System Settings"
+
+
+def open_signal(settings: DontInterruptConfig) -> MacOSFocus:
+    return MacOSFocus()

@@ -14,6 +14,7 @@ one case it must.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
@@ -27,6 +28,9 @@ from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 MAKO = "fr.emersion.Mako"
 MAKO_PATH = "/fr/emersion/Mako"
@@ -101,3 +105,7 @@ def _modes_changed(message: Message) -> bool:
         return False
     interface, changed, invalidated = message.body
     return interface == MAKO and ("Modes" in changed or "Modes" in invalidated)
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> MakoDnd:
+    return MakoDnd(bus, settings.mako_dnd_modes)

@@ -26,12 +26,15 @@ import os
 import re
 import shutil
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from breakd.adapters.busy import Reading, Report
 from breakd.adapters.busy.command import CommandTimedOut, run_command
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import MICROPHONE, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 LIST_TIMEOUT = 5.0
 """Seconds one `pactl list` may take; a local sound server answers in a few ms."""
@@ -143,3 +146,7 @@ async def _list(kind: str) -> list[dict[str, Any]]:
             "pactl gave no JSON (pactl 16 or newer is needed for -f json)"
         ) from None
     return listed if isinstance(listed, list) else []
+
+
+def open_signal(settings: DontInterruptConfig) -> MicrophoneInUse:
+    return MicrophoneInUse(settings.microphone.ignore_apps)

@@ -14,6 +14,7 @@ and NameOwnerChanged drive everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jeepney import DBusAddress, Message
 from jeepney.wrappers import DBusErrorResponse
@@ -26,6 +27,9 @@ from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -102,3 +106,11 @@ class NotificationServerDnd:
 
     def _reading(self, on: bool) -> Reading:
         return Reading.of({self.name}) if on else FREE
+
+
+def open_dunst(bus: SharedBus, settings: DontInterruptConfig) -> NotificationServerDnd:
+    return NotificationServerDnd(bus, DUNST)
+
+
+def open_plasma(bus: SharedBus, settings: DontInterruptConfig) -> NotificationServerDnd:
+    return NotificationServerDnd(bus, PLASMA)

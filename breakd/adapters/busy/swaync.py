@@ -10,6 +10,8 @@ Busy ("dnd:swaync") while either holds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
@@ -19,6 +21,9 @@ from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 SWAYNC = "org.erikreider.swaync.cc"
 SWAYNC_PATH = "/org/erikreider/swaync/cc"
@@ -81,3 +86,7 @@ def _changed(message: Message, newer: bool) -> bool | None:
         _count, dnd, _open = message.body
         return bool(dnd)
     return None
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> SwayncDnd:
+    return SwayncDnd(bus)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from breakd.adapters.busy import FREE, Reading, Report
 from breakd.adapters.watcher import WatcherUnavailable
@@ -30,6 +31,9 @@ from breakd.adapters.x11.async_connection import (
 )
 from breakd.adapters.x11.errors import XError, XUnavailable
 from breakd.core import busy_reasons
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
 WM_STATE = "_NET_WM_STATE"
@@ -147,3 +151,13 @@ class X11Fullscreen:
         if fullscreen and self._fullscreen and not folded & self._always:
             reasons.add(busy_reasons.reason(busy_reasons.FULLSCREEN, app))
         return Reading.of(reasons)
+
+
+def open_signal(settings: DontInterruptConfig) -> X11Fullscreen:
+    """Full screen counts while `signals.fullscreen` is on; the never list works either way."""
+    apps = settings.apps
+    return X11Fullscreen(
+        always_interrupt=apps.always_interrupt,
+        never_interrupt=apps.never_interrupt,
+        fullscreen=settings.signals.fullscreen,
+    )

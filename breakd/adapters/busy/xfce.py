@@ -13,7 +13,7 @@ the bus this is not an XFCE session, and the signal says so.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
@@ -24,6 +24,9 @@ from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 XFCONF = "org.xfce.Xfconf"
 XFCONF_PATH = "/org/xfce/Xfconf"
@@ -92,3 +95,7 @@ def _as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() == "true"
     return bool(value)
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> XfceDnd:
+    return XfceDnd(bus)

@@ -9,6 +9,8 @@
   per bus for every watcher on it (session sources, busy signals).
 - `rules`: match rules and reading a message's header.
 - `follow`: following one service's name and signals, the loop every watcher shares.
+- `buses`: sharing connections between adapters: Buses (one SharedBus per bus for
+  the watchers) and TriedBuses (one blocking connection for idle sources tried in turn).
 
 This package imports nothing itself, so that `address` stays jeepney-free: an
 idle daemon with no bus in use must not carry jeepney.
