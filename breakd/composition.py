@@ -17,9 +17,9 @@ from functools import partial
 from breakd import __version__, paths
 from breakd.adapters.calendar import SchedulerAlarms
 from breakd.adapters.clock_steps import open_clock_steps
+from breakd.adapters.dbus.buses import Buses
 from breakd.adapters.instance_lock import InstanceLock
 from breakd.adapters.select import (
-    Buses,
     choose_notifier,
     open_busy_signals,
     open_idle_source,

@@ -1,9 +1,11 @@
 """`breakd doctor`: which idle sources, session-event sources and busy signals work here.
 
-Every source is really tried (opened and read, or its bus name looked up), so
-the answer is about this session, not this platform in general; the daemon
-need not run. The idle source marked "in use" is the one the daemon would
-pick; every session-event source that works is used. Each busy signal is "on"
+One line for each such row of the adapter table (`adapters/table.py`), in its
+order, those for other platforms included. Every source is really tried (opened
+and read, or its bus name looked up), so the answer is about this session, not
+this platform in general; the daemon need not run. The idle source marked "in
+use" is the one the daemon would pick; every session-event source that works is
+used. Each busy signal is "on"
 (it would hold a reminder, and says what it sees now), "off" (the config
 switches it off) or "unsupported" here, with why: what a user reads to learn
 why a prompt was held, or why it was not.
@@ -15,30 +17,24 @@ import asyncio
 import json
 import sys
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable
+from breakd.adapters.dbus.buses import Buses
 from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.select import (
-    BUSY_SIGNALS,
-    IDLE_SOURCES,
-    busy_signal_platforms,
-    busy_signal_runs_on,
-    busy_signal_switched_off,
-    open_busy_signals,
-    open_session_sources,
-    platform_idle_sources,
+    here,
+    open_busy_signal,
+    open_session_source,
     try_idle_sources,
 )
-from breakd.adapters.session import SessionSourceUnavailable
+from breakd.adapters.table import Adapter, Kind, of_kind
+from breakd.adapters.watcher import Watcher, WatcherUnavailable
 from breakd.config.effective import load_effective_config
 from breakd.config.model import Config
 
-SESSION_SOURCES = ("logind", "screensaver", "gnome-session-manager")
 PROBE_TIMEOUT = 5.0
 """Seconds one session-event source or busy signal may take to answer; local buses answer in ms."""
 
-Kind = Literal["idle", "session", "busy"]
 Status = Literal["in use", "works", "unavailable", "on", "off", "unsupported"]
 
 
@@ -73,83 +69,77 @@ def run_doctor(as_json: bool, config_path: str | None = None) -> int:
 
 
 def check_idle_sources() -> list[SourceCheck]:
-    """Every idle source, tried in turn; the first that works of this platform's is in use."""
+    """Every idle source, tried in turn, this platform's or not (X11 may work on macOS);
+    the first that works of this platform's is in use."""
     working: dict[str, str] = {}
     checks: dict[str, SourceCheck] = {}
-    for name, source, text in try_idle_sources(IDLE_SOURCES):
+    for row, source, text in try_idle_sources(of_kind("idle")):
         if source is None:
-            checks[name] = SourceCheck("idle", name, "unavailable", text)
+            checks[row.name] = SourceCheck("idle", row.name, "unavailable", text)
             continue
         try:
             idle = source.idle_seconds()
         except IdleSourceUnavailable as error:
-            checks[name] = SourceCheck("idle", name, "unavailable", str(error))
+            checks[row.name] = SourceCheck("idle", row.name, "unavailable", str(error))
             continue
         finally:
             source.close()
-        working[name] = f"{text}; idle for {idle:.0f} s"
-    in_use = next((name for name in platform_idle_sources() if name in working), None)
+        working[row.name] = f"{text}; idle for {idle:.0f} s"
+    in_use = next((row.name for row in here("idle") if row.name in working), None)
     for name, detail in working.items():
         checks[name] = SourceCheck("idle", name, "in use" if name == in_use else "works", detail)
-    return [checks[name] for name in IDLE_SOURCES]
+    return [checks[row.name] for row in of_kind("idle")]
 
 
-async def check_session_sources() -> list[SourceCheck]:
+async def check_session_sources(buses: Buses) -> list[SourceCheck]:
     """Every session-event source: what it would watch here, or why it cannot."""
-    here = {source.name: source for source in open_session_sources()}
     checks = []
-    for name in SESSION_SOURCES:
-        source = here.get(name)
-        if source is None:
-            checks.append(SourceCheck("session", name, "unavailable", "not on Linux or a BSD"))
+    for row in of_kind("session"):
+        if not row.runs_on():
+            checks.append(SourceCheck("session", row.name, "unavailable", _not_here(row)))
             continue
-        try:
-            detail = await asyncio.wait_for(source.probe(), PROBE_TIMEOUT)
-        except SessionSourceUnavailable as error:
-            checks.append(SourceCheck("session", name, "unavailable", str(error)))
-        except asyncio.TimeoutError:
-            reason = f"no answer within {PROBE_TIMEOUT:g} s"
-            checks.append(SourceCheck("session", name, "unavailable", reason))
-        else:
-            checks.append(SourceCheck("session", name, "in use", detail))
+        source = open_session_source(row, buses)
+        checks.append(await _probe(row, source, works="in use", fails="unavailable"))
     return checks
 
 
 async def _check_async(config: Config) -> list[SourceCheck]:
-    return await check_session_sources() + await check_busy_signals(config)
+    buses = Buses()
+    return await check_session_sources(buses) + await check_busy_signals(config, buses)
 
 
-async def check_busy_signals(config: Config) -> list[SourceCheck]:
+async def check_busy_signals(config: Config, buses: Buses) -> list[SourceCheck]:
     """Every busy signal: off in the config, or what it sees now, or why it cannot run here."""
-    here = {signal.name: signal for signal in open_busy_signals(config, switched_off_too=True)}
     checks = []
-    for name in BUSY_SIGNALS:
-        if not busy_signal_runs_on(name):  # before the config: no switch makes it run here
-            reason = f"not on {sys.platform}: it runs {busy_signal_platforms(name)}"
-            checks.append(SourceCheck("busy", name, "unsupported", reason))
+    for row in of_kind("busy"):
+        if not row.runs_on():  # before the config: no switch makes it run here
+            checks.append(SourceCheck("busy", row.name, "unsupported", _not_here(row)))
             continue
-        off = busy_signal_switched_off(config, name)
-        signal = here.get(name)
+        off = row.off(config)
         if off is not None:
-            checks.append(SourceCheck("busy", name, "off", off))
+            checks.append(SourceCheck("busy", row.name, "off", off))
             continue
-        if signal is None:
-            reason = f"not on {sys.platform}: it runs {busy_signal_platforms(name)}"
-            checks.append(SourceCheck("busy", name, "unsupported", reason))
-            continue
-        try:
-            detail = await asyncio.wait_for(signal.probe(), PROBE_TIMEOUT)
-        except (BusySignalUnavailable, BusySignalStopped) as error:
-            checks.append(SourceCheck("busy", name, "unsupported", str(error)))
-        except asyncio.TimeoutError:
-            reason = f"no answer within {PROBE_TIMEOUT:g} s"
-            checks.append(SourceCheck("busy", name, "unsupported", reason))
-        except Exception as error:  # a check's own bug must not hide the other signals
-            reason = f"the check failed ({type(error).__name__}: {error})"
-            checks.append(SourceCheck("busy", name, "unsupported", reason))
-        else:
-            checks.append(SourceCheck("busy", name, "on", detail))
+        signal = open_busy_signal(row, config, buses)
+        checks.append(await _probe(row, signal, works="on", fails="unsupported"))
     return checks
+
+
+async def _probe(row: Adapter, watcher: Watcher[Any], works: Status, fails: Status) -> SourceCheck:
+    """What `watcher` says it would watch, or why it cannot, as the check of `row`."""
+    try:
+        detail = await asyncio.wait_for(watcher.probe(), PROBE_TIMEOUT)
+    except WatcherUnavailable as error:
+        return SourceCheck(row.kind, row.name, fails, str(error))
+    except asyncio.TimeoutError:
+        return SourceCheck(row.kind, row.name, fails, f"no answer within {PROBE_TIMEOUT:g} s")
+    except Exception as error:  # a check's own bug must not hide the others
+        reason = f"the check failed ({type(error).__name__}: {error})"
+        return SourceCheck(row.kind, row.name, fails, reason)
+    return SourceCheck(row.kind, row.name, works, detail)
+
+
+def _not_here(row: Adapter) -> str:
+    return f"not on {sys.platform}: it runs only on {row.platforms}"
 
 
 def format_checks(checks: list[SourceCheck]) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from breakd.adapters.watcher import WatcherUnavailable
 from tests.desktop import (
     _start_with_fd,
     require_tools,
@@ -751,8 +752,11 @@ class Watching:
         self.task: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> Watching:
-        self.task = asyncio.ensure_future(self.source.watch(self.events.append))
+        self.task = asyncio.ensure_future(self.source.watch(self._take))
         return self
+
+    def _take(self, said: Any) -> None:
+        self.events.append(said)
 
     async def __aexit__(self, *exc_info: object) -> None:
         assert self.task is not None
@@ -778,6 +782,31 @@ class Watching:
         assert self.task is not None
         await until(self.task.done, timeout, "watch() did not end")
         return self.task.exception()
+
+    async def stopped(self, timeout: float = 5.0) -> WatcherUnavailable:
+        """The error watch() ended with, checked to be what the supervisor counts as
+        stopped: WatcherUnavailable after it had reported."""
+        ended = await self.ended(timeout)
+        assert isinstance(ended, WatcherUnavailable), repr(ended)
+        assert self.events, f"ended before reporting anything (unavailable): {ended}"
+        return ended
+
+    async def unavailable(self, timeout: float = 5.0) -> WatcherUnavailable:
+        """The error watch() ended with, checked to be what the supervisor counts as
+        unavailable: WatcherUnavailable before it reported anything."""
+        ended = await self.ended(timeout)
+        assert isinstance(ended, WatcherUnavailable), repr(ended)
+        assert not self.events, f"reported {self.events} before it ended: stopped"
+        return ended
+
+
+class WatchingReadings(Watching):
+    """A busy signal's watch, keeping what the combiner keeps of it: each reading that
+    differs from the one before (a signal may say the same again)."""
+
+    def _take(self, said: Any) -> None:
+        if not self.events or self.events[-1] != said:
+            self.events.append(said)
 
 
 class Impostor(StandIn):

@@ -4,9 +4,10 @@ Session sources and busy signals follow the same rule: a watcher that is not
 here is reported once and tried again less and less often (a missing service
 costs one look every few minutes, and one that starts later is still found);
 one that ran and stopped, or failed with a bug, is tried again after the first
-wait. Whatever the watcher said is forgotten before waiting, since unknown must
-never silence breakd. The combiners keep their own logger and words, so the log
-reads the same whichever watcher it is about.
+wait. Which of the two it was is seen here, from whether it reported anything:
+watchers keep no such flag. Whatever the watcher said is forgotten before
+waiting, since unknown must never silence breakd. Each kind keeps its own logger
+and words (`Wording`), so the log reads the same whichever watcher it is about.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
+from breakd.adapters.watcher import Watcher, WatcherUnavailable
+
+Said = TypeVar("Said")
 WatchState = Literal["starting", "watching", "unavailable", "stopped"]
 
 
@@ -48,42 +52,53 @@ class Backoff:
 
 @dataclass(frozen=True)
 class Wording:
-    """The combiner's log lines; each gets the watcher's name, then the reason and wait."""
+    """One kind's log lines; each gets the watcher's name, then the reason and wait.
+
+    `nothing` is said once when there is no watcher of the kind on this platform.
+    """
 
     log: logging.Logger
     failed: str
     stopped: str
     unavailable: str
+    nothing: str | None = None
 
 
 @dataclass(frozen=True)
 class Supervisor:
-    """One combiner's policy: its watchers' two errors, the back-off and the log words."""
+    """The policy for one kind of watcher: the back-off and the log words."""
 
-    unavailable: type[Exception]
-    stopped: type[Exception]
     backoff: Backoff
     wording: Wording
 
     async def keep_watching(
-        self, watch: Callable[[], Awaitable[None]], report: WatchReport, forget: Callable[[], None]
+        self,
+        watcher: Watcher[Said],
+        take: Callable[[Said, bool], None],
+        report: WatchReport,
+        forget: Callable[[], None],
     ) -> None:
-        """Run `watch()` again and again until cancelled, keeping `report` up to date.
+        """Run `watcher.watch` again and again until cancelled, keeping `report` up to date.
 
-        The report keeps the last outcome until the next try says otherwise, and an
-        unavailable watcher is logged at info level only when its reason changes.
-        `forget` drops what the watcher said, before each wait.
+        `take` gets what the watcher reports, and True with the first report of each
+        run. A run that reported something and then ended (WatcherUnavailable, a
+        return, a bug) "stopped"; one that ended before reporting anything is
+        "unavailable". The report keeps the last outcome until the next try says
+        otherwise, and an unavailable watcher is logged at info level only when its
+        reason changes. `forget` drops what the watcher said, before each wait.
         """
         backoff, wording = self.backoff, self.wording
         delay = backoff.first
+
+        def said(value: Said) -> None:
+            take(value, report.start_watching())
+
         while True:
             try:
-                await watch()
+                await watcher.watch(said)
                 reason, ran = "it stopped", True
-            except self.unavailable as error:
+            except WatcherUnavailable as error:
                 reason, ran = str(error), report.state == "watching"
-            except self.stopped as error:
-                reason, ran = str(error), True
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # one watcher's bug must not end the others

@@ -15,7 +15,7 @@ import pytest
 
 from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.camera import CameraInUse
-from tests.dbus_services import Watching
+from tests.dbus_services import WatchingReadings
 from tests.desktop import stop_process
 
 
@@ -59,7 +59,7 @@ def test_a_call_app_holding_the_camera_is_busy_until_it_lets_go(
     camera: Path, holders: list, tmp_path: Path
 ) -> None:
     async def scenario() -> None:
-        async with Watching(signal_for(camera)) as watching:
+        async with WatchingReadings(signal_for(camera)) as watching:
             await watching.expect(FREE)
             zoom = hold(tmp_path, camera, "zoom", holders)
             await watching.expect(Reading.of({"camera:zoom"}))

@@ -8,15 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from breakd.adapters.busy import (
-    FREE,
-    UNKNOWN,
-    BusySignalStopped,
-    BusySignalUnavailable,
-    Reading,
-    Report,
-)
+from breakd.adapters.busy import FREE, UNKNOWN, Reading, Report
 from breakd.adapters.busy.combined import CombinedBusySignals
+from breakd.adapters.supervise import Backoff
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import BusyChanged
 from tests.dbus_services import until
 
@@ -61,7 +56,7 @@ async def combined(
         emitted.append(event.reasons)
 
     merger = CombinedBusySignals(
-        signals, emit, debounce=DEBOUNCE, retry_after=retry_after, max_retry_after=retry_after
+        signals, emit, debounce=DEBOUNCE, retry=Backoff(retry_after, retry_after)
     )
     task = asyncio.ensure_future(merger.run())
     try:
@@ -116,6 +111,25 @@ def test_a_change_counts_only_once_it_has_been_stable_for_the_debounce() -> None
     asyncio.run(scenario())
 
 
+def test_a_reading_said_again_is_no_news_and_does_not_restart_the_wait() -> None:
+    async def scenario() -> None:
+        screen = Scripted("fullscreen:x11")
+        async with combined(screen) as (_merger, emitted):
+            screen.say(FREE, FREE)
+            await settle()
+            assert emitted == []
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            screen.say(busy("fullscreen:mpv"))
+            await asyncio.sleep(DEBOUNCE / 2)
+            screen.say(busy("fullscreen:mpv"))  # a watcher may repeat itself
+            await until(lambda: emitted, timeout=DEBOUNCE * 2)
+            assert loop.time() - started < DEBOUNCE * 1.4
+            assert emitted == [frozenset({"fullscreen:mpv"})]
+
+    asyncio.run(scenario())
+
+
 def test_a_flapping_signal_does_not_flap_the_state() -> None:
     async def scenario() -> None:
         screen = Scripted("fullscreen:x11")
@@ -144,7 +158,7 @@ def test_reasons_of_every_busy_signal_are_merged_and_unknown_counts_as_free() ->
             dunst.say(FREE)
             await until(lambda: len(emitted) == 3, timeout=DEBOUNCE * 3)
             assert emitted[-1] == frozenset({"camera:zoom"})
-            assert merger.reasons == frozenset({"camera:zoom"})
+            assert merger.rule.reasons == frozenset({"camera:zoom"})
 
     asyncio.run(scenario())
 
@@ -155,7 +169,7 @@ def test_a_signal_that_stops_no_longer_holds_anything() -> None:
         async with combined(dunst) as (merger, emitted):
             dunst.say(busy("dnd:dunst"))
             await until(lambda: emitted)
-            dunst.say(BusySignalStopped("the session bus went away"))
+            dunst.say(WatcherUnavailable("the session bus went away"))  # after a reading
             await until(lambda: len(emitted) == 2, timeout=DEBOUNCE / 2)
             assert emitted[-1] == frozenset()
             assert merger.reports[0].state == "stopped"
@@ -164,7 +178,7 @@ def test_a_signal_that_stops_no_longer_holds_anything() -> None:
     asyncio.run(scenario())
 
 
-@pytest.mark.parametrize("error", [BusySignalUnavailable("no dunst"), RuntimeError("bug")])
+@pytest.mark.parametrize("error", [WatcherUnavailable("no dunst"), RuntimeError("bug")])
 def test_an_unavailable_or_broken_signal_is_tried_again(error: Exception) -> None:
     async def scenario() -> None:
         dunst = Scripted("dnd:dunst")

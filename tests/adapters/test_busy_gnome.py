@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.gnome import DCONF, GnomeDnd
 from breakd.adapters.dbus.link import SharedBus
-from tests.dbus_services import ActivatingBus, Watching, activating_bus
+from breakd.adapters.watcher import WatcherUnavailable
+from tests.dbus_services import ActivatingBus, WatchingReadings, activating_bus
 from tests.desktop import require_tools, skip_or_fail
 
 DND = Reading.of({"dnd:gnome"})
@@ -55,7 +56,7 @@ def test_the_real_dconf_switching_banners_off_and_on_is_followed(
             f"GSettings {SCHEMA} show-banners, read again when dconf signals a change"
             " (now: do not disturb is off)"
         )
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             # The first write activates dconf-service; its Notify still reaches the watcher.
             await asyncio.to_thread(gsettings_set, dconf, "show-banners", "false")
@@ -83,7 +84,7 @@ def test_banners_already_off_at_start_is_busy(dconf: ActivatingBus) -> None:
     gsettings_set(dconf, "show-banners", "false")
 
     async def scenario() -> None:
-        async with Watching(GnomeDnd(SharedBus("session"))) as watching:
+        async with WatchingReadings(GnomeDnd(SharedBus("session"))) as watching:
             await watching.expect(DND)
 
     asyncio.run(scenario())
@@ -93,7 +94,7 @@ def test_without_gsettings_it_is_unavailable(
     dconf: ActivatingBus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(BusySignalUnavailable, match="gsettings is not installed"):
+    with pytest.raises(WatcherUnavailable, match="gsettings is not installed"):
         asyncio.run(GnomeDnd(SharedBus("session")).probe())
 
 
@@ -103,6 +104,6 @@ def test_outside_gnome_the_signal_says_so_and_runs_nothing(
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "XFCE")
     signal = GnomeDnd(SharedBus("session"))
     with pytest.raises(
-        BusySignalUnavailable, match=r"not a GNOME session \(XDG_CURRENT_DESKTOP is XFCE\)"
+        WatcherUnavailable, match=r"not a GNOME session \(XDG_CURRENT_DESKTOP is XFCE\)"
     ):
         asyncio.run(signal.probe())

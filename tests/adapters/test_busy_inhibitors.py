@@ -13,17 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.inhibitors import (
     GnomeMeetingInhibitors,
     LogindMeetingInhibitors,
     MeetingRules,
 )
 from breakd.adapters.dbus.link import SharedBus
+from breakd.adapters.watcher import WatcherUnavailable
 from tests.dbus_services import (
     GnomeSessionManager,
     Login1,
-    Watching,
+    WatchingReadings,
     private_buses,
     service_host,
 )
@@ -52,7 +53,7 @@ def test_gnome_firefox_video_is_no_meeting_and_a_chromium_call_is(
 
         async def scenario() -> None:
             signal = GnomeMeetingInhibitors(SharedBus("session"), MeetingRules())
-            async with Watching(signal) as watching:
+            async with WatchingReadings(signal) as watching:
                 await watching.expect(FREE)
                 gnome.add_inhibitor(IDLE, "firefox", "video-playing")
                 gnome.add_inhibitor(IDLE, "caffeine-gnome-extension", "user request")
@@ -64,7 +65,7 @@ def test_gnome_firefox_video_is_no_meeting_and_a_chromium_call_is(
                     "2 inhibitor(s) from org.gnome.SessionManager (now: no meeting)"
                 )
                 gnome.stop()
-                assert isinstance(await watching.ended(), BusySignalStopped)
+                await watching.stopped()
 
         asyncio.run(scenario())
 
@@ -78,7 +79,7 @@ def test_logind_an_app_on_the_meeting_list_is_a_meeting(
 
         async def scenario() -> None:
             signal = LogindMeetingInhibitors(SharedBus("system"), MeetingRules())
-            async with Watching(signal) as watching:
+            async with WatchingReadings(signal) as watching:
                 await watching.expect(FREE)
                 login1.inhibit("idle", "zoom", "In a meeting")
                 await watching.expect(Reading.of({"meeting:zoom"}))
@@ -94,5 +95,5 @@ def test_no_gnome_session_manager_is_unavailable(
     with private_buses(tmp_path) as buses:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
         signal = GnomeMeetingInhibitors(SharedBus("session"), MeetingRules())
-        with pytest.raises(BusySignalUnavailable, match=r"no org\.gnome\.SessionManager"):
+        with pytest.raises(WatcherUnavailable, match=r"no org\.gnome\.SessionManager"):
             asyncio.run(signal.probe())

@@ -20,7 +20,7 @@ import pytest
 from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.inhibitors import LogindMeetingInhibitors, MeetingRules
 from breakd.adapters.dbus.link import SharedBus
-from tests.dbus_services import Login1, PrivateBuses, Watching, private_buses, service_host
+from tests.dbus_services import Login1, PrivateBuses, WatchingReadings, private_buses, service_host
 from tests.desktop import require_tools, stop_process, wait_until
 
 
@@ -52,7 +52,7 @@ def test_a_meeting_app_holding_an_inhibitor_is_busy_until_it_exits(
 
     async def scenario() -> None:
         signal = LogindMeetingInhibitors(SharedBus("system"), MeetingRules())
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             holders.append(hold(buses, "zoom", "In a meeting"))
             await watching.expect(Reading.of({"meeting:zoom"}))
@@ -73,7 +73,7 @@ def test_an_inhibitor_ends_when_its_command_does(login1: tuple[Login1, PrivateBu
 
     async def scenario() -> None:
         signal = LogindMeetingInhibitors(SharedBus("system"), MeetingRules())
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             holder = hold(buses, "teams", "Call", seconds=0.5)
             await watching.expect(Reading.of({"meeting:teams"}))
@@ -97,7 +97,7 @@ def test_a_video_player_inhibitor_is_no_meeting_unless_any_inhibitor_counts(
                 "1 inhibitor(s) from org.freedesktop.login1 (now: no meeting)"
             )
             anything = LogindMeetingInhibitors(SharedBus("system"), MeetingRules(mode="any"))
-            async with Watching(anything) as watching:
+            async with WatchingReadings(anything) as watching:
                 await watching.expect(Reading.of({"inhibitor:firefox"}))
 
         asyncio.run(scenario())

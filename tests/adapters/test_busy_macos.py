@@ -7,7 +7,7 @@ and whether Full Disk Access is needed to read it.
 
 What is covered: every line above that file, with sample Assertions.json files in
 a temp folder; the decision for each value; the unavailable path on Linux; and
-which signals `open_busy_signals` starts on each platform.
+which signals `open_busy_signals` starts on each platform, from the adapter table.
 """
 
 from __future__ import annotations
@@ -22,17 +22,14 @@ from typing import Any
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.macos_focus import MacOSFocus, active_modes
-from breakd.adapters.select import (
-    busy_signal_platforms,
-    busy_signal_runs_on,
-    busy_signal_switched_off,
-    open_busy_signals,
-)
+from breakd.adapters.select import here, open_busy_signals
+from breakd.adapters.table import named
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.config.load import load_config_text
 from breakd.config.model import DEFAULT_CONFIG
-from tests.dbus_services import Watching
+from tests.dbus_services import WatchingReadings
 
 DND_MACOS = Reading.of({"dnd:macos"})
 
@@ -106,7 +103,7 @@ def test_an_assertions_file_of_another_shape_is_unavailable_not_guessed(
     db: Path, text: str
 ) -> None:
     write(db, text)
-    with pytest.raises(BusySignalUnavailable, match="not in the shape breakd knows"):
+    with pytest.raises(WatcherUnavailable, match="not in the shape breakd knows"):
         MacOSFocus(db).modes()
 
 
@@ -136,7 +133,7 @@ def test_the_file_is_parsed_again_only_when_its_time_or_size_changes(db: Path) -
 
 def test_no_file_is_free_and_no_folder_is_unavailable(tmp_path: Path, db: Path) -> None:
     assert MacOSFocus(db).modes() == []
-    with pytest.raises(BusySignalUnavailable, match="a macOS without Focus"):
+    with pytest.raises(WatcherUnavailable, match="a macOS without Focus"):
         MacOSFocus(tmp_path / "nowhere").modes()
 
 
@@ -149,7 +146,7 @@ def test_an_unreadable_file_asks_for_full_disk_access(
         raise PermissionError(1, "Operation not permitted", str(self))
 
     monkeypatch.setattr(Path, "read_text", denied)
-    with pytest.raises(BusySignalUnavailable, match="Full Disk Access"):
+    with pytest.raises(WatcherUnavailable, match="Full Disk Access"):
         MacOSFocus(db).modes()
 
 
@@ -158,7 +155,7 @@ def test_focus_is_watched_and_a_half_written_file_keeps_the_last_reading(db: Pat
     signal = MacOSFocus(db, poll_every=0.01)
 
     async def scenario() -> None:
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             write(db, focus_on())
             await watching.expect(DND_MACOS)
@@ -172,8 +169,7 @@ def test_focus_is_watched_and_a_half_written_file_keeps_the_last_reading(db: Pat
             await watching.expect(DND_MACOS)
             (db / "Assertions.json").unlink()
             db.rmdir()  # the folder went away: stopped
-            error = await watching.ended()
-            assert isinstance(error, BusySignalStopped)
+            await watching.stopped()
 
     asyncio.run(scenario())
 
@@ -184,11 +180,11 @@ def test_focus_is_watched_and_a_half_written_file_keeps_the_last_reading(db: Pat
 @pytest.mark.skipif(sys.platform == "darwin", reason="the answer off macOS")
 def test_elsewhere_the_focus_signal_is_unavailable_with_one_sentence() -> None:
     signal = MacOSFocus()
-    with pytest.raises(BusySignalUnavailable) as probed:
+    with pytest.raises(WatcherUnavailable) as probed:
         asyncio.run(signal.probe())
     assert str(probed.value) == "not on macOS: the Focus state is read from a macOS file"
     said: list[Reading] = []
-    with pytest.raises(BusySignalUnavailable):
+    with pytest.raises(WatcherUnavailable):
         asyncio.run(signal.watch(said.append))
     assert said == []
 
@@ -196,32 +192,30 @@ def test_elsewhere_the_focus_signal_is_unavailable_with_one_sentence() -> None:
 # -- Which signals run where -----------------------------------------------------------------
 
 
-def names(config: Any = DEFAULT_CONFIG, **kwargs: bool) -> list[str]:
-    return [signal.name for signal in open_busy_signals(config, **kwargs)]
+def names(config: Any = DEFAULT_CONFIG) -> list[str]:
+    return [signal.name for signal in open_busy_signals(config)]
 
 
 def test_macos_focus_runs_only_when_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
     assert names() == []
-    assert names(switched_off_too=True) == ["dnd:macos"]
+    assert [row.name for row in here("busy")] == ["dnd:macos"]
     on = load_config_text("dont_interrupt: {signals: {macos_focus: true}}\n", "config.yaml")
     assert names(on) == ["dnd:macos"]
-    assert busy_signal_switched_off(DEFAULT_CONFIG, "dnd:macos") == (
+    assert named("dnd:macos").off(DEFAULT_CONFIG) == (
         "switched off in the config: dont_interrupt.signals.macos_focus is false"
     )
-    assert busy_signal_switched_off(on, "dnd:macos") is None
+    assert named("dnd:macos").off(on) is None
 
 
 def test_each_signal_says_where_it_runs() -> None:
-    assert busy_signal_runs_on("dnd:macos", "darwin")
-    assert not busy_signal_runs_on("dnd:macos", "linux")
-    assert busy_signal_runs_on("camera", "linux") and not busy_signal_runs_on("camera", "freebsd14")
-    assert busy_signal_runs_on("dnd:dunst", "freebsd14") and not busy_signal_runs_on(
-        "dnd:dunst", "darwin"
-    )
-    assert busy_signal_platforms("camera") == "only on Linux"
-    assert busy_signal_platforms("dnd:macos") == "only on macOS"
-    assert busy_signal_platforms("dnd:xfce") == "only on Linux and the BSDs"
+    assert named("dnd:macos").runs_on("darwin")
+    assert not named("dnd:macos").runs_on("linux")
+    assert named("camera").runs_on("linux") and not named("camera").runs_on("freebsd14")
+    assert named("dnd:dunst").runs_on("freebsd14") and not named("dnd:dunst").runs_on("darwin")
+    assert str(named("camera").platforms) == "Linux"
+    assert str(named("dnd:macos").platforms) == "macOS"
+    assert str(named("dnd:xfce").platforms) == "Linux and the BSDs"
 
 
 def test_on_linux_the_macos_module_is_never_imported() -> None:
@@ -229,8 +223,9 @@ def test_on_linux_the_macos_module_is_never_imported() -> None:
         "import sys\n"
         "from breakd.adapters.select import open_busy_signals\n"
         "from breakd.config.load import load_config_text\n"
-        "config = load_config_text('dont_interrupt: {signals: {macos_focus: true}}\\n', 'c.yaml')\n"
-        "open_busy_signals(config, switched_off_too=True)\n"
+        "text = 'dont_interrupt: {signals: {macos_focus: true, microphone: true}}\\n'\n"
+        "config = load_config_text(text, 'c.yaml')\n"
+        "open_busy_signals(config)\n"
         "print(sorted(m for m in sys.modules if m.startswith('breakd.adapters.busy.')))\n"
     )
     result = subprocess.run(

@@ -10,13 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.mako import MakoDnd
 from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.select import open_busy_signals
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.config.load import load_config_text
 from breakd.config.model import DEFAULT_CONFIG
-from tests.dbus_services import Mako, PlasmaNotifications, Watching, private_buses, service_host
+from tests.dbus_services import (
+    Mako,
+    PlasmaNotifications,
+    WatchingReadings,
+    private_buses,
+    service_host,
+)
 
 DND = Reading.of({"dnd:mako"})
 
@@ -36,7 +43,7 @@ def test_a_dnd_mode_switched_on_and_off_is_followed(
             assert await signal.probe() == (
                 f"mako's modes do-not-disturb, meeting{how} (now: do not disturb is off)"
             )
-            async with Watching(signal) as watching:
+            async with WatchingReadings(signal) as watching:
                 await watching.expect(FREE)
                 mako.set_modes("default", "do-not-disturb")
                 await watching.expect(DND)
@@ -45,7 +52,7 @@ def test_a_dnd_mode_switched_on_and_off_is_followed(
                 mako.set_modes("meeting")
                 await watching.expect(DND)
                 mako.stop()
-                assert isinstance(await watching.ended(), BusySignalStopped)
+                await watching.stopped()
 
         asyncio.run(scenario())
 
@@ -56,7 +63,7 @@ def test_a_mako_that_signals_is_not_polled(tmp_path: Path, monkeypatch: pytest.M
         mako = Mako(host, buses.session_address, "1.10").start()
 
         async def scenario() -> None:
-            async with Watching(MakoDnd(SharedBus("session"), poll_every=0.05)) as watching:
+            async with WatchingReadings(MakoDnd(SharedBus("session"), poll_every=0.05)) as watching:
                 await watching.expect(FREE)
                 await asyncio.sleep(0.5)
 
@@ -70,7 +77,7 @@ def test_another_notification_server_is_not_mako(
     with private_buses(tmp_path) as buses, service_host() as host:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
         PlasmaNotifications(host, buses.session_address).start()
-        with pytest.raises(BusySignalUnavailable, match=r"not mako 1\.7 or newer"):
+        with pytest.raises(WatcherUnavailable, match=r"not mako 1\.7 or newer"):
             asyncio.run(MakoDnd(SharedBus("session")).probe())
 
 

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.microphone import MicrophoneInUse, recording_apps
 from breakd.adapters.select import open_busy_signals
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.config.load import load_config_text
 from breakd.config.model import DEFAULT_CONFIG
-from tests.dbus_services import Watching
+from tests.dbus_services import WatchingReadings
 from tests.desktop import require_tools, stop_process, wait_until
 
 ZOOM = Reading.of({"microphone:zoom"})
@@ -102,7 +103,7 @@ def test_a_call_app_recording_is_busy_until_it_stops(pulse: SoundServer) -> None
         assert await signal.probe() == (
             "recording streams of the sound server, via pactl (now: not in use)"
         )
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             zoom = pulse.record("fakemic", "zoom")
             await watching.expect(ZOOM)
@@ -114,7 +115,7 @@ def test_a_call_app_recording_is_busy_until_it_stops(pulse: SoundServer) -> None
 
 def test_meters_monitors_and_ignored_apps_do_not_count(pulse: SoundServer) -> None:
     async def scenario() -> None:
-        async with Watching(MicrophoneInUse(IGNORED)) as watching:
+        async with WatchingReadings(MicrophoneInUse(IGNORED)) as watching:
             await watching.expect(FREE)
             pulse.record("fakemic", "Volume Control", "application.id=org.PulseAudio.pavucontrol")
             pulse.record("spk.monitor", "visualiser")  # what the speakers play
@@ -129,10 +130,10 @@ def test_meters_monitors_and_ignored_apps_do_not_count(pulse: SoundServer) -> No
 
 def test_the_sound_server_going_away_stops_the_signal(pulse: SoundServer) -> None:
     async def scenario() -> None:
-        async with Watching(MicrophoneInUse(IGNORED)) as watching:
+        async with WatchingReadings(MicrophoneInUse(IGNORED)) as watching:
             await watching.expect(FREE)
             await asyncio.to_thread(stop_process, pulse.process)
-            assert isinstance(await watching.ended(), BusySignalStopped)
+            await watching.stopped()
 
     asyncio.run(scenario())
 
@@ -140,13 +141,13 @@ def test_the_sound_server_going_away_stops_the_signal(pulse: SoundServer) -> Non
 def test_no_sound_server_is_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_tools("pactl")
     monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/no-such-socket")
-    with pytest.raises(BusySignalUnavailable, match="no PulseAudio or PipeWire sound server"):
+    with pytest.raises(WatcherUnavailable, match="no PulseAudio or PipeWire sound server"):
         asyncio.run(MicrophoneInUse().probe())
 
 
 def test_without_pactl_it_is_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BusySignalUnavailable, match="pactl is not installed"):
+    with pytest.raises(WatcherUnavailable, match="pactl is not installed"):
         asyncio.run(MicrophoneInUse().probe())
 
 

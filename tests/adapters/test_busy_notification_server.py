@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.notification_server import DUNST, PLASMA, NotificationServerDnd
 from breakd.adapters.dbus.link import SharedBus
-from tests.dbus_services import PlasmaNotifications, Watching, private_buses, service_host
+from breakd.adapters.watcher import WatcherUnavailable
+from tests.dbus_services import PlasmaNotifications, WatchingReadings, private_buses, service_host
 from tests.desktop import DesktopSession
 
 
@@ -26,14 +27,14 @@ def test_plasma_inhibited_is_busy_and_its_change_signal_is_followed(
         async def scenario() -> None:
             signal = NotificationServerDnd(SharedBus("session"), PLASMA)
             assert "now: do not disturb is off" in await signal.probe()
-            async with Watching(signal) as watching:
+            async with WatchingReadings(signal) as watching:
                 await watching.expect(FREE)
                 plasma.set_inhibited(True)
                 await watching.expect(Reading.of({"dnd:plasma"}))
                 plasma.set_inhibited(False)
                 await watching.expect(FREE)
                 plasma.stop()  # the server exits
-                assert isinstance(await watching.ended(), BusySignalStopped)
+                await watching.stopped()
 
         asyncio.run(scenario())
 
@@ -46,7 +47,7 @@ def test_a_server_without_the_property_is_not_that_server(
         PlasmaNotifications(host, buses.session_address).start()
 
         async def scenario() -> None:
-            with pytest.raises(BusySignalUnavailable, match="the notification server is not dunst"):
+            with pytest.raises(WatcherUnavailable, match="the notification server is not dunst"):
                 await NotificationServerDnd(SharedBus("session"), DUNST).probe()
 
         asyncio.run(scenario())
@@ -59,7 +60,7 @@ def test_no_notification_server_is_unavailable(
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
 
         async def scenario() -> None:
-            with pytest.raises(BusySignalUnavailable, match="no notification server"):
+            with pytest.raises(WatcherUnavailable, match="no notification server"):
                 await NotificationServerDnd(SharedBus("session"), DUNST).probe()
 
         asyncio.run(scenario())
@@ -73,7 +74,7 @@ def test_real_dunst_paused_is_busy(
 
     async def scenario() -> None:
         signal = NotificationServerDnd(SharedBus("session"), DUNST)
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
             await (
                 await asyncio.create_subprocess_exec("dunstctl", "set-paused", "true", env=env)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.swaync import SwayncDnd
 from breakd.adapters.dbus.link import SharedBus
-from tests.dbus_services import Swaync, Watching, private_buses, service_host
+from breakd.adapters.watcher import WatcherUnavailable
+from tests.dbus_services import Swaync, WatchingReadings, private_buses, service_host
 
 DND = Reading.of({"dnd:swaync"})
 
@@ -31,14 +32,14 @@ def test_dnd_switched_on_and_off_is_followed(
             assert await signal.probe() == (
                 "swaync's control centre on the session bus (now: do not disturb is off)"
             )
-            async with Watching(signal) as watching:
+            async with WatchingReadings(signal) as watching:
                 await watching.expect(FREE)
                 swaync.set_dnd(True)
                 await watching.expect(DND)
                 swaync.set_dnd(False)
                 await watching.expect(FREE)
                 swaync.stop()
-                assert isinstance(await watching.ended(), BusySignalStopped)
+                await watching.stopped()
 
         asyncio.run(scenario())
 
@@ -53,7 +54,7 @@ def test_an_app_inhibiting_swaync_is_busy_too(
         swaync = Swaync(host, buses.session_address, "0.8").start()
 
         async def scenario() -> None:
-            async with Watching(SwayncDnd(SharedBus("session"))) as watching:
+            async with WatchingReadings(SwayncDnd(SharedBus("session"))) as watching:
                 await watching.expect(FREE)
                 swaync.set_inhibited(True)
                 await watching.expect(DND)
@@ -70,5 +71,5 @@ def test_an_app_inhibiting_swaync_is_busy_too(
 def test_without_swaync_it_is_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with private_buses(tmp_path) as buses:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
-        with pytest.raises(BusySignalUnavailable, match="swaync is not running"):
+        with pytest.raises(WatcherUnavailable, match="swaync is not running"):
             asyncio.run(SwayncDnd(SharedBus("session")).probe())

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading
+from breakd.adapters.busy import FREE, Reading
 from breakd.adapters.busy.xfce import XFCONF, XfceDnd
 from breakd.adapters.dbus.link import SharedBus
-from tests.dbus_services import ActivatingBus, Watching, activating_bus, private_buses
+from breakd.adapters.watcher import WatcherUnavailable
+from tests.dbus_services import ActivatingBus, WatchingReadings, activating_bus, private_buses
 from tests.desktop import require_tools
 
 DND = Reading.of({"dnd:xfce"})
@@ -46,7 +47,7 @@ def test_the_real_xfconfd_switching_dnd_on_and_off_is_followed(
         assert await signal.probe() == (
             "xfconf's xfce4-notifyd /do-not-disturb on the session bus (now: do not disturb is off)"
         )
-        async with Watching(signal) as watching:
+        async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)  # the property does not exist: off
             await asyncio.to_thread(set_dnd, xfconf, "true", create=True)
             await watching.expect(DND)
@@ -59,7 +60,7 @@ def test_the_real_xfconfd_switching_dnd_on_and_off_is_followed(
             )
             await watching.expect(FREE)
             await asyncio.to_thread(xfconf.stop_service, XFCONF)  # xfconfd exits
-            assert isinstance(await watching.ended(), BusySignalStopped)
+            await watching.stopped()
 
     asyncio.run(scenario())
     assert (tmp_path / "bus" / "config" / "xfce4" / "xfconf").is_dir()  # the test's own dirs
@@ -69,7 +70,7 @@ def test_dnd_already_on_at_start_is_busy(xfconf: ActivatingBus) -> None:
     set_dnd(xfconf, "true", create=True)
 
     async def scenario() -> None:
-        async with Watching(XfceDnd(SharedBus("session"))) as watching:
+        async with WatchingReadings(XfceDnd(SharedBus("session"))) as watching:
             await watching.expect(DND)
 
     asyncio.run(scenario())
@@ -81,7 +82,7 @@ def test_without_xfconfd_on_the_bus_it_is_not_an_xfce_session(
     """xfconfd could be activated here, but the watcher must not start it."""
 
     async def scenario() -> None:
-        with pytest.raises(BusySignalUnavailable, match="not an XFCE session"):
+        with pytest.raises(WatcherUnavailable, match="not an XFCE session"):
             await XfceDnd(SharedBus("session")).probe()
 
     asyncio.run(scenario())
@@ -94,5 +95,5 @@ def test_without_a_session_bus_it_is_unavailable(
     with private_buses(tmp_path) as buses:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
         buses.kill("session")
-        with pytest.raises(BusySignalUnavailable, match="cannot connect to the session bus"):
+        with pytest.raises(WatcherUnavailable, match="cannot connect to the session bus"):
             asyncio.run(XfceDnd(SharedBus("session")).probe())

@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from breakd.adapters.idle import IdleSourceUnavailable, x11
+from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.idle.x11 import X11IdleSource
+from breakd.adapters.x11 import connection as x11_connection
 from tests.dbus_services import calls_back_when_lost, recorder, until
 from tests.desktop import (
     DesktopSession,
@@ -750,7 +751,7 @@ def test_slow_server_times_out_and_its_late_reply_is_skipped(
 ) -> None:
     """The late reply (with 8 extra bytes) may have begun before the deadline: the
     next query must still find where it ends."""
-    monkeypatch.setattr(x11, "_TIMEOUT", 0.2)
+    monkeypatch.setattr(x11_connection, "TIMEOUT", 0.2)
 
     def script(server: ScriptedXServer) -> None:
         server.read_setup()
@@ -1113,4 +1114,14 @@ def test_import_loads_no_ctypes_and_nothing_asyncio_has_not() -> None:
     added, ctypes_loaded = result.stdout.splitlines()
 
     assert ctypes_loaded == "False"
-    assert added == str(["breakd.adapters.idle.watch", "breakd.adapters.idle.x11"])
+    assert added == str(
+        [
+            "breakd.adapters.idle.watch",
+            "breakd.adapters.idle.x11",
+            "breakd.adapters.x11",
+            "breakd.adapters.x11.connection",
+            "breakd.adapters.x11.display",
+            "breakd.adapters.x11.errors",
+            "breakd.adapters.x11.wire",
+        ]
+    )

@@ -19,12 +19,10 @@ from typing import Any
 import pytest
 
 from breakd.adapters.select import open_session_sources
-from breakd.adapters.session import (
-    Emit,
-    SessionSourceStopped,
-    SessionSourceUnavailable,
-)
+from breakd.adapters.session import Emit
 from breakd.adapters.session.combined import CombinedSessionEvents
+from breakd.adapters.supervise import Backoff
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import (
     InhibitorChanged,
     ScreenLocked,
@@ -80,12 +78,14 @@ class Scripted:
 class Merged:
     """CombinedSessionEvents running as a task, with what it emitted."""
 
-    def __init__(self, *sources: Any, **options: Any) -> None:
+    def __init__(
+        self, *sources: Any, retry_after: float = 60.0, max_retry_after: float = 900.0
+    ) -> None:
         self.events: list[SessionEvent] = []
         self.delays: list[float] = []
         self.resume = asyncio.Event()
-        options.setdefault("sleep", self._sleep)
-        self.combined = CombinedSessionEvents(sources, self.events.append, **options)
+        retry = Backoff(retry_after, max_retry_after, self._sleep)
+        self.combined = CombinedSessionEvents(sources, self.events.append, retry)
         self.task = asyncio.ensure_future(self.combined.run())
 
     async def _sleep(self, delay: float) -> None:
@@ -117,7 +117,7 @@ def test_two_sources_seeing_one_lock_give_one_locked_and_one_unlocked() -> None:
         screensaver.say(ScreenUnlocked(), ScreenLocked(), ScreenLocked())
         await merged.settle()
         assert merged.events == [ScreenLocked()]
-        assert merged.combined.locked
+        assert merged.combined.rule.merged.locked
         logind.say(ScreenUnlocked())
         await merged.settle()
         assert merged.events == [ScreenLocked()], "still locked by the screensaver"
@@ -167,7 +167,7 @@ def test_a_stopped_source_is_forgotten_so_breakd_is_never_stuck_asleep_or_locked
         merged = Merged(logind, retry_after=60)
         logind.say(ScreenLocked(), InhibitorChanged(True), Sleeping())
         await merged.settle()
-        logind.say(SessionSourceStopped("org.freedesktop.login1 left the system bus"))
+        logind.say(WatcherUnavailable("org.freedesktop.login1 left the system bus"))
         await merged.settle()
         assert merged.events == [
             ScreenLocked(),
@@ -199,6 +199,25 @@ def test_a_stopped_source_is_forgotten_so_breakd_is_never_stuck_asleep_or_locked
     ) in caplog.text
 
 
+def test_stopped_or_unavailable_is_told_by_whether_the_run_reported_anything() -> None:
+    async def scenario() -> None:
+        logind = Scripted("logind")
+        merged = Merged(logind, retry_after=60)
+        logind.say(ScreenLocked(), WatcherUnavailable("the system bus went away"))
+        await merged.settle()
+        report = merged.combined.reports[0]
+        assert (report.state, report.reason) == ("stopped", "the system bus went away")
+        logind.say(WatcherUnavailable("cannot connect to the system bus"))
+        merged.resume.set()  # the retry, which fails before saying anything
+        await merged.settle()
+        assert (report.state, report.reason) == ("unavailable", "cannot connect to the system bus")
+        assert merged.delays == [60, 60]
+        assert merged.events == [ScreenLocked(), ScreenUnlocked()]
+        await merged.stop()
+
+    run(scenario)
+
+
 def test_an_unavailable_source_is_reported_and_retried_less_and_less_often(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -207,7 +226,7 @@ def test_an_unavailable_source_is_reported_and_retried_less_and_less_often(
         merged = Merged(gnome, retry_after=60, max_retry_after=200)
         why = "no org.gnome.SessionManager on the session bus (not a GNOME session)"
         for _ in range(4):
-            gnome.say(SessionSourceUnavailable(why))
+            gnome.say(WatcherUnavailable(why))
             await merged.settle()
             merged.resume.set()
         await merged.settle()
@@ -329,7 +348,7 @@ class RealMerged:
         self.events: list[SessionEvent] = []
         self.sources = open_session_sources()
         self.combined = CombinedSessionEvents(
-            self.sources, self.events.append, retry_after=retry_after, max_retry_after=retry_after
+            self.sources, self.events.append, Backoff(retry_after, retry_after)
         )
         self.task = asyncio.ensure_future(self.combined.run())
 

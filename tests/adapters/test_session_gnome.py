@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from breakd.adapters.dbus.link import SharedBus
-from breakd.adapters.session import SessionSourceStopped, SessionSourceUnavailable
 from breakd.adapters.session.gnome_session import GnomeSessionManagerSource
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import InhibitorChanged
 from tests.dbus_services import (
     GnomeSessionManager,
@@ -83,8 +83,7 @@ def test_the_session_manager_leaving_stops_the_source(
         async with Watching(source()) as watching:
             await watching.expect(InhibitorChanged(False))
             manager.stop()
-            ended = await watching.ended()
-            assert isinstance(ended, SessionSourceStopped)
+            ended = await watching.stopped()
             assert str(ended) == "org.gnome.SessionManager left the session bus"
 
     asyncio.run(scenario())
@@ -92,7 +91,7 @@ def test_the_session_manager_leaving_stops_the_source(
 
 def test_not_gnome_is_unavailable(buses: PrivateBuses) -> None:
     async def scenario() -> None:
-        with pytest.raises(SessionSourceUnavailable) as caught:
+        with pytest.raises(WatcherUnavailable) as caught:
             await source().probe()
         assert str(caught.value) == (
             "no org.gnome.SessionManager on the session bus (not a GNOME session)"

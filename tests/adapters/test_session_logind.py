@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from breakd.adapters.dbus.link import SharedBus
-from breakd.adapters.session import SessionSourceStopped, SessionSourceUnavailable
 from breakd.adapters.session.logind import LogindSource
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import InhibitorChanged, ScreenLocked, ScreenUnlocked, Sleeping, Woke
 from tests.dbus_services import (
     Impostor,
@@ -201,8 +201,7 @@ def test_logind_leaving_the_bus_stops_the_source(buses: PrivateBuses, host: Serv
         async with Watching(source()) as watching:
             await watching.expect(*UNLOCKED_AT_START)
             login1.stop()
-            ended = await watching.ended()
-            assert isinstance(ended, SessionSourceStopped)
+            ended = await watching.stopped()
             assert str(ended) == "org.freedesktop.login1 left the system bus"
 
     asyncio.run(scenario())
@@ -215,8 +214,7 @@ def test_the_system_bus_going_away_stops_the_source(buses: PrivateBuses, host: S
         async with Watching(source()) as watching:
             await watching.expect(*UNLOCKED_AT_START)
             buses.kill("system")  # with no goodbye signals
-            ended = await watching.ended()
-            assert isinstance(ended, SessionSourceStopped)
+            ended = await watching.stopped()
             assert str(ended).startswith("the system bus went away")
 
     asyncio.run(scenario())
@@ -225,8 +223,7 @@ def test_the_system_bus_going_away_stops_the_source(buses: PrivateBuses, host: S
 def test_no_logind_is_unavailable_before_anything_is_emitted(buses: PrivateBuses) -> None:
     async def scenario() -> None:
         async with Watching(source()) as watching:
-            ended = await watching.ended()
-            assert isinstance(ended, SessionSourceUnavailable)
+            ended = await watching.unavailable()
             assert str(ended) == (
                 "no org.freedesktop.login1 on the system bus (systemd-logind is not running)"
             )
@@ -242,7 +239,7 @@ def test_no_system_bus_is_unavailable_with_the_address(
     monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", f"unix:path={missing}")
 
     async def scenario() -> None:
-        with pytest.raises(SessionSourceUnavailable) as caught:
+        with pytest.raises(WatcherUnavailable) as caught:
             await source().probe()
         assert str(caught.value) == (
             f"cannot connect to the system bus at unix:path={missing} (No such file or directory)"

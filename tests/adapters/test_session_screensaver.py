@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from breakd.adapters.dbus.link import SharedBus
-from breakd.adapters.session import SessionSourceStopped, SessionSourceUnavailable
 from breakd.adapters.session.screensaver import ScreenSaverSource
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import ScreenLocked, ScreenUnlocked
 from tests.dbus_services import (
     Impostor,
@@ -114,8 +114,7 @@ def test_one_name_leaving_drops_its_state_and_the_last_one_stops_the_source(
             shell.stop()  # e.g. the shell crashed while locked
             await watching.expect(ScreenUnlocked())
             freedesktop.stop()
-            ended = await watching.ended()
-            assert isinstance(ended, SessionSourceStopped)
+            ended = await watching.stopped()
             assert str(ended) == "org.freedesktop.ScreenSaver left the session bus"
 
     asyncio.run(scenario())
@@ -161,7 +160,7 @@ def test_active_changed_from_a_non_owner_is_ignored(buses: PrivateBuses, host: S
 
 def test_no_screensaver_at_all_is_unavailable(buses: PrivateBuses) -> None:
     async def scenario() -> None:
-        with pytest.raises(SessionSourceUnavailable) as caught:
+        with pytest.raises(WatcherUnavailable) as caught:
             await source().probe()
         assert str(caught.value) == (
             "neither org.freedesktop.ScreenSaver nor org.gnome.ScreenSaver on the session bus"

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from breakd.adapters.table import ADAPTERS, of_kind
 from tests.dbus_services import (
     GnomeSessionManager,
     Login1,
@@ -26,32 +28,15 @@ from tests.dbus_services import (
 from tests.desktop import DesktopSession, require_tools
 from tests.e2e.daemon_process import cli
 
-IDLE_SOURCES = [
-    "mutter-idle-monitor",
-    "freedesktop-screensaver",
-    "x11-screensaver",
-    "wayland-ext-idle-notify",
-    "macos-iokit-hid",
-]
-SESSION_SOURCES = ["logind", "screensaver", "gnome-session-manager"]
-BUSY_SIGNALS = [
-    "dnd:dunst",
-    "dnd:plasma",
-    "dnd:xfce",
-    "dnd:gnome",
-    "dnd:swaync",
-    "dnd:mako",
-    "fullscreen:x11",
-    "camera",
-    "microphone",
-    "inhibitors:gnome",
-    "inhibitors:logind",
-    "dnd:macos",
-]
-OTHER_PLATFORMS = ["dnd:macos"]
-"""Never run on Linux: doctor says so whatever the config switches."""
+IDLE_SOURCES = [row.name for row in of_kind("idle")]
+SESSION_SOURCES = [row.name for row in of_kind("session")]
+BUSY_SIGNALS = [row.name for row in of_kind("busy")]
+OTHER_PLATFORMS = [row.name for row in of_kind("busy") if not row.runs_on()]
+"""Never run here: doctor says so whatever the config switches."""
 LINUX_SIGNALS = [name for name in BUSY_SIGNALS if name not in OTHER_PLATFORMS]
 ALL = IDLE_SOURCES + SESSION_SOURCES + BUSY_SIGNALS
+CHECKED = [row for row in ADAPTERS if row.kind in ("idle", "session", "busy")]
+"""What doctor checks: every idle source, session source and busy signal (no notifier)."""
 COLUMNS = re.compile(r" {2,}")
 """Columns are separated by two or more spaces; a status ("in use") has one inside."""
 COLUMN = re.compile(r"(?:^|(?<=  ))\S")
@@ -100,11 +85,35 @@ def bare_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def test_doctor_lists_exactly_the_rows_of_the_adapter_table_in_its_order(tmp_path: Path) -> None:
+    rows, document = doctor(bare_env(tmp_path), no_camera(tmp_path))
+
+    assert [(kind, name) for kind, name, _status, _detail in rows] == [
+        (row.kind, row.name) for row in CHECKED
+    ]
+    for row, (_kind, name, status, detail) in zip(CHECKED, rows, strict=True):
+        if not row.runs_on():
+            assert status in ("unavailable", "unsupported"), name
+            assert detail.startswith("not on"), f"{name}: {detail}"
+        else:
+            assert not detail.startswith(f"not on {sys.platform}"), f"{name}: {detail}"
+    for kind, key in (
+        ("idle", "idle_sources"),
+        ("session", "session_sources"),
+        ("busy", "busy_signals"),
+    ):
+        assert [entry["name"] for entry in document[key]] == [r.name for r in of_kind(kind)]
+
+
 def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_path: Path) -> None:
     rows, document = doctor(bare_env(tmp_path), no_camera(tmp_path))
 
     assert [row[1] for row in rows] == ALL
-    assert [row[0] for row in rows] == ["idle"] * 5 + ["session"] * 3 + ["busy"] * len(BUSY_SIGNALS)
+    assert [row[0] for row in rows] == (
+        ["idle"] * len(IDLE_SOURCES)
+        + ["session"] * len(SESSION_SOURCES)
+        + ["busy"] * len(BUSY_SIGNALS)
+    )
     assert {statuses(rows)[name] for name in IDLE_SOURCES + SESSION_SOURCES} == {"unavailable"}
     assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == {
         **dict.fromkeys(BUSY_SIGNALS, "unsupported"),

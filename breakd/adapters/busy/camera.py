@@ -19,9 +19,14 @@ import glob
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import CAMERA, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 POLL_EVERY = 10.0
 NO_DEVICE_RECHECK = 60.0
@@ -55,17 +60,12 @@ class CameraInUse:
 
     async def watch(self, report: Report) -> None:
         self._require_proc()
-        said = self.scan()
-        report(said)
         while True:
+            report(self.scan())
             idle_wait = (
                 self._poll_every if self._devices() else max(self._poll_every, NO_DEVICE_RECHECK)
             )
             await asyncio.sleep(idle_wait)
-            reading = self.scan()
-            if reading != said:
-                said = reading
-                report(reading)
 
     def scan(self) -> Reading:
         """One look through /proc: the processes holding a camera, minus the ignored ones."""
@@ -109,4 +109,8 @@ class CameraInUse:
 
     def _require_proc(self) -> None:
         if not sys.platform.startswith("linux") or not os.path.isdir(f"{self._proc}/self/fd"):
-            raise BusySignalUnavailable(f"no {self._proc} file system with open files to look in")
+            raise WatcherUnavailable(f"no {self._proc} file system with open files to look in")
+
+
+def open_signal(settings: DontInterruptConfig) -> CameraInUse:
+    return CameraInUse(settings.camera.devices, settings.camera.ignore_processes)

@@ -1,16 +1,6 @@
-"""What the D-Bus busy signals share: bus failures as the protocol's errors, and the words."""
+"""What the D-Bus do-not-disturb signals share: the words of their probes."""
 
 from __future__ import annotations
-
-from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable
-from breakd.adapters.dbus.errors import ErrorsAs
-
-
-class BusErrors(ErrorsAs):
-    """D-Bus failures inside a busy signal's `watch`, as BusySignalUnavailable or Stopped."""
-
-    unavailable = BusySignalUnavailable
-    stopped = BusySignalStopped
 
 
 def dnd_now(what: str, on: bool) -> str:

@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import TYPE_CHECKING
 
 from jeepney import Message
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy import FREE, Reading, Report
 from breakd.adapters.busy.command import CommandTimedOut, run_command
-from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.busy.dbus import dnd_now
+from breakd.adapters.dbus.errors import watcher_errors
 from breakd.adapters.dbus.follow import Followed
 from breakd.adapters.dbus.link import SharedBus
 from breakd.adapters.dbus.rules import is_signal, name_owner_rule, signal_rule
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 DCONF = "ca.desrt.dconf"
 WRITER = "ca.desrt.dconf.Writer"
@@ -45,7 +51,7 @@ class GnomeDnd:
 
     async def probe(self) -> str:
         _require_gnome()
-        with BusErrors(DCONF):
+        with watcher_errors(DCONF):
             async with self._bus.connected() as link:
                 await link.name_owner(DCONF)  # the session bus answers
         on = await _read_dnd()
@@ -53,28 +59,20 @@ class GnomeDnd:
 
     async def watch(self, report: Report) -> None:
         _require_gnome()
-        with BusErrors(DCONF) as errors:
+        with watcher_errors(DCONF):
             async with self._bus.connected() as link:
                 writes = signal_rule(DCONF, WRITER, "Notify", WRITER_PATH)
                 async with link.subscribe([name_owner_rule(DCONF), writes]) as queue:
                     owner = await link.name_owner(DCONF)  # None until a first write starts it
                     # dconf-service comes and goes (D-Bus activated): it never stops this.
-                    followed = Followed(link, queue, owner, stopped=BusySignalStopped, left=None)
-                    said = await _read_dnd()
-                    report(self._reading(said))
-                    errors.started = True
+                    followed = Followed(link, queue, owner, left=None)
+                    report(self._reading(await _read_dnd()))
                     while True:
                         message = await followed.next()
                         if message is None or not _touches_key(message):
                             continue  # None: a new dconf-service, which wrote nothing yet
                         followed.drop_queued()  # one read for a burst of writes
-                        try:
-                            on = await _read_dnd()
-                        except BusySignalUnavailable as error:
-                            raise BusySignalStopped(str(error)) from None
-                        if on != said:
-                            said = on
-                            report(self._reading(on))
+                        report(self._reading(await _read_dnd()))
 
     def _reading(self, on: bool) -> Reading:
         return Reading.of({self.name}) if on else FREE
@@ -93,27 +91,27 @@ def _touches_key(message: Message) -> bool:
 
 
 async def _read_dnd() -> bool:
-    """`show-banners` false means do not disturb; BusySignalUnavailable says why it can't be read."""
+    """`show-banners` false means do not disturb; WatcherUnavailable says why it can't be read."""
     gsettings = shutil.which("gsettings")
     if gsettings is None:
-        raise BusySignalUnavailable("gsettings is not installed (no GSettings to read)")
+        raise WatcherUnavailable("gsettings is not installed (no GSettings to read)")
     try:
         result = await run_command([gsettings, "get", SCHEMA, KEY], READ_TIMEOUT)
     except CommandTimedOut:
-        raise BusySignalUnavailable(
+        raise WatcherUnavailable(
             f"`gsettings get {SCHEMA} {KEY}` gave no answer within {READ_TIMEOUT:g} s"
         ) from None
     text, problem = result.stdout.strip(), result.stderr.strip()
     if result.returncode != 0:
-        raise BusySignalUnavailable(
+        raise WatcherUnavailable(
             f"`gsettings get {SCHEMA} {KEY}` failed: {problem or f'exit {result.returncode}'}"
         )
     if "memory" in problem and "backend" in problem:
-        raise BusySignalUnavailable(
+        raise WatcherUnavailable(
             "GSettings has no dconf backend here, so GNOME's settings cannot be read"
         )
     if text not in ("true", "false"):
-        raise BusySignalUnavailable(f"`gsettings get {SCHEMA} {KEY}` said {text!r}")
+        raise WatcherUnavailable(f"`gsettings get {SCHEMA} {KEY}` said {text!r}")
     return text == "false"
 
 
@@ -123,4 +121,8 @@ def _require_gnome() -> None:
     desktop = os.environ.get("XDG_CURRENT_DESKTOP", "")
     if "gnome" not in desktop.lower().split(":"):
         shown = desktop or "unset"
-        raise BusySignalUnavailable(f"not a GNOME session (XDG_CURRENT_DESKTOP is {shown})")
+        raise WatcherUnavailable(f"not a GNOME session (XDG_CURRENT_DESKTOP is {shown})")
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> GnomeDnd:
+    return GnomeDnd(bus)

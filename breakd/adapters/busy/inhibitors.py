@@ -17,21 +17,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.busy import Reading, Report
-from breakd.adapters.busy.dbus import BusErrors
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
-from breakd.adapters.dbus.rules import (
-    PROPERTIES,
-    is_signal,
-    signal_rule,
-)
+from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
 from breakd.core import busy_reasons
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 Mode = Literal["meeting_only", "any"]
 
@@ -63,6 +61,13 @@ class MeetingRules:
         return cls(
             mode, frozenset(meeting_reasons), frozenset(meeting_apps), frozenset(ignore_apps)
         )
+
+    @classmethod
+    def of_settings(cls, settings: DontInterruptConfig) -> MeetingRules:
+        """The rules `dont_interrupt` sets: its `inhibitors` lists and `signals.inhibitors`."""
+        lists = settings.inhibitors
+        mode: Mode = "any" if settings.signals.inhibitors == "any" else "meeting_only"
+        return cls.of(mode, lists.meeting_reasons, lists.meeting_apps, lists.ignore_apps)
 
     def reason(self, app: str, why: str) -> str | None:
         """The busy reason for an inhibitor held by `app` because of `why`, or None."""
@@ -106,27 +111,19 @@ class _InhibitorWatcher:
         )
 
     async def probe(self) -> str:
-        with BusErrors(self.service) as errors:
-            async with owned(self._bus, self._service, errors) as link:
-                held = await self._held(link)
-                reading = self._rules.reading(held)
-                now = ", ".join(sorted(reading.reasons)) or "no meeting"
-                return f"{len(held)} inhibitor(s) from {self.service} (now: {now})"
+        async with owned(self._bus, self._service) as link:
+            held = await self._held(link)
+            reading = self._rules.reading(held)
+            now = ", ".join(sorted(reading.reasons)) or "no meeting"
+            return f"{len(held)} inhibitor(s) from {self.service} (now: {now})"
 
     async def watch(self, report: Report) -> None:
-        with BusErrors(self.service) as errors:
-            async with follow(self._bus, self._service, self._rules_(), errors) as followed:
-                said = self._rules.reading(await self._held(followed.link))
-                report(said)
-                errors.started = True
-                while True:
-                    message = await followed.next()
-                    if message is not None and not self._is_change(message):
-                        continue
-                    reading = self._rules.reading(await self._held(followed.link))
-                    if reading != said:
-                        said = reading
-                        report(reading)
+        async with follow(self._bus, self._service, self._rules_()) as followed:
+            report(self._rules.reading(await self._held(followed.link)))
+            while True:
+                message = await followed.next()
+                if message is None or self._is_change(message):
+                    report(self._rules.reading(await self._held(followed.link)))
 
     def _rules_(self) -> list[MatchRule]:
         raise NotImplementedError
@@ -192,3 +189,11 @@ class LogindMeetingInhibitors(_InhibitorWatcher):
         manager = DBusAddress(LOGIN1_PATH, LOGIN1, LOGIN1_MANAGER)
         (inhibitors,) = await link.call(new_method_call(manager, "ListInhibitors"))
         return [(str(who), str(why)) for _what, who, why, _mode, _uid, _pid in inhibitors]
+
+
+def open_gnome(bus: SharedBus, settings: DontInterruptConfig) -> GnomeMeetingInhibitors:
+    return GnomeMeetingInhibitors(bus, MeetingRules.of_settings(settings))
+
+
+def open_logind(bus: SharedBus, settings: DontInterruptConfig) -> LogindMeetingInhibitors:
+    return LogindMeetingInhibitors(bus, MeetingRules.of_settings(settings))

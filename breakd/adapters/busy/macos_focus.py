@@ -35,11 +35,15 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from breakd.adapters.busy import FREE, BusySignalStopped, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.polling import report_changes
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy.polling import report_every
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +57,7 @@ class UnknownShape(ValueError):
     """Assertions.json is not the JSON breakd knows (macOS changed it, or it is half written)."""
 
 
-class FocusFileUnparsable(BusySignalUnavailable):
+class FocusFileUnparsable(WatcherUnavailable):
     """The file is there but not in a shape breakd knows; while watching, the last reading stays."""
 
 
@@ -114,9 +118,8 @@ class MacOSFocus:
         )
 
     async def watch(self, report: Report) -> None:
-        said = reading_for(self.modes())  # BusySignalUnavailable before anything is reported
-        report(said)
-        await report_changes(self._read_again, report, self._poll_every, said)
+        report(reading_for(self.modes()))  # WatcherUnavailable before anything is reported
+        await report_every(self._read_again, report, self._poll_every)
 
     def modes(self) -> list[str]:
         """The Focus modes on now; the file is parsed again only when it changed."""
@@ -125,25 +128,25 @@ class MacOSFocus:
             stat = path.stat()
         except FileNotFoundError:
             if not path.parent.is_dir():
-                raise BusySignalUnavailable(
+                raise WatcherUnavailable(
                     f"no {path.parent} folder (a macOS without Focus, before 12)"
                 ) from None
             self._seen, self._modes = None, []
             return []
         except PermissionError:
-            raise BusySignalUnavailable(_no_access(path)) from None
+            raise WatcherUnavailable(_no_access(path)) from None
         seen = (stat.st_mtime_ns, stat.st_size)
         if seen == self._seen:
             return self._modes
         try:
             text = path.read_text(encoding="utf-8")
         except PermissionError:
-            raise BusySignalUnavailable(_no_access(path)) from None
+            raise WatcherUnavailable(_no_access(path)) from None
         except FileNotFoundError:  # removed between stat and read: no Focus
             self._seen, self._modes = None, []
             return []
         except (OSError, UnicodeDecodeError) as error:
-            raise BusySignalUnavailable(f"cannot read {path} ({error})") from None
+            raise WatcherUnavailable(f"cannot read {path} ({error})") from None
         try:
             modes = active_modes(text)
         except UnknownShape as error:
@@ -159,18 +162,18 @@ class MacOSFocus:
         except FocusFileUnparsable as error:  # most likely caught mid-rewrite: try next time
             log.debug("macOS Focus: %s; keeping the last reading", error)
             return reading_for(self._modes)
-        except BusySignalUnavailable as error:
-            raise BusySignalStopped(str(error)) from None
 
     def _path(self) -> Path:
         if self._folder is None:
             if sys.platform != "darwin":
-                raise BusySignalUnavailable(
-                    "not on macOS: the Focus state is read from a macOS file"
-                )
+                raise WatcherUnavailable("not on macOS: the Focus state is read from a macOS file")
             self._folder = Path(os.path.expanduser(DB_FOLDER))
         return self._folder / ASSERTIONS
 
 
 def _no_access(path: Path) -> str:
     return f"{path} is not readable: give breakd's Python Full Disk Access in System Settings"
+
+
+def open_signal(settings: DontInterruptConfig) -> MacOSFocus:
+    return MacOSFocus()

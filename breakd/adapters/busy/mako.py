@@ -14,22 +14,23 @@ one case it must.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy.dbus import dnd_now
 from breakd.adapters.busy.notification_server import NOTIFICATION_SERVER, NOTIFICATIONS
 from breakd.adapters.dbus.errors import describe_error
 from breakd.adapters.dbus.follow import follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
-from breakd.adapters.dbus.rules import (
-    PROPERTIES,
-    is_signal,
-    signal_rule,
-)
+from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 MAKO = "fr.emersion.Mako"
 MAKO_PATH = "/fr/emersion/Mako"
@@ -54,41 +55,34 @@ class MakoDnd:
         self._poll_every = poll_every
 
     async def probe(self) -> str:
-        with BusErrors(NOTIFICATIONS) as errors:
-            async with owned(self._bus, NOTIFICATION_SERVER, errors) as link:
-                modes = await self._modes(link)
-                signals = await self._signals_changes(link)
-                how = "" if signals else f", polled every {self._poll_every:g} s as before 1.10"
-                on = bool(modes & self._dnd_modes)
-                return dnd_now(
-                    f"mako's modes {', '.join(sorted(self._dnd_modes)) or '(none listed)'}{how}", on
-                )
+        async with owned(self._bus, NOTIFICATION_SERVER) as link:
+            modes = await self._modes(link)
+            signals = await self._signals_changes(link)
+            how = "" if signals else f", polled every {self._poll_every:g} s as before 1.10"
+            on = bool(modes & self._dnd_modes)
+            return dnd_now(
+                f"mako's modes {', '.join(sorted(self._dnd_modes)) or '(none listed)'}{how}", on
+            )
 
     async def watch(self, report: Report) -> None:
-        with BusErrors(NOTIFICATIONS) as errors:
-            changes = signal_rule(NOTIFICATIONS, PROPERTIES, "PropertiesChanged", MAKO_PATH)
-            changes.add_arg_condition(0, MAKO)
-            async with follow(self._bus, NOTIFICATION_SERVER, [changes], errors) as followed:
-                link = followed.link
-                said = self._reading(await self._modes(link))
-                wait = None if await self._signals_changes(link) else self._poll_every
-                report(said)
-                errors.started = True
-                while True:
-                    # None: a new mako, or time to poll one that signals nothing.
-                    message = await followed.next(wait)
-                    if message is not None and not _modes_changed(message):
-                        continue
-                    reading = self._reading(await self._modes(link))
-                    if reading != said:
-                        said = reading
-                        report(reading)
+        changes = signal_rule(NOTIFICATIONS, PROPERTIES, "PropertiesChanged", MAKO_PATH)
+        changes.add_arg_condition(0, MAKO)
+        async with follow(self._bus, NOTIFICATION_SERVER, [changes]) as followed:
+            link = followed.link
+            reading = self._reading(await self._modes(link))
+            wait = None if await self._signals_changes(link) else self._poll_every
+            report(reading)
+            while True:
+                # None: a new mako, or time to poll one that signals nothing.
+                message = await followed.next(wait)
+                if message is None or _modes_changed(message):
+                    report(self._reading(await self._modes(link)))
 
     async def _modes(self, link: BusLink) -> frozenset[str]:
         try:
             (modes,) = await link.call(new_method_call(_ADDRESS, "ListModes"))
         except DBusErrorResponse as error:
-            raise BusySignalUnavailable(
+            raise WatcherUnavailable(
                 f"the notification server is not mako 1.7 or newer: it has no {MAKO}"
                 f" ListModes ({describe_error(error)})"
             ) from None
@@ -111,3 +105,7 @@ def _modes_changed(message: Message) -> bool:
         return False
     interface, changed, invalidated = message.body
     return interface == MAKO and ("Modes" in changed or "Modes" in invalidated)
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> MakoDnd:
+    return MakoDnd(bus, settings.mako_dnd_modes)

@@ -26,11 +26,15 @@ import os
 import re
 import shutil
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from breakd.adapters.busy import BusySignalStopped, BusySignalUnavailable, Reading, Report
+from breakd.adapters.busy import Reading, Report
 from breakd.adapters.busy.command import CommandTimedOut, run_command
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import MICROPHONE, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 LIST_TIMEOUT = 5.0
 """Seconds one `pactl list` may take; a local sound server answers in a few ms."""
@@ -62,25 +66,14 @@ class MicrophoneInUse:
             env={**os.environ, "LC_ALL": "C"},
         )
         assert events.stdout is not None
-        started = False
         try:
-            said = await self.read()
-            report(said)
-            started = True
+            report(await self.read())
             while True:
                 line = await events.stdout.readline()
                 if not line:
-                    raise BusySignalStopped("the sound server went away (pactl subscribe ended)")
-                if not _SOURCE_OUTPUT_EVENT.match(line):
-                    continue
-                reading = await self.read()
-                if reading != said:
-                    said = reading
-                    report(reading)
-        except BusySignalUnavailable as error:
-            if started:
-                raise BusySignalStopped(str(error)) from None
-            raise
+                    raise WatcherUnavailable("the sound server went away (pactl subscribe ended)")
+                if _SOURCE_OUTPUT_EVENT.match(line):
+                    report(await self.read())
         finally:
             if events.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
@@ -129,7 +122,7 @@ def _is_monitor(source: dict[str, Any]) -> bool:
 def _pactl() -> str:
     pactl = shutil.which("pactl")
     if pactl is None:
-        raise BusySignalUnavailable("pactl is not installed (PulseAudio's utilities)")
+        raise WatcherUnavailable("pactl is not installed (PulseAudio's utilities)")
     return pactl
 
 
@@ -137,19 +130,23 @@ async def _list(kind: str) -> list[dict[str, Any]]:
     try:
         result = await run_command([_pactl(), "-f", "json", "list", kind], LIST_TIMEOUT)
     except CommandTimedOut:
-        raise BusySignalUnavailable(
+        raise WatcherUnavailable(
             f"the sound server did not list its {kind} within {LIST_TIMEOUT:g} s"
         ) from None
     if result.returncode != 0:
         problem = result.stderr.strip().splitlines()
-        raise BusySignalUnavailable(
+        raise WatcherUnavailable(
             f"no PulseAudio or PipeWire sound server answers"
             f" ({problem[-1] if problem else f'pactl exit {result.returncode}'})"
         )
     try:
         listed = json.loads(result.stdout or "[]")
     except ValueError:
-        raise BusySignalUnavailable(
+        raise WatcherUnavailable(
             "pactl gave no JSON (pactl 16 or newer is needed for -f json)"
         ) from None
     return listed if isinstance(listed, list) else []
+
+
+def open_signal(settings: DontInterruptConfig) -> MicrophoneInUse:
+    return MicrophoneInUse(settings.microphone.ignore_apps)

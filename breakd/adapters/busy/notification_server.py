@@ -14,21 +14,22 @@ and NameOwnerChanged drive everything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jeepney import DBusAddress, Message
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.busy import FREE, BusySignalUnavailable, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy.dbus import dnd_now
 from breakd.adapters.dbus.errors import describe_error
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
-from breakd.adapters.dbus.rules import (
-    PROPERTIES,
-    is_signal,
-    signal_rule,
-)
+from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -60,37 +61,32 @@ class NotificationServerDnd:
         self.name = reason(DND, dnd.server)
 
     async def probe(self) -> str:
-        with BusErrors(NOTIFICATIONS) as errors:
-            async with owned(self._bus, NOTIFICATION_SERVER, errors) as link:
-                on = await self._read(link)
-                return dnd_now(
-                    f"{self._dnd.server}'s {self._dnd.property} property on the session bus", on
-                )
+        async with owned(self._bus, NOTIFICATION_SERVER) as link:
+            on = await self._read(link)
+            return dnd_now(
+                f"{self._dnd.server}'s {self._dnd.property} property on the session bus", on
+            )
 
     async def watch(self, report: Report) -> None:
-        with BusErrors(NOTIFICATIONS) as errors:
-            changes = signal_rule(
-                NOTIFICATIONS, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH
-            )
-            changes.add_arg_condition(0, self._dnd.interface)
-            async with follow(self._bus, NOTIFICATION_SERVER, [changes], errors) as followed:
-                link = followed.link
-                report(self._reading(await self._read(link)))
-                errors.started = True
-                while True:
-                    message = await followed.next()
-                    if message is None:
-                        report(self._reading(await self._read(link)))  # a new server
-                        continue
-                    value = await self._changed(link, message)
-                    if value is not None:
-                        report(self._reading(value))
+        changes = signal_rule(NOTIFICATIONS, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH)
+        changes.add_arg_condition(0, self._dnd.interface)
+        async with follow(self._bus, NOTIFICATION_SERVER, [changes]) as followed:
+            link = followed.link
+            report(self._reading(await self._read(link)))
+            while True:
+                message = await followed.next()
+                if message is None:
+                    report(self._reading(await self._read(link)))  # a new server
+                    continue
+                value = await self._changed(link, message)
+                if value is not None:
+                    report(self._reading(value))
 
     async def _read(self, link: BusLink) -> bool:
         try:
             return bool(await link.get_property(_ADDRESS, self._dnd.interface, self._dnd.property))
         except DBusErrorResponse as error:
-            raise BusySignalUnavailable(
+            raise WatcherUnavailable(
                 f"the notification server is not {self._dnd.server}: it has no"
                 f" {self._dnd.interface} {self._dnd.property} property ({describe_error(error)})"
             ) from None
@@ -110,3 +106,11 @@ class NotificationServerDnd:
 
     def _reading(self, on: bool) -> Reading:
         return Reading.of({self.name}) if on else FREE
+
+
+def open_dunst(bus: SharedBus, settings: DontInterruptConfig) -> NotificationServerDnd:
+    return NotificationServerDnd(bus, DUNST)
+
+
+def open_plasma(bus: SharedBus, settings: DontInterruptConfig) -> NotificationServerDnd:
+    return NotificationServerDnd(bus, PLASMA)

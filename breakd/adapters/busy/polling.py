@@ -2,7 +2,7 @@
 
 The macOS Focus file offers nothing breakd can wait on without a helper thread
 or a run loop, so it is read every few seconds. Each read is one `stat`, and
-only a change is reported, as the watcher contract asks.
+every reading is reported: the combiner keeps only the changes.
 """
 
 from __future__ import annotations
@@ -13,22 +13,17 @@ from collections.abc import Awaitable, Callable
 from breakd.adapters.busy import Reading, Report
 
 
-async def report_changes(
+async def report_every(
     read: Callable[[], Reading],
     report: Report,
     every: float,
-    said: Reading,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Read every `every` seconds and report each reading that differs from the last said.
+    """Read and report every `every` seconds, until `read` raises (WatcherUnavailable).
 
-    The watcher reads and reports the first state itself (a failure there is
-    BusySignalUnavailable); whatever `read` raises here ends the watch, and a
-    watcher makes a failed read BusySignalStopped before it gets here.
+    The watcher reads and reports the first state itself, so that a mechanism
+    missing at start is unavailable before anything is reported.
     """
     while True:
         await sleep(every)
-        reading = read()
-        if reading != said:
-            said = reading
-            report(reading)
+        report(read())

@@ -10,15 +10,20 @@ Busy ("dnd:swaync") while either holds.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jeepney import DBusAddress, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.busy import FREE, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.busy.dbus import dnd_now
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 SWAYNC = "org.erikreider.swaync.cc"
 SWAYNC_PATH = "/org/erikreider/swaync/cc"
@@ -35,34 +40,28 @@ class SwayncDnd:
         self._bus = bus
 
     async def probe(self) -> str:
-        with BusErrors(SWAYNC) as errors:
-            async with owned(self._bus, _SWAYNC, errors) as link:
-                on, _newer = await self._read(link)
-                return dnd_now("swaync's control centre on the session bus", on)
+        async with owned(self._bus, _SWAYNC) as link:
+            on, _newer = await self._read(link)
+            return dnd_now("swaync's control centre on the session bus", on)
 
     async def watch(self, report: Report) -> None:
-        with BusErrors(SWAYNC) as errors:
-            async with follow(
-                self._bus, _SWAYNC, [signal_rule(SWAYNC, SWAYNC, None, SWAYNC_PATH)], errors
-            ) as followed:
-                # 0.8+ (it has IsInhibited) sends SubscribeV2 too; its older
-                # Subscribe lacks `inhibited` and is ignored then.
-                said, newer = await self._read(followed.link)
-                report(self._reading(said))
-                errors.started = True
-                while True:
-                    message = await followed.next()
-                    if message is None:
-                        on, newer = await self._read(followed.link)  # swaync restarted
-                    else:
-                        newer = newer or is_signal(message, SWAYNC, "SubscribeV2")
-                        changed = _changed(message, newer)
-                        if changed is None:
-                            continue
-                        on = changed
-                    if on != said:
-                        said = on
-                        report(self._reading(on))
+        rules = [signal_rule(SWAYNC, SWAYNC, None, SWAYNC_PATH)]
+        async with follow(self._bus, _SWAYNC, rules) as followed:
+            # 0.8+ (it has IsInhibited) sends SubscribeV2 too; its older
+            # Subscribe lacks `inhibited` and is ignored then.
+            on, newer = await self._read(followed.link)
+            report(self._reading(on))
+            while True:
+                message = await followed.next()
+                if message is None:
+                    on, newer = await self._read(followed.link)  # swaync restarted
+                else:
+                    newer = newer or is_signal(message, SWAYNC, "SubscribeV2")
+                    changed = _changed(message, newer)
+                    if changed is None:
+                        continue
+                    on = changed
+                report(self._reading(on))
 
     async def _read(self, link: BusLink) -> tuple[bool, bool]:
         """(busy, whether this swaync is 0.8 or newer)."""
@@ -87,3 +86,7 @@ def _changed(message: Message, newer: bool) -> bool | None:
         _count, dnd, _open = message.body
         return bool(dnd)
     return None
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> SwayncDnd:
+    return SwayncDnd(bus)

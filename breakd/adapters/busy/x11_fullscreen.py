@@ -18,25 +18,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from breakd.adapters.busy import (
-    FREE,
-    BusySignalStopped,
-    BusySignalUnavailable,
-    Reading,
-    Report,
-)
-from breakd.adapters.busy.x11_wire import (
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.watcher import WatcherUnavailable
+from breakd.adapters.x11.async_connection import (
     ATOM,
     STRING,
     WINDOW,
     WM_CLASS,
     AsyncXConnection,
-    IdleSourceUnavailable,
-    XError,
-    XLost,
 )
+from breakd.adapters.x11.errors import XError, XUnavailable
 from breakd.core import busy_reasons
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
 WM_STATE = "_NET_WM_STATE"
@@ -75,23 +72,20 @@ class X11Fullscreen:
             reading = await self._read(connection, atoms, active)
             now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
             return f"_NET_WM_STATE of the focused window on X display {connection.display} (now: {now})"
-        except (XError, XLost) as error:
-            raise BusySignalUnavailable(f"X display {connection.display}: {error}") from None
+        except XUnavailable as error:
+            raise WatcherUnavailable(f"X display {connection.display}: {error}") from None
         finally:
             connection.close()
 
     async def watch(self, report: Report) -> None:
         connection = self._connect()
-        started = False
         try:
             atoms = await self._atoms(connection)
             connection.watch_properties(connection.root)  # before reading: nothing slips by
             active = await self._active(connection, atoms)
             if active:
                 connection.watch_properties(active)
-            said = await self._read(connection, atoms, active)
-            report(said)
-            started = True
+            report(await self._read(connection, atoms, active))
             while True:
                 event = await connection.next_event()
                 if event.window == connection.root and event.atom == atoms[ACTIVE_WINDOW]:
@@ -100,28 +94,24 @@ class X11Fullscreen:
                         connection.watch_properties(active)
                 elif not (event.window == active and event.atom in (atoms[WM_STATE], WM_CLASS)):
                     continue
-                reading = await self._read(connection, atoms, active)
-                if reading != said:
-                    said = reading
-                    report(reading)
-        except (XError, XLost) as error:
-            text = f"X display {connection.display}: {error}"
-            raise (BusySignalStopped if started else BusySignalUnavailable)(text) from None
+                report(await self._read(connection, atoms, active))
+        except XUnavailable as error:
+            raise WatcherUnavailable(f"X display {connection.display}: {error}") from None
         finally:
             connection.close()
 
     def _connect(self) -> AsyncXConnection:
         if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
-            raise BusySignalUnavailable(
+            raise WatcherUnavailable(
                 "a Wayland session: X11 would only see XWayland windows go full screen"
             )
         display = self._display or os.environ.get("DISPLAY")
         if not display:
-            raise BusySignalUnavailable("DISPLAY is not set (no X11 session)")
+            raise WatcherUnavailable("DISPLAY is not set (no X11 session)")
         try:
             return AsyncXConnection.open(display)
-        except IdleSourceUnavailable as error:
-            raise BusySignalUnavailable(str(error)) from None
+        except XUnavailable as error:
+            raise WatcherUnavailable(str(error)) from None
 
     async def _atoms(self, connection: AsyncXConnection) -> dict[str, int]:
         return {
@@ -161,3 +151,13 @@ class X11Fullscreen:
         if fullscreen and self._fullscreen and not folded & self._always:
             reasons.add(busy_reasons.reason(busy_reasons.FULLSCREEN, app))
         return Reading.of(reasons)
+
+
+def open_signal(settings: DontInterruptConfig) -> X11Fullscreen:
+    """Full screen counts while `signals.fullscreen` is on; the never list works either way."""
+    apps = settings.apps
+    return X11Fullscreen(
+        always_interrupt=apps.always_interrupt,
+        never_interrupt=apps.never_interrupt,
+        fullscreen=settings.signals.fullscreen,
+    )

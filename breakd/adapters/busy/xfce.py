@@ -13,17 +13,20 @@ the bus this is not an XFCE session, and the signal says so.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
 from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.busy import FREE, Reading, Report
-from breakd.adapters.busy.dbus import BusErrors, dnd_now
+from breakd.adapters.busy.dbus import dnd_now
 from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
 from breakd.core.busy_reasons import DND, reason
+
+if TYPE_CHECKING:
+    from breakd.config.model import DontInterruptConfig
 
 XFCONF = "org.xfce.Xfconf"
 XFCONF_PATH = "/org/xfce/Xfconf"
@@ -43,35 +46,24 @@ class XfceDnd:
         self._bus = bus
 
     async def probe(self) -> str:
-        with BusErrors(XFCONF) as errors:
-            async with owned(self._bus, _XFCONF, errors) as link:
-                on = await self._read(link)
-                return dnd_now(f"xfconf's {CHANNEL} {PROPERTY} on the session bus", on)
+        async with owned(self._bus, _XFCONF) as link:
+            on = await self._read(link)
+            return dnd_now(f"xfconf's {CHANNEL} {PROPERTY} on the session bus", on)
 
     async def watch(self, report: Report) -> None:
-        with BusErrors(XFCONF) as errors:
-            rules: list[MatchRule] = []
-            for member in ("PropertyChanged", "PropertyRemoved"):
-                rule = signal_rule(XFCONF, XFCONF, member, XFCONF_PATH)
-                rule.add_arg_condition(0, CHANNEL)
-                rule.add_arg_condition(1, PROPERTY)
-                rules.append(rule)
-            async with follow(self._bus, _XFCONF, rules, errors) as followed:
-                said = await self._read(followed.link)
-                report(self._reading(said))
-                errors.started = True
-                while True:
-                    message = await followed.next()
-                    if message is None:
-                        on = await self._read(followed.link)  # a new xfconfd
-                    else:
-                        changed = _changed(message)
-                        if changed is None:
-                            continue
-                        on = changed
-                    if on != said:
-                        said = on
-                        report(self._reading(on))
+        rules: list[MatchRule] = []
+        for member in ("PropertyChanged", "PropertyRemoved"):
+            rule = signal_rule(XFCONF, XFCONF, member, XFCONF_PATH)
+            rule.add_arg_condition(0, CHANNEL)
+            rule.add_arg_condition(1, PROPERTY)
+            rules.append(rule)
+        async with follow(self._bus, _XFCONF, rules) as followed:
+            report(self._reading(await self._read(followed.link)))
+            while True:
+                message = await followed.next()
+                on = await self._read(followed.link) if message is None else _changed(message)
+                if on is not None:  # None: not about DND; a new xfconfd is read again
+                    report(self._reading(on))
 
     async def _read(self, link: BusLink) -> bool:
         message = new_method_call(_ADDRESS, "GetProperty", "ss", (CHANNEL, PROPERTY))
@@ -103,3 +95,7 @@ def _as_bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().casefold() == "true"
     return bool(value)
+
+
+def open_signal(bus: SharedBus, settings: DontInterruptConfig) -> XfceDnd:
+    return XfceDnd(bus)

@@ -6,11 +6,13 @@ through `unwrap_msg`, so an error is never read as data); the rest are breakd's.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Iterator
 
 from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.dbus.address import BusUnavailable
+from breakd.adapters.watcher import WatcherUnavailable
 
 CALL_TIMEOUT = 1.0
 """Seconds a local service gets to answer one call; they answer in well under 1 ms."""
@@ -37,34 +39,17 @@ def describe_error(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-class ErrorsAs:
-    """D-Bus failures inside a watcher's `with` block, raised as its protocol's own errors.
+@contextlib.contextmanager
+def watcher_errors(service: str) -> Iterator[None]:
+    """D-Bus failures inside a watcher's block as WatcherUnavailable, in one sentence.
 
-    A subclass names the two: `unavailable` while the watcher has reported
-    nothing yet (`started` still False: the mechanism is not usable here), and
-    `stopped` after (it went away). Either way the message is one sentence.
+    A bus that cannot be reached or hangs up says so; a call that fails or times
+    out is named after `service`. Whether the watcher had started is not asked:
+    the supervisor knows.
     """
-
-    unavailable: type[Exception]
-    stopped: type[Exception]
-
-    def __init__(self, service: str) -> None:
-        self.service = service
-        self.started = False
-
-    def __enter__(self) -> ErrorsAs:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
-    ) -> bool:
-        if error is None or isinstance(error, (self.stopped, self.unavailable)):
-            return False
-        if isinstance(error, BusUnavailable):
-            raise self.unavailable(str(error)) from None
-        if isinstance(error, BusLost):
-            raise self.stopped(str(error)) from None
-        if isinstance(error, (CallTimedOut, DBusErrorResponse)):
-            reason = f"{self.service}: {describe_error(error)}"
-            raise (self.stopped if self.started else self.unavailable)(reason) from None
-        return False
+    try:
+        yield
+    except (BusUnavailable, BusLost) as error:
+        raise WatcherUnavailable(str(error)) from None
+    except (CallTimedOut, DBusErrorResponse) as error:
+        raise WatcherUnavailable(f"{service}: {describe_error(error)}") from None

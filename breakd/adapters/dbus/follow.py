@@ -6,6 +6,8 @@ and to its signals before reading the state (so no change slips between the
 two), then take messages one at a time. A service that is restarted under the
 same name must be read again; one that leaves, or a bus that hangs up, stops
 the watcher. Signals from anyone else holding the same interface are ignored.
+Inside `owned` and `follow`, every D-Bus failure is WatcherUnavailable, named
+after the service.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from jeepney import Message
 from jeepney.bus_messages import MatchRule
 
 from breakd.adapters.dbus.address import Bus
-from breakd.adapters.dbus.errors import BusLost, ErrorsAs
+from breakd.adapters.dbus.errors import BusLost, watcher_errors
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import header, name_owner_rule, owner_change
+from breakd.adapters.watcher import WatcherUnavailable
 
 
 @dataclass(frozen=True)
@@ -40,20 +43,21 @@ class Service:
         return cls(name, f"no {name} on the {bus} bus ({why})", f"{name} left the {bus} bus")
 
 
-async def require_owner(link: BusLink, service: Service, unavailable: type[Exception]) -> str:
-    """The name's owner now; `unavailable` with the service's reason when it has none."""
+async def require_owner(link: BusLink, service: Service) -> str:
+    """The name's owner now; WatcherUnavailable with the service's reason when it has none."""
     owner = await link.name_owner(service.name)
     if owner is None:
-        raise unavailable(service.missing)
+        raise WatcherUnavailable(service.missing)
     return owner
 
 
 @contextlib.asynccontextmanager
-async def owned(bus: SharedBus, service: Service, errors: ErrorsAs) -> AsyncIterator[BusLink]:
+async def owned(bus: SharedBus, service: Service) -> AsyncIterator[BusLink]:
     """Connected, with the service's owner required: what a probe reads through."""
-    async with bus.connected() as link:
-        await require_owner(link, service, errors.unavailable)
-        yield link
+    with watcher_errors(service.name):
+        async with bus.connected() as link:
+            await require_owner(link, service)
+            yield link
 
 
 class Followed:
@@ -65,7 +69,6 @@ class Followed:
         queue: asyncio.Queue[Message],
         owner: str | None,
         *,
-        stopped: type[Exception],
         left: str | None,
     ) -> None:
         """`left` is the reason to stop with when the name loses its owner; None to
@@ -73,14 +76,13 @@ class Followed:
         self.link = link
         self.queue = queue
         self.owner = owner
-        self._stopped = stopped
         self._left = left
 
     async def next(self, wait: float | None = None) -> Message | None:
         """The next signal from the owner, or None when the name got a new owner (read
         everything again) or `wait` seconds passed with nothing (time to poll).
 
-        Raises `stopped` when the bus hangs up or, with `left`, the name leaves.
+        Raises WatcherUnavailable when the bus hangs up or, with `left`, the name leaves.
         """
         while True:
             message = await self._receive(wait)
@@ -92,7 +94,7 @@ class Followed:
                 if self.owner is not None:
                     return None
                 if self._left is not None:
-                    raise self._stopped(self._left)
+                    raise WatcherUnavailable(self._left)
             elif header(message, "sender") == self.owner:
                 return message
 
@@ -109,21 +111,21 @@ class Followed:
                 return await asyncio.wait_for(self.link.next_message(self.queue), wait)
             return None
         except BusLost as error:
-            raise self._stopped(str(error)) from None
+            raise WatcherUnavailable(str(error)) from None
 
 
 @contextlib.asynccontextmanager
 async def follow(
-    bus: SharedBus, service: Service, rules: Iterable[MatchRule], errors: ErrorsAs
+    bus: SharedBus, service: Service, rules: Iterable[MatchRule]
 ) -> AsyncIterator[Followed]:
     """Connected and subscribed to the service's owner changes and `rules`, owner known.
 
     The owner is required before subscribing too, so a missing service costs
-    one lookup and no match rules. `errors` names the watcher's own two errors.
+    one lookup and no match rules.
     """
     async with (
-        owned(bus, service, errors) as link,
+        owned(bus, service) as link,
         link.subscribe([name_owner_rule(service.name), *rules]) as queue,
     ):
-        owner = await require_owner(link, service, errors.unavailable)
-        yield Followed(link, queue, owner, stopped=errors.stopped, left=service.left)
+        owner = await require_owner(link, service)
+        yield Followed(link, queue, owner, left=service.left)

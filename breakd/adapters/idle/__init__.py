@@ -1,7 +1,7 @@
 """Idle-time sources: how long since the user last touched keyboard or mouse.
 
-One module per mechanism. `adapters/select.py` is the one place that decides
-which one runs here.
+One module per mechanism, each a row of `adapters/table.py`; `adapters/select.py`
+decides which one runs here.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ class IdleSource(Protocol):
     """
 
     name: str
+    description: str
+    """What it reads, in a few words, for the log and `breakd doctor` (which path
+    answered, where there are several)."""
 
     def idle_seconds(self) -> float:
         """Seconds since the last user input; raises IdleSourceUnavailable if the source died."""

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from breakd.adapters.notify import AnswerHandler
 from breakd.core.reminder_text import ReminderMessage
+
+if TYPE_CHECKING:
+    from breakd.config.model import Config
 
 log = logging.getLogger("breakd.reminder")
 
@@ -17,3 +23,8 @@ class LogNotifier:
 
     async def withdraw(self) -> None:
         log.debug("reminder withdrawn")
+
+
+def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> LogNotifier:
+    """The log has no buttons to answer."""
+    return LogNotifier()

@@ -15,10 +15,14 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from breakd.adapters.dbus.address import BusUnavailable, session_bus_address
-from breakd.adapters.notify import NotifierError, icon_file
+from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
 from breakd.core.reminder_text import ReminderMessage
+
+if TYPE_CHECKING:
+    from breakd.config.model import Config
 
 _FREEDESKTOP = sys.platform.startswith("linux") or "bsd" in sys.platform
 DEADLINE = 5.0
@@ -124,3 +128,8 @@ def _session_bus_reachable() -> bool:
     except BusUnavailable:
         return False
     return True
+
+
+def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> PlyerNotifier:
+    """plyer's notifications have no buttons to answer and no words from the config."""
+    return PlyerNotifier()

@@ -13,7 +13,6 @@ from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import is_signal, signal_rule
 from breakd.adapters.session import Emit
-from breakd.adapters.session.bus import SourceErrors
 from breakd.core.events import InhibitorChanged
 
 SESSION_MANAGER = "org.gnome.SessionManager"
@@ -33,28 +32,21 @@ class GnomeSessionManagerSource:
         self._bus = bus
 
     async def probe(self) -> str:
-        with SourceErrors(SESSION_MANAGER) as errors:
-            async with owned(self._bus, _SESSION_MANAGER, errors) as link:
-                held = "held" if await self._inhibited(link) else "none"
-                return f"idle inhibitors from {SESSION_MANAGER} (now: {held})"
+        async with owned(self._bus, _SESSION_MANAGER) as link:
+            held = "held" if await self._inhibited(link) else "none"
+            return f"idle inhibitors from {SESSION_MANAGER} (now: {held})"
 
     async def watch(self, emit: Emit) -> None:
-        with SourceErrors(SESSION_MANAGER) as errors:
-            async with follow(
-                self._bus,
-                _SESSION_MANAGER,
-                [signal_rule(SESSION_MANAGER, SESSION_MANAGER, None, SESSION_MANAGER_PATH)],
-                errors,
-            ) as followed:
-                emit(InhibitorChanged(await self._inhibited(followed.link)))
-                errors.started = True
-                while True:
-                    message = await followed.next()
-                    if message is None or any(
-                        is_signal(message, SESSION_MANAGER, member)
-                        for member in ("InhibitorAdded", "InhibitorRemoved")
-                    ):
-                        emit(InhibitorChanged(await self._inhibited(followed.link)))
+        rules = [signal_rule(SESSION_MANAGER, SESSION_MANAGER, None, SESSION_MANAGER_PATH)]
+        async with follow(self._bus, _SESSION_MANAGER, rules) as followed:
+            emit(InhibitorChanged(await self._inhibited(followed.link)))
+            while True:
+                message = await followed.next()
+                if message is None or any(
+                    is_signal(message, SESSION_MANAGER, member)
+                    for member in ("InhibitorAdded", "InhibitorRemoved")
+                ):
+                    emit(InhibitorChanged(await self._inhibited(followed.link)))
 
     async def _inhibited(self, link: BusLink) -> bool:
         message = new_method_call(_ADDRESS, "IsInhibited", "u", (INHIBIT_IDLE,))

@@ -33,7 +33,6 @@ from breakd.adapters.dbus.rules import (
     signal_rule,
 )
 from breakd.adapters.session import Emit
-from breakd.adapters.session.bus import SourceErrors
 from breakd.core.events import InhibitorChanged, ScreenLocked, ScreenUnlocked, Sleeping, Woke
 
 LOGIN1 = "org.freedesktop.login1"
@@ -60,40 +59,36 @@ class LogindSource:
         self._session_id = session_id
 
     async def probe(self) -> str:
-        with SourceErrors(LOGIN1) as errors:
-            async with owned(self._bus, _LOGIN1, errors) as link:
-                session = await self._find_session(link)
-                locked, inhibited = await self._read_state(link, session)
-                idle = "an idle inhibitor is held" if inhibited else "no idle inhibitor"
-                if session is None:
-                    return (
-                        "suspend and idle inhibitors; breakd is in no login session, so no"
-                        f" lock state from logind (now: {idle})"
-                    )
-                session_name = await link.get_property(_session(session), SESSION, "Id")
-                state = "locked" if locked else "unlocked"
+        async with owned(self._bus, _LOGIN1) as link:
+            session = await self._find_session(link)
+            locked, inhibited = await self._read_state(link, session)
+            idle = "an idle inhibitor is held" if inhibited else "no idle inhibitor"
+            if session is None:
                 return (
-                    f"suspend, lock state of session {session_name} and idle inhibitors"
-                    f" (now: {state}, {idle})"
+                    "suspend and idle inhibitors; breakd is in no login session, so no"
+                    f" lock state from logind (now: {idle})"
                 )
+            session_name = await link.get_property(_session(session), SESSION, "Id")
+            state = "locked" if locked else "unlocked"
+            return (
+                f"suspend, lock state of session {session_name} and idle inhibitors"
+                f" (now: {state}, {idle})"
+            )
 
     async def watch(self, emit: Emit) -> None:
-        with SourceErrors(LOGIN1) as errors:
-            async with owned(self._bus, _LOGIN1, errors) as link:
-                session = await self._find_session(link)
-                async with link.subscribe(_rules(session)) as queue:
-                    owner = await require_owner(link, _LOGIN1, errors.unavailable)
-                    followed = Followed(
-                        link, queue, owner, stopped=errors.stopped, left=_LOGIN1.left
-                    )
-                    await self._report(link, session, emit)
-                    errors.started = True
-                    while True:
-                        message = await followed.next()
-                        if message is None:
-                            await self._report(link, session, emit)  # a restarted logind
-                        else:
-                            await self._handle(link, message, session, emit)
+        # Not `follow`: the session, and so the match rules, are known only once connected.
+        async with owned(self._bus, _LOGIN1) as link:
+            session = await self._find_session(link)
+            async with link.subscribe(_rules(session)) as queue:
+                owner = await require_owner(link, _LOGIN1)
+                followed = Followed(link, queue, owner, left=_LOGIN1.left)
+                await self._report(link, session, emit)
+                while True:
+                    message = await followed.next()
+                    if message is None:
+                        await self._report(link, session, emit)  # a restarted logind
+                    else:
+                        await self._handle(link, message, session, emit)
 
     async def _find_session(self, link: BusLink) -> str | None:
         """The object path of breakd's login session, or None if it has none."""

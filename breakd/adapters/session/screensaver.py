@@ -15,11 +15,11 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse
 
-from breakd.adapters.dbus.errors import BusLost
+from breakd.adapters.dbus.errors import watcher_errors
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner_change, signal_rule
-from breakd.adapters.session import Emit, SessionSourceStopped, SessionSourceUnavailable
-from breakd.adapters.session.bus import SourceErrors
+from breakd.adapters.session import Emit
+from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import ScreenLocked, ScreenUnlocked
 
 
@@ -49,7 +49,7 @@ class ScreenSaverSource:
         self._services = services
 
     async def probe(self) -> str:
-        with SourceErrors("the ScreenSaver service"):
+        with watcher_errors("the ScreenSaver service"):
             async with self._bus.connected() as link:
                 owners = await self._require_owners(link)
                 states = []
@@ -61,7 +61,7 @@ class ScreenSaverSource:
                 return f"ActiveChanged from {' and '.join(states)}"
 
     async def watch(self, emit: Emit) -> None:
-        with SourceErrors("the ScreenSaver service") as errors:
+        with watcher_errors("the ScreenSaver service"):
             async with self._bus.connected() as link:
                 await self._require_owners(link)
                 async with link.subscribe(self._rules()) as queue:
@@ -71,12 +71,8 @@ class ScreenSaverSource:
                         for name in owners
                     }
                     _emit_state(active, emit)
-                    errors.started = True
                     while True:
-                        try:
-                            message = await link.next_message(queue)
-                        except BusLost as error:
-                            raise SessionSourceStopped(str(error)) from None
+                        message = await link.next_message(queue)  # BusLost when the bus hangs up
                         change = owner_change(message)
                         if change is not None:
                             name, owner = change
@@ -84,7 +80,7 @@ class ScreenSaverSource:
                                 owners.pop(name, None)
                                 active.pop(name, None)
                                 if not owners:
-                                    raise SessionSourceStopped(f"{name} left the session bus")
+                                    raise WatcherUnavailable(f"{name} left the session bus")
                             else:
                                 owners[name] = owner
                                 service = self._service(name)
@@ -105,7 +101,7 @@ class ScreenSaverSource:
                 owners[service.name] = owner
         if not owners:
             names = " nor ".join(service.name for service in self._services)
-            raise SessionSourceUnavailable(
+            raise WatcherUnavailable(
                 f"{'neither ' if len(self._services) > 1 else 'no '}{names} on the session bus"
                 " (no screen locker that reports over D-Bus)"
             )
