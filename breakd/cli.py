@@ -1,4 +1,4 @@
-"""The `breakd` command: argparse subcommands, each error one line and an exit code.
+"""The `breakd` command: reads the arguments, runs the command, each error one line and an exit code.
 
 Client commands import only the socket client; the daemon, the config loader
 and YAML are imported by the subcommands that need them, so that
@@ -7,118 +7,56 @@ and YAML are imported by the subcommands that need them, so that
 
 from __future__ import annotations
 
-import argparse
 import sys
+from types import SimpleNamespace
 
-from breakd import __version__
 from breakd.core.commands import COMMANDS, STATUS
-from breakd.core.words import WORDS
 from breakd.errors import BreakdError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
-    from typing import NoReturn
+    import argparse
 
     from breakd.ipc.status import StatusReply
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line like every other error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="breakd",
-        description="A break reminder that knows when you have really been sitting.",
-    )
-    parser.add_argument("--version", action="version", version=f"breakd {__version__}")
-    parser.add_argument(
-        "--config",
-        metavar="PATH",
-        help="config file (default: the platform's config dir, e.g. ~/.config/breakd/config.yaml)",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.required = True
-
-    commands.add_parser("run", help="run the daemon in the foreground (logs to stderr)")
-    for spec in COMMANDS.values():
-        text = spec.summary
-        sub = commands.add_parser(
-            spec.name, help=text, description=text[0].upper() + text[1:] + "."
-        )
-        if spec.name == STATUS:
-            sub.add_argument("--json", action="store_true", help="print the status as JSON")
-        elif spec.duration_default is not None:
-            sub.add_argument(
-                "duration",
-                nargs="?",
-                help=f'how long, e.g. "10m" or "1h30m" (default: {spec.duration_default})',
-            )
-
-    exercises = commands.add_parser("exercises", help="list the stretches")
-    exercises.add_argument("--language", choices=tuple(WORDS), help="default: the config's")
-
-    config = commands.add_parser("config", help="check the config file")
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")
-    config_commands.required = True
-    check = config_commands.add_parser("check", help="report every problem in a config file")
-    check.add_argument("path", nargs="?", help="default: --config, else the default config file")
-    config_commands.add_parser("path", help="print the default config file's path")
-
-    doctor = commands.add_parser(
-        "doctor",
-        help="show which idle sources, session events and busy signals work here, and why not",
-        description="Try every idle source, session-event source and busy signal here and say"
-        " which ones breakd uses, which the config switches off and what each of the others"
-        " lacks. Needs no running daemon.",
-    )
-    doctor.add_argument("--json", action="store_true", help="print the result as JSON")
-
-    autostart = commands.add_parser(
-        "autostart",
-        help="start breakd at login (systemd, XDG autostart, launchd)",
-        description="Start breakd at login. With --config, the started breakd uses that file.",
-    )
-    autostart_commands = autostart.add_subparsers(dest="autostart_command", metavar="ACTION")
-    autostart_commands.required = True
-    methods = ("systemd", "xdg", "launchd")
-    for action, text in (
-        ("enable", "set up this breakd to start at login, and start it where the OS can"),
-        ("disable", "stop starting breakd at login and remove what breakd wrote"),
-        ("status", "show what is set up, whether it is current, and whether breakd runs"),
-    ):
-        sub = autostart_commands.add_parser(
-            action, help=text, description=text[0].upper() + text[1:] + "."
-        )
-        sub.add_argument(
-            "--method",
-            choices=methods,
-            help="default: systemd where a systemd user instance answers, else xdg (Linux); "
-            "launchd (macOS)"
-            if action == "enable"
-            else "default: every method this platform has",
-        )
-        if action != "status":
-            sub.add_argument(
-                "--force",
-                action="store_true",
-                help="replace or remove it even if you edited it or breakd did not write it",
-            )
-    return parser
-
-
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        return _dispatch(build_parser().parse_args(argv))
+        return _dispatch(_plain_client_command(argv) or _parse(argv))
     except BreakdError as error:
         for line in str(error).splitlines() or [type(error).__name__]:
             print(f"breakd: {line}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    from breakd.cli_parser import build_parser
+
+    return build_parser().parse_args(argv)
+
+
+def _plain_client_command(argv: list[str]) -> argparse.Namespace | None:
+    """`status`, `snooze 10m` and the like, read without building the argparse parser:
+    most calls are these, and the parser's gettext lookups cost as much as the rest of
+    `breakd status`. Anything else (options, help, mistakes) goes to argparse, and a test
+    holds both to the same reading."""
+    if not argv or argv[0] not in COMMANDS:
+        return None
+    command, rest = argv[0], argv[1:]
+    if command == STATUS:
+        if rest not in ([], ["--json"]):
+            return None
+        return SimpleNamespace(command=command, config=None, json=bool(rest))  # type: ignore[return-value]
+    takes_duration = COMMANDS[command].duration_default is not None
+    if rest and not (takes_duration and len(rest) == 1 and not rest[0].startswith("-")):
+        return None
+    if not takes_duration:
+        return SimpleNamespace(command=command, config=None)  # type: ignore[return-value]
+    duration = rest[0] if rest else None
+    return SimpleNamespace(command=command, config=None, duration=duration)  # type: ignore[return-value]
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP = "breakd"
 _XDG_PLATFORM = sys.platform.startswith("linux") or "bsd" in sys.platform
@@ -18,6 +21,8 @@ _XDG_PLATFORM = sys.platform.startswith("linux") or "bsd" in sys.platform
 
 def _xdg_home(variable: str, fallback: str) -> Path:
     """The XDG spec: the variable if it holds an absolute path, else the default under ~."""
+    from pathlib import Path
+
     value = os.environ.get(variable, "")
     return Path(value) if os.path.isabs(value) else Path.home() / fallback
 
@@ -40,22 +45,36 @@ def state_dir() -> Path:
 
 def runtime_dir() -> Path:
     """The private directory for the socket and the instance lock (not created here)."""
-    base = os.environ.get("XDG_RUNTIME_DIR")
-    if base and os.path.isabs(base):
-        return Path(base) / APP
-    from platformdirs import user_runtime_path
+    from pathlib import Path
 
-    candidate = user_runtime_path(appauthor=False)
-    if candidate.is_dir() and os.access(candidate, os.W_OK):
-        return candidate / APP
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / f"{APP}-{os.getuid()}"
+    return Path(_runtime_dir_name())
 
 
 def socket_path() -> Path:
-    return runtime_dir() / "control.sock"
+    return runtime_dir() / SOCKET
+
+
+def socket_file() -> str:
+    """`socket_path()` as text: `breakd status` spares itself pathlib."""
+    return os.path.join(_runtime_dir_name(), SOCKET)
 
 
 def lock_path() -> Path:
     return runtime_dir() / "daemon.lock"
+
+
+SOCKET = "control.sock"
+
+
+def _runtime_dir_name() -> str:
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    if base and os.path.isabs(base):
+        return os.path.join(base, APP)
+    from platformdirs import user_runtime_path
+
+    candidate = user_runtime_path(appauthor=False)
+    if candidate.is_dir() and os.access(candidate, os.W_OK):
+        return str(candidate / APP)
+    import tempfile
+
+    return os.path.join(tempfile.gettempdir(), f"{APP}-{os.getuid()}")

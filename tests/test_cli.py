@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from breakd import __version__
+from breakd.cli import _plain_client_command
+from breakd.cli_parser import build_parser
 from breakd.core.commands import COMMANDS
 from tests.e2e.daemon_process import cli
 
@@ -167,4 +169,45 @@ def test_breakd_status_imports_nothing_heavy() -> None:
         "breakd.paths",
         "breakd.status_text",
     }
-    assert not imported & {"typing", "dataclasses"}
+    assert not imported & {"typing", "dataclasses", "argparse", "gettext", "pathlib"}
+
+
+PLAIN = [
+    ["status"],
+    ["status", "--json"],
+    ["snooze"],
+    ["snooze", "10m"],
+    ["pause"],
+    ["pause", "1h30m"],
+    ["done"],
+    ["skip"],
+    ["resume"],
+    ["remind-now"],
+]
+
+
+@pytest.mark.parametrize("argv", PLAIN, ids=" ".join)
+def test_plain_client_commands_read_as_argparse_reads_them(argv: list[str]) -> None:
+    quick = vars(_plain_client_command(argv))
+    full = vars(build_parser().parse_args(argv))
+    assert quick == {name: full[name] for name in quick}
+    assert {name for name, value in full.items() if value not in (None, False)} <= set(quick)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["status", "--help"],
+        ["status", "--jsn"],
+        ["snooze", "-5m"],
+        ["snooze", "5m", "10m"],
+        ["done", "5m"],
+        ["--config", "x.yaml", "status"],
+        ["run"],
+        ["doctor"],
+    ],
+    ids=repr,
+)
+def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
+    assert _plain_client_command(argv) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import get_args
 
-from breakd.cli import build_parser
+from breakd.cli_parser import build_parser
 from breakd.control import Control
 from breakd.core.commands import COMMANDS, STATUS
 from breakd.core.events import Command

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import time
-from pathlib import Path
 
 from breakd.errors import BreakdError, CommandRejected, DaemonNotRunning
 from breakd.ipc import protocol
 from breakd.ipc.peer import peer_uid, private_dir_problem, socket_problem
-from breakd.paths import socket_path
+from breakd.paths import socket_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
@@ -23,7 +22,7 @@ BUSY_PAUSE = 0.05
 
 def call(command: str, args: dict[str, object] | None = None, timeout: float = 5.0) -> Reply:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
-    path = socket_path()
+    path = socket_file()
     _check_place(path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
@@ -52,21 +51,21 @@ def call(command: str, args: dict[str, object] | None = None, timeout: float = 5
     return message  # type: ignore[return-value]  # an ok reply of this protocol version
 
 
-def _check_place(path: Path) -> None:
+def _check_place(path: str) -> None:
     """Send nothing to a socket that another user could have put there."""
     try:
-        problem = private_dir_problem(path.parent) or socket_problem(path)
+        problem = private_dir_problem(os.path.dirname(path)) or socket_problem(path)
     except FileNotFoundError:
         raise DaemonNotRunning(NOT_RUNNING) from None
     if problem is not None:
         raise BreakdError(f"runtime directory: {problem}")
 
 
-def _connect(sock: socket.socket, path: Path) -> None:
+def _connect(sock: socket.socket, path: str) -> None:
     """Connect; a daemon whose queue of waiting connections is full gets a moment to catch up."""
     for _attempt in range(BUSY_RETRIES):
         try:
-            sock.connect(str(path))
+            sock.connect(path)
             return
         except (FileNotFoundError, ConnectionRefusedError):
             raise DaemonNotRunning(NOT_RUNNING) from None

@@ -10,7 +10,12 @@ import os
 import socket
 import stat
 import struct
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from os import PathLike
+
+    Place = str | PathLike[str]
 
 
 def peer_uid(sock: socket.socket | None) -> int | None:
@@ -23,7 +28,7 @@ def peer_uid(sock: socket.socket | None) -> int | None:
     return uid
 
 
-def private_dir_problem(path: Path) -> str | None:
+def private_dir_problem(path: Place) -> str | None:
     """Why `path` is not a private directory of this user's (0700, not a link); None if it is."""
     info = os.lstat(path)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
@@ -35,7 +40,7 @@ def private_dir_problem(path: Path) -> str | None:
     return None
 
 
-def socket_problem(path: Path) -> str | None:
+def socket_problem(path: Place) -> str | None:
     """Why `path` cannot be the control socket (something else sits there); None if it can."""
     try:
         mode = os.lstat(path).st_mode

@@ -1,0 +1,106 @@
+"""The `breakd` command line as argparse reads it: every command, option and help text.
+
+Loaded for everything but the plain client commands (`breakd status`, `breakd snooze
+10m`, ...), which `cli.py` reads without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from breakd import __version__
+from breakd.core.commands import COMMANDS, STATUS
+from breakd.core.words import WORDS
+from breakd.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="breakd",
+        description="A break reminder that knows when you have really been sitting.",
+    )
+    parser.add_argument("--version", action="version", version=f"breakd {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: the platform's config dir, e.g. ~/.config/breakd/config.yaml)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    commands.add_parser("run", help="run the daemon in the foreground (logs to stderr)")
+    for spec in COMMANDS.values():
+        text = spec.summary
+        sub = commands.add_parser(
+            spec.name, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        if spec.name == STATUS:
+            sub.add_argument("--json", action="store_true", help="print the status as JSON")
+        elif spec.duration_default is not None:
+            sub.add_argument(
+                "duration",
+                nargs="?",
+                help=f'how long, e.g. "10m" or "1h30m" (default: {spec.duration_default})',
+            )
+
+    exercises = commands.add_parser("exercises", help="list the stretches")
+    exercises.add_argument("--language", choices=tuple(WORDS), help="default: the config's")
+
+    config = commands.add_parser("config", help="check the config file")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION")
+    config_commands.required = True
+    check = config_commands.add_parser("check", help="report every problem in a config file")
+    check.add_argument("path", nargs="?", help="default: --config, else the default config file")
+    config_commands.add_parser("path", help="print the default config file's path")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="show which idle sources, session events and busy signals work here, and why not",
+        description="Try every idle source, session-event source and busy signal here and say"
+        " which ones breakd uses, which the config switches off and what each of the others"
+        " lacks. Needs no running daemon.",
+    )
+    doctor.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    autostart = commands.add_parser(
+        "autostart",
+        help="start breakd at login (systemd, XDG autostart, launchd)",
+        description="Start breakd at login. With --config, the started breakd uses that file.",
+    )
+    autostart_commands = autostart.add_subparsers(dest="autostart_command", metavar="ACTION")
+    autostart_commands.required = True
+    methods = ("systemd", "xdg", "launchd")
+    for action, text in (
+        ("enable", "set up this breakd to start at login, and start it where the OS can"),
+        ("disable", "stop starting breakd at login and remove what breakd wrote"),
+        ("status", "show what is set up, whether it is current, and whether breakd runs"),
+    ):
+        sub = autostart_commands.add_parser(
+            action, help=text, description=text[0].upper() + text[1:] + "."
+        )
+        sub.add_argument(
+            "--method",
+            choices=methods,
+            help="default: systemd where a systemd user instance answers, else xdg (Linux); "
+            "launchd (macOS)"
+            if action == "enable"
+            else "default: every method this platform has",
+        )
+        if action != "status":
+            sub.add_argument(
+                "--force",
+                action="store_true",
+                help="replace or remove it even if you edited it or breakd did not write it",
+            )
+    return parser
