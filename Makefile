@@ -1,11 +1,14 @@
 # `make run` and `make test` do all the set-up on a fresh machine: a virtualenv in
 # .venv with breakd installed (editable) and its test tools. `make test-min` runs the
 # suite again in .venv-min, on the lowest version of each dependency pyproject allows.
+# `make bench` measures breakd installed from a wheel in .venv-bench, which the script
+# builds and rebuilds when the sources change: an editable install would flatter it.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 MIN_VENV := .venv-min
 MIN_BIN := $(MIN_VENV)/bin
+BENCH_VENV ?= .venv-bench
 
 .PHONY: run test test-min lint bench clean
 
@@ -36,8 +39,8 @@ lint: $(BIN)/breakd
 	$(BIN)/ruff check breakd tests benchmarks
 	$(BIN)/ruff format --check breakd tests benchmarks
 
-bench: $(BIN)/breakd
-	$(BIN)/python benchmarks/footprint.py $(ARGS)
+bench:
+	$(PYTHON) benchmarks/footprint.py --venv $(BENCH_VENV) $(ARGS)
 
 clean:
-	rm -rf $(VENV) $(MIN_VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(MIN_VENV) $(BENCH_VENV) build *.egg-info .pytest_cache .ruff_cache

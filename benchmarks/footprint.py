@@ -1,24 +1,43 @@
-"""How heavy is an idle breakd? Memory, CPU and wake-ups, printed beside their budgets.
+"""How heavy is an idle breakd? Memory, wake-ups and CPU, printed beside their budgets.
 
 breakd runs all day on laptops, so it has to be the lightest thing in the tray. This
-script starts a private Xvfb (a real X server, so the daemon keeps its one X11
-connection for the MIT-SCREEN-SAVER idle time) and a private D-Bus session bus, then
-runs, side by side with isolated XDG directories:
+script measures it as users have it: installed from a wheel (`pip install .`) into a
+virtualenv of its own, `.venv-bench` by default, which it builds and then reuses while
+the sources are unchanged. An editable install would not do: its import hook slows
+every start of the venv's Python, `python -c pass` included, and so flatters the CLI.
 
-* the floor: the venv's Python after importing APScheduler 3 and PyYAML, blocked for
-  good; breakd can hardly be lighter than its own dependencies;
-* the daemon, `breakd run` with the built-in defaults (no config file).
+Every measurement runs in a private session that the script starts and stops by PID:
+an Xvfb (a real X server, so the daemon keeps its one X11 connection for the
+MIT-SCREEN-SAVER idle time), a D-Bus session bus, a second dbus-daemon with the same
+session-like config standing in for the system bus (DBUS_SYSTEM_BUS_ADDRESS), and dunst
+as the notification server. Both buses have service activation switched off, so a
+session without dunst really has no notification server. XDG directories are private.
 
-After a settle period both are sampled over a window (120 s by default) from /proc
-alone: nothing talks to the daemon during the window, since every request would wake
-it. Afterwards the `breakd status` round trip is timed against `python -c pass`.
+* rss: the daemon on built-in defaults in each session shape a user has (X11 with a
+  session bus, with or without a system bus and a notification server), its RSS
+  against the floor: the same Python after importing APScheduler 3 and PyYAML,
+  blocked for good. breakd can hardly be lighter than its own dependencies.
+* sitting: wake-ups and CPU of that daemon in the full session, nobody at the keyboard
+  yet (on defaults that is `sitting` for the first 5 minutes).
+* away: the same with `sitting.break_after_idle: 10s`, once `breakd status --json`
+  says the daemon is away; that is the state in which it waits for the user's return.
+* cli: `breakd status` against the running daemon, timed against `python -c pass`.
 
-Budgets: RSS at most floor + 2 MiB, CPU at most 0.02 % of one core, at most 0.5
-context switches per second over all threads, and `breakd status` at most 2.5x
-`python -c pass`. The verdicts are for reading only: the exit code is 0 whenever the
-measurement ran, and 1 with a one-line error when it could not.
+Windows are sampled from /proc alone, and nothing talks to the daemon during one,
+since every request would wake it. Wake-ups are voluntary context switches summed over
+all threads (/proc/PID/task/*/status): each is the daemon going to sleep to wait for
+something, so it counts the times it was woken. CPU is utime+stime from /proc/PID/stat
+(reaped children's included), as a share of one core.
 
-    python benchmarks/footprint.py [--window SECONDS] [--venv PATH]
+Budgets: RSS at most floor + 2 MiB (target + 1 MiB) in every shape; sitting: at most
+0.5 context switches per second, all threads, and 0.02 % of a core; away: no wake-ups
+besides real timers (so no more than sitting, which has the same timers and no
+sampling, give or take one in two minutes) and at most 0.01 % of a core; `breakd status` at most 2.5x `python -c pass`.
+The verdicts are for reading only: the exit code is 0 whenever the measurement ran,
+and 1 with a one-line error when it could not. The machine's load average is printed,
+since figures taken while something else runs are noisy.
+
+    python benchmarks/footprint.py [--window SECONDS] [--only rss sitting away cli]
 """
 
 from __future__ import annotations
@@ -26,9 +45,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
+import re
 import select
+import shutil
 import signal
 import statistics
 import subprocess
@@ -41,16 +63,29 @@ from pathlib import Path
 from typing import Any
 
 RSS_BUDGET_MIB = 2.0  # above the floor
-CPU_BUDGET_PERCENT = 0.02  # of one core
-CTX_BUDGET_PER_SECOND = 0.5  # summed over all threads
+RSS_TARGET_MIB = 1.0
+SITTING_CPU_BUDGET = 0.02  # % of one core
+SITTING_SWITCHES_BUDGET = 0.5  # context switches per second, voluntary and not, all threads
+AWAY_CPU_TARGET = 0.01  # % of one core
+AWAY_SLACK_PER_MINUTE = 0.5  # wake-ups beyond sitting's timers still read as none: one in 2 min
 STATUS_BUDGET_RATIO = 2.5  # `breakd status` / `python -c pass`
 
-# Peers idling for two minutes under Xvfb on this kind of machine; measured once, by
-# hand, not by this script: (name, RSS MiB, % of a core, context switches per second).
-REFERENCE = (("Workrave", 41, 0.13, 12), ("Safe Eyes", 75, 0.15, 4))
+MEASUREMENTS = ("rss", "sitting", "away", "cli")
+AWAY_CONFIG = "sitting:\n  break_after_idle: 10s\n"
+AWAY_AFTER = 10.0  # seconds, as in AWAY_CONFIG
+SITTING_FOR = 270.0  # seconds a daemon on defaults stays sitting here: break_after_idle 5m
+QUIET_BEFORE_WINDOW = 2.0  # seconds between the last request to the daemon and a window
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a wheel is built from; a change to any of these rebuilds the install.
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "breakd")
+STAMP = "breakd-footprint.stamp"  # in the venv: the sources' digest once installed
+STOCK_SESSION_CONFS = (Path("/usr/share/dbus-1/session.conf"), Path("/etc/dbus-1/session.conf"))
+NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
+INSTALL_TIMEOUT = 600.0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PR_SET_PDEATHSIG = 1
 
@@ -64,6 +99,24 @@ FLOOR_CODE = (
 
 class MeasurementError(Exception):
     """The measurement itself could not run; reported as one line, exit code 1."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which pieces of a desktop session run beside the X server and the session bus."""
+
+    name: str
+    system_bus: bool
+    dunst: bool
+
+
+SHAPES = (
+    Shape("X11 + session bus + system bus + dunst", system_bus=True, dunst=True),
+    Shape("X11 + session bus + dunst, no system bus", system_bus=False, dunst=True),
+    Shape("X11 + session + system bus, no notification server", system_bus=True, dunst=False),
+    Shape("X11 + session bus only", system_bus=False, dunst=False),
+)
+FULL = SHAPES[0]
 
 
 # -- reading /proc -------------------------------------------------------------------
@@ -166,17 +219,26 @@ class Usage:
     threads_max: int
     tids_seen: set[int] = field(default_factory=set)
 
-    @property
-    def switches(self) -> int:
-        return self.voluntary + self.involuntary
+    def wakeups_per_minute(self) -> float:
+        """Voluntary context switches, all threads: each one ends a sleep the daemon chose."""
+        return 60.0 * self.voluntary / self.seconds
 
     def switches_per_second(self) -> float:
-        return self.switches / self.seconds
+        return (self.voluntary + self.involuntary) / self.seconds
 
     def cpu_percent(self) -> float:
-        """Share of one core: scheduler run time if the kernel has it, else clock ticks."""
-        own = self.ticks / CLK_TCK if self.run_ns is None else self.run_ns / 1e9
-        return 100.0 * (own + self.child_ticks / CLK_TCK) / self.seconds
+        """Share of one core from utime+stime (reaped children's too), in clock ticks."""
+        return 100.0 * (self.ticks + self.child_ticks) / CLK_TCK / self.seconds
+
+    def run_percent(self) -> float | None:
+        """The same from the scheduler's run time in ns, where the kernel keeps it: finer."""
+        if self.run_ns is None:
+            return None
+        return 100.0 * (self.run_ns / 1e9 + self.child_ticks / CLK_TCK) / self.seconds
+
+    def tick_percent(self) -> float:
+        """What one clock tick is worth over this window: the resolution of cpu_percent."""
+        return 100.0 / CLK_TCK / self.seconds
 
 
 def usage(start: Snapshot, end: Snapshot, samples: list[Snapshot]) -> Usage:
@@ -205,6 +267,24 @@ def usage(start: Snapshot, end: Snapshot, samples: list[Snapshot]) -> Usage:
     )
 
 
+def sample_window(
+    pids: dict[str, int], window: float, every: float
+) -> tuple[dict[str, Usage], float]:
+    """Read /proc at the start, every `every` seconds, and at the end; touches no process."""
+    starts = {name: snapshot(pid) for name, pid in pids.items()}
+    samples: dict[str, list[Snapshot]] = {name: [] for name in pids}
+    began = time.monotonic()
+    end_at = began + window
+    while (now := time.monotonic()) < end_at:
+        time.sleep(min(every, end_at - now))
+        if time.monotonic() < end_at - 0.5:
+            for name, pid in pids.items():
+                samples[name].append(snapshot(pid))
+    ends = {name: snapshot(pid) for name, pid in pids.items()}
+    results = {name: usage(starts[name], ends[name], samples[name]) for name in pids}
+    return results, time.monotonic() - began
+
+
 # -- child processes -------------------------------------------------------------------
 
 
@@ -215,14 +295,14 @@ def _die_with_parent() -> None:
 
 
 class Children:
-    """Long-lived children, stopped by their Popen handles in reverse order of start."""
+    """Long-lived children, stopped by PID (their Popen handles) in reverse order of start."""
 
     def __init__(self) -> None:
-        self._procs: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self._procs: list[subprocess.Popen[bytes]] = []
 
     def start(self, name: str, argv: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
         # A session of their own: Ctrl-C reaches this script only, which then stops
-        # them in order (the daemon before the X server it is connected to).
+        # them in order (the daemon before the buses and the X server it uses).
         try:
             proc: subprocess.Popen[bytes] = subprocess.Popen(
                 argv,
@@ -233,12 +313,13 @@ class Children:
             )
         except OSError as error:
             raise MeasurementError(f"cannot start {name} ({argv[0]}): {error.strerror}") from None
-        self._procs.append((name, proc))
+        self._procs.append(proc)
         return proc
 
     def stop_all(self) -> None:
+        """SIGTERM each, newest first, and reap it; SIGKILL one that ignores that."""
         while self._procs:
-            _name, proc = self._procs.pop()
+            proc = self._procs.pop()
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
@@ -249,6 +330,24 @@ class Children:
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
+
+
+@contextlib.contextmanager
+def children_stopped_at_exit() -> Iterator[Children]:
+    """A Children whose processes are all stopped on leaving, Ctrl-C or not."""
+    children = Children()
+    try:
+        yield children
+    finally:
+        # Let the clean-up finish; it cannot hang (SIGKILL after STOP_TIMEOUT).
+        handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+        for signum in handlers:
+            signal.signal(signum, signal.SIG_IGN)
+        try:
+            children.stop_all()
+        finally:
+            for signum, handler in handlers.items():
+                signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 def read_line(fd: int, proc: subprocess.Popen[bytes], what: str, log: Path) -> str:
@@ -279,67 +378,207 @@ def _tail(log: Path) -> str:
     return f": {lines[-1].strip()}" if lines else ""
 
 
+def start_reporting_on_fd(
+    children: Children, name: str, argv: list[str], tmp: Path, env: dict[str, str] | None = None
+) -> str:
+    """Start a program that writes one line when ready to the fd in place of "{fd}" in argv."""
+    read_fd, write_fd = os.pipe()
+    log = tmp / f"{name.replace(' ', '-')}.log"
+    try:
+        with log.open("wb") as out:
+            proc = children.start(
+                name,
+                [arg.replace("{fd}", str(write_fd)) for arg in argv],
+                stdout=out,
+                stderr=out,
+                pass_fds=(write_fd,),
+                env=env,
+            )
+        os.close(write_fd)
+        write_fd = -1
+        return read_line(read_fd, proc, name, log)
+    finally:
+        os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)
+
+
+# -- the regular install ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Install:
+    """breakd installed from a wheel in a venv of its own."""
+
+    python: Path
+    breakd: Path
+    package_dir: str  # where `import breakd` finds it
+    built: bool  # False: reused, already up to date
+
+
+def source_digest() -> str:
+    """A digest of everything the wheel is built from."""
+    digest = hashlib.sha256()
+    for name in WHEEL_SOURCES:
+        path = ROOT / name
+        files = [path] if path.is_file() else sorted(path.rglob("*"))
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(str(file.relative_to(ROOT)).encode() + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _run_or_fail(
+    argv: list[str], what: str, timeout: float = INSTALL_TIMEOUT, cwd: Path | None = None
+) -> str:
+    """Run a set-up step; its stdout, or MeasurementError with its last line of output."""
+    try:
+        result = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd
+        )
+    except subprocess.TimeoutExpired:
+        raise MeasurementError(f"{what} took longer than {timeout:g} s") from None
+    if result.returncode != 0:
+        lines = (result.stderr + result.stdout).strip().splitlines() or ["no output"]
+        raise MeasurementError(f"{what} exited with {result.returncode}: {lines[-1]}")
+    return result.stdout
+
+
+def build_install(venv: Path, digest: str) -> None:
+    """`pip install .` into `venv` (created if needed), from a copy of the sources.
+
+    The copy keeps setuptools' build/ and *.egg-info out of the checkout, and a stale
+    build/lib (say, of a deleted module) out of the wheel.
+    """
+    stamp = venv / STAMP
+    if not venv.exists():
+        print(f"footprint: creating {venv} (regular install, for measuring)", file=sys.stderr)
+        _run_or_fail([sys.executable, "-m", "venv", str(venv)], f"python -m venv {venv}")
+    stamp.write_text("building\n")  # marks the venv as this script's own
+    print(f"footprint: pip install . into {venv}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="breakd-wheel-") as tmp_name:
+        source = Path(tmp_name) / "breakd"
+        source.mkdir()
+        for name in WHEEL_SOURCES:
+            path = ROOT / name
+            if path.is_dir():
+                shutil.copytree(
+                    path, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+                )
+            else:
+                shutil.copy2(path, source / name)
+        _run_or_fail(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)],
+            f"pip install . into {venv}",
+        )
+    stamp.write_text(digest + "\n")
+
+
+def regular_install(venv: Path) -> Install:
+    """The venv with breakd installed as a wheel; built or updated unless up to date."""
+    stamp = venv / STAMP
+    if venv.exists() and not stamp.exists():
+        raise MeasurementError(
+            f"{venv} exists but was not made by this script (an editable install would "
+            "flatter the figures): remove it, or pass another --venv"
+        )
+    digest = source_digest()
+    python, breakd = venv / "bin" / "python", venv / "bin" / "breakd"
+    built = not (stamp.exists() and stamp.read_text().strip() == digest and breakd.is_file())
+    if built:
+        build_install(venv, digest)
+    package_dir = _run_or_fail(
+        [str(python), "-c", "import breakd, os; print(os.path.dirname(breakd.__file__))"],
+        "import breakd",
+        timeout=30.0,
+        cwd=venv,  # not the checkout: `python -c` puts the working directory first on sys.path
+    ).strip()
+    site = Path(package_dir).parent
+    if site.name != "site-packages" or any(site.glob("__editable__*")):
+        raise MeasurementError(f"breakd in {venv} is not a regular install ({package_dir})")
+    return Install(python, breakd, package_dir, built)
+
+
+# -- the session ---------------------------------------------------------------------------
+
+
 def start_xvfb(children: Children, tmp: Path) -> str:
     """A private X server; returns its DISPLAY. -noreset: the idle counter survives clients."""
-    read_fd, write_fd = os.pipe()
-    log = tmp / "xvfb.log"
-    try:
-        with log.open("wb") as out:
-            proc = children.start(
-                "Xvfb",
-                [
-                    "Xvfb",
-                    "-displayfd",
-                    str(write_fd),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-noreset",
-                    "-nolisten",
-                    "tcp",
-                ],
-                stdout=out,
-                stderr=out,
-                pass_fds=(write_fd,),
-            )
-        os.close(write_fd)
-        write_fd = -1
-        return ":" + read_line(read_fd, proc, "Xvfb", log)
-    finally:
-        os.close(read_fd)
-        if write_fd >= 0:
-            os.close(write_fd)
+    argv = ["Xvfb", "-displayfd", "{fd}", "-screen", "0", "1280x800x24", "-noreset"]
+    return ":" + start_reporting_on_fd(children, "Xvfb", [*argv, "-nolisten", "tcp"], tmp)
 
 
-def start_dbus(children: Children, tmp: Path) -> str:
-    """A private session bus, so nothing reaches the user's own session; returns its address."""
-    read_fd, write_fd = os.pipe()
-    log = tmp / "dbus.log"
-    try:
-        with log.open("wb") as out:
-            proc = children.start(
-                "dbus-daemon",
-                ["dbus-daemon", "--session", "--nofork", f"--print-address={write_fd}"],
-                stdout=out,
-                stderr=out,
-                pass_fds=(write_fd,),
-            )
-        os.close(write_fd)
-        write_fd = -1
-        return read_line(read_fd, proc, "dbus-daemon", log)
-    finally:
-        os.close(read_fd)
-        if write_fd >= 0:
-            os.close(write_fd)
+def write_bus_config(tmp: Path) -> Path:
+    """The stock session.conf without service activation (as in tests/desktop.py).
+
+    Without `<standard_session_servicedirs/>` the bus never starts dunst (or anything
+    else) on demand, so a session without dunst has no notification server at all.
+    """
+    stock = next((path for path in STOCK_SESSION_CONFS if path.is_file()), None)
+    if stock is None:
+        raise MeasurementError(f"no stock D-Bus session.conf in {STOCK_SESSION_CONFS}")
+    config, removed = re.subn(r"<standard_session_servicedirs\s*/>", "", stock.read_text())
+    if not removed:
+        raise MeasurementError(f"{stock} has no <standard_session_servicedirs/>")
+    # Relative includedirs are resolved against the config file's own folder.
+    config = re.sub(
+        r"<includedir>(?!/)(.*?)</includedir>",
+        lambda match: f"<includedir>{stock.parent / match.group(1)}</includedir>",
+        config,
+    )
+    path = tmp / "bus.conf"
+    path.write_text(config)
+    return path
 
 
-def session_env(tmp: Path, display: str, bus: str) -> dict[str, str]:
-    """The user's environment pointed at the private X server, bus and XDG directories."""
-    env = dict(os.environ)
-    for name in ("WAYLAND_DISPLAY", "XAUTHORITY", "XDG_SESSION_TYPE", "BREAKD_CONFIG"):
-        env.pop(name, None)
-    env["DISPLAY"] = display
-    env["DBUS_SESSION_BUS_ADDRESS"] = bus
+def start_bus(children: Children, name: str, config: Path, tmp: Path) -> str:
+    """A private dbus-daemon with `config`; returns its address."""
+    argv = ["dbus-daemon", "--nofork", "--nopidfile", "--print-address={fd}"]
+    return start_reporting_on_fd(children, name, [*argv, f"--config-file={config}"], tmp)
+
+
+def name_has_owner(bus: str, name: str) -> bool:
+    result = subprocess.run(
+        [
+            "dbus-send",
+            f"--bus={bus}",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            f"string:{name}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=5.0,
+        check=False,
+    )
+    return result.returncode == 0 and "boolean true" in result.stdout
+
+
+def start_dunst(children: Children, env: dict[str, str], tmp: Path) -> None:
+    """dunst with its stock config; returns once it owns the notifications name."""
+    log = tmp / "dunst.log"
+    with log.open("wb") as out:
+        proc = children.start("dunst", ["dunst"], env=env, stdout=out, stderr=out)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not name_has_owner(env["DBUS_SESSION_BUS_ADDRESS"], NOTIFICATIONS_NAME):
+        if proc.poll() is not None:
+            raise MeasurementError(f"dunst exited with {proc.returncode}{_tail(log)}")
+        if time.monotonic() >= deadline:
+            raise MeasurementError(f"dunst did not own {NOTIFICATIONS_NAME}{_tail(log)}")
+        time.sleep(0.05)
+
+
+def private_env(tmp: Path) -> dict[str, str]:
+    """The user's environment with private XDG directories and no desktop or Python settings."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PYTHON", "DBUS_", "XDG_"))
+        and name not in ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "BREAKD_CONFIG")
+    }
     for name, sub in (
         ("XDG_CONFIG_HOME", "config"),
         ("XDG_STATE_HOME", "state"),
@@ -354,9 +593,32 @@ def session_env(tmp: Path, display: str, bus: str) -> dict[str, str]:
     return env
 
 
-def start_floor(children: Children, python: Path, env: dict[str, str], tmp: Path) -> int:
+def start_session(children: Children, shape: Shape, tmp: Path) -> dict[str, str]:
+    """Start the session `shape` describes; returns the environment that selects it.
+
+    Without a system bus DBUS_SYSTEM_BUS_ADDRESS names a socket nobody listens on, so
+    the machine's own system bus is never used.
+    """
+    env = private_env(tmp)
+    env["DISPLAY"] = start_xvfb(children, tmp)
+    config = write_bus_config(tmp)
+    env["DBUS_SESSION_BUS_ADDRESS"] = start_bus(children, "session bus", config, tmp)
+    if shape.system_bus:
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = start_bus(children, "system bus", config, tmp)
+    else:
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = f"unix:path={tmp / 'no-system-bus'}"
+    if shape.dunst:
+        start_dunst(children, env, tmp)
+    return env
+
+
+# -- the processes measured ------------------------------------------------------------------
+
+
+def start_floor(children: Children, python: Path, tmp: Path) -> int:
     """The floor process; returns once it has imported its dependencies."""
     log = tmp / "floor.log"
+    env = private_env(tmp / "floor-xdg")
     with log.open("wb") as err:
         proc = children.start(
             "floor", [str(python), "-c", FLOOR_CODE], env=env, stdout=subprocess.PIPE, stderr=err
@@ -366,17 +628,10 @@ def start_floor(children: Children, python: Path, env: dict[str, str], tmp: Path
     return proc.pid
 
 
-AWAY_CONFIG = "sitting:\n  break_after_idle: 10s\n"
-
-
 def start_daemon(
-    children: Children, breakd: Path, env: dict[str, str], tmp: Path, away: bool = False
+    children: Children, breakd: Path, env: dict[str, str], tmp: Path, away: bool
 ) -> int:
-    """`breakd run` with the built-in defaults; returns once `breakd status` answers.
-
-    With `away`, a config that makes the untouched Xvfb count as away after 10 s, so
-    the window shows the busiest idle state: sampling every `poll_every` (5 s).
-    """
+    """`breakd run` (built-in defaults, or AWAY_CONFIG); returns once `breakd status` answers."""
     log = tmp / "daemon.log"
     argv = [str(breakd), "run"]
     if away:
@@ -402,25 +657,41 @@ def start_daemon(
         time.sleep(0.1)
 
 
-# -- the measurements --------------------------------------------------------------------
+def daemon_status(breakd: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`breakd status --json`; {} if the daemon does not answer. Wakes the daemon."""
+    result = subprocess.run(
+        [str(breakd), "status", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=10.0,
+        check=False,
+    )
+    if result.returncode != 0:
+        return {}
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        return {}
 
 
-def sample_window(
-    pids: dict[str, int], window: float, every: float
-) -> tuple[dict[str, Usage], float]:
-    """Read /proc at the start, every `every` seconds, and at the end; touches no process."""
-    starts = {name: snapshot(pid) for name, pid in pids.items()}
-    samples: dict[str, list[Snapshot]] = {name: [] for name in pids}
-    began = time.monotonic()
-    end_at = began + window
-    while (now := time.monotonic()) < end_at:
-        time.sleep(min(every, end_at - now))
-        if time.monotonic() < end_at - 0.5:
-            for name, pid in pids.items():
-                samples[name].append(snapshot(pid))
-    ends = {name: snapshot(pid) for name, pid in pids.items()}
-    results = {name: usage(starts[name], ends[name], samples[name]) for name in pids}
-    return results, time.monotonic() - began
+def wait_until_away(breakd: Path, env: dict[str, str]) -> float:
+    """Ask `breakd status --json` until the daemon says "away"; returns when it last asked."""
+    deadline = time.monotonic() + AWAY_AFTER + START_TIMEOUT
+    while True:
+        status = daemon_status(breakd, env)
+        asked = time.monotonic()
+        if status.get("state") == "away":
+            return asked
+        if asked >= deadline:
+            raise MeasurementError(
+                f"the daemon is still {status.get('state')!r}, not away, "
+                f"{AWAY_AFTER + START_TIMEOUT:g} s after it started"
+            )
+        time.sleep(1.0)
+
+
+# -- the CLI ---------------------------------------------------------------------------------
 
 
 def _run_quietly(argv: list[str], env: dict[str, str]) -> int:
@@ -436,23 +707,6 @@ def _run_quietly(argv: list[str], env: dict[str, str]) -> int:
     return elapsed
 
 
-def time_round_trips(
-    python: Path, breakd: Path, env: dict[str, str], reps: int, warmup: int = 3
-) -> tuple[float, float]:
-    """Median wall time (ms) of `python -c pass` and `breakd status`, interleaved."""
-    bare = [str(python), "-c", "pass"]
-    status = [str(breakd), "status"]
-    for _ in range(warmup):
-        _run_quietly(bare, env)
-        _run_quietly(status, env)
-    bare_ns: list[int] = []
-    status_ns: list[int] = []
-    for _ in range(reps):
-        bare_ns.append(_run_quietly(bare, env))
-        status_ns.append(_run_quietly(status, env))
-    return statistics.median(bare_ns) / 1e6, statistics.median(status_ns) / 1e6
-
-
 @dataclass
 class ImportTime:
     """Medians over runs, in ms; `top` is a module imported at the outermost level."""
@@ -460,6 +714,19 @@ class ImportTime:
     self_ms: float
     cumulative_ms: float
     top: bool
+
+
+@dataclass
+class Cli:
+    """Medians of interleaved runs, in ms, and the imports `breakd status` adds."""
+
+    bare_ms: float
+    status_ms: float
+    reps: int
+    extra_imports: dict[str, ImportTime] | None
+
+    def ratio(self) -> float:
+        return self.status_ms / self.bare_ms
 
 
 def import_times(argv: list[str], env: dict[str, str], runs: int) -> dict[str, ImportTime]:
@@ -485,203 +752,342 @@ def import_times(argv: list[str], env: dict[str, str], runs: int) -> dict[str, I
     }
 
 
-def daemon_status(breakd: Path, env: dict[str, str]) -> dict[str, object]:
-    """What the daemon says it was doing (after the window), to show it stayed idle."""
-    result = subprocess.run(
-        [str(breakd), "status", "--json"], env=env, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        return {}
-    try:
-        return json.loads(result.stdout)
-    except ValueError:
-        return {}
+def time_cli(
+    install: Install, env: dict[str, str], reps: int, imports: bool, warmup: int = 3
+) -> Cli:
+    """`python -c pass` and `breakd status` of the regular install, interleaved."""
+    bare = [str(install.python), "-c", "pass"]
+    status = [str(install.breakd), "status"]
+    for _ in range(warmup):
+        _run_quietly(bare, env)
+        _run_quietly(status, env)
+    bare_ns: list[int] = []
+    status_ns: list[int] = []
+    for _ in range(reps):
+        bare_ns.append(_run_quietly(bare, env))
+        status_ns.append(_run_quietly(status, env))
+    extra = None
+    if imports:
+        before = import_times(bare, env, runs=7)
+        extra = {
+            name: t for name, t in import_times(status, env, runs=7).items() if name not in before
+        }
+    return Cli(statistics.median(bare_ns) / 1e6, statistics.median(status_ns) / 1e6, reps, extra)
+
+
+# -- one run: a session, a daemon, a window ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One daemon in one session: sampled over a window (unless 0 s), then maybe timed."""
+
+    shape: Shape
+    away: bool
+    window: float
+    cli: bool
+
+    def title(self) -> str:
+        state = "away (break_after_idle 10s)" if self.away else "built-in defaults"
+        return f"{self.shape.name}, {state}"
+
+
+@dataclass
+class Result:
+    run: Run
+    floor: Usage | None = None
+    daemon: Usage | None = None
+    status: dict[str, Any] = field(default_factory=dict)
+    cli: Cli | None = None
+    load: float = 0.0  # the 1-minute load average at the end of the run: others' work
+
+
+def plan(only: set[str], window: float) -> list[Run]:
+    """The runs the chosen measurements need; the full session serves rss, sitting and cli."""
+    runs = []
+    if only & {"rss", "sitting", "cli"}:
+        full_window = window if only & {"rss", "sitting"} else 0.0
+        runs.append(Run(FULL, away=False, window=full_window, cli="cli" in only))
+    if "rss" in only:
+        runs += [Run(shape, away=False, window=window, cli=False) for shape in SHAPES[1:]]
+    if "away" in only:
+        runs.append(Run(FULL, away=True, window=window, cli=False))
+    return runs
+
+
+def measure_run(
+    run: Run, install: Install, floor_pid: int, args: argparse.Namespace, tmp: Path
+) -> Result:
+    """Start the session and the daemon, let it settle, sample, then ask and time it.
+
+    The window starts `--settle` seconds after the daemon first answered, in both
+    states, so that timers counted from its start (retries of services that are not
+    there) fall alike into sitting and away windows.
+    """
+    result = Result(run)
+    with children_stopped_at_exit() as children:
+        env = start_session(children, run.shape, tmp)
+        pid = start_daemon(children, install.breakd, env, tmp, run.away)
+        window_at = time.monotonic() + args.settle
+        if run.away:
+            asked = wait_until_away(install.breakd, env)
+            window_at = max(window_at, asked + QUIET_BEFORE_WINDOW)
+        if run.window > 0:
+            progress(f"{run.title()}: sampling {run.window:g} s")
+            time.sleep(max(0.0, window_at - time.monotonic()))
+            usages, _ = sample_window(
+                {"floor": floor_pid, "daemon": pid}, run.window, args.sample_every
+            )
+            result.floor, result.daemon = usages["floor"], usages["daemon"]
+        # Only now may anything talk to the daemon.
+        result.status = daemon_status(install.breakd, env)
+        if result.status.get("pid", pid) != pid:
+            raise MeasurementError(f"another daemon answered, not the one measured (pid {pid})")
+        if run.cli:
+            progress(f"{run.title()}: timing breakd status")
+            result.cli = time_cli(install, env, args.reps, not args.no_imports)
+    result.load = os.getloadavg()[0]
+    return result
+
+
+def progress(message: str) -> None:
+    print(f"footprint: {message}", file=sys.stderr, flush=True)
 
 
 # -- the report ---------------------------------------------------------------------------
 
-
-def _verdict(ok: bool) -> str:
-    return "ok" if ok else "OVER"
+MIB = 1024.0
 
 
-def _ticks(count: int) -> str:
-    return f"{count} tick" + ("" if count == 1 else "s")
+def over_floor(floor: Usage, daemon: Usage) -> float:
+    return (daemon.rss_end_kib - floor.rss_end_kib) / MIB
 
 
-def print_report(
-    versions: str,
-    window: float,
-    floor: Usage,
-    daemon: Usage,
-    status: dict[str, object],
-    bare_ms: float,
-    status_ms: float,
-    reps: int,
-    imports: tuple[dict[str, ImportTime], dict[str, ImportTime]] | None,
-) -> None:
-    row = "{:<22} {:>10} {:>10}     {:<24}{}"
-    mib = 1024.0
-    floor_rss = floor.rss_end_kib / mib
-    daemon_rss = daemon.rss_end_kib / mib
-    rss_limit = floor_rss + RSS_BUDGET_MIB
-    cpu = daemon.cpu_percent()
-    ctx = daemon.switches_per_second()
-    ratio = status_ms / bare_ms
+def rss_verdict(over: float) -> str:
+    if over <= RSS_TARGET_MIB:
+        return "within target"
+    return "within budget" if over <= RSS_BUDGET_MIB else "**over budget**"
+
+
+def _cpu(use: Usage) -> str:
+    return f"{use.cpu_percent():.4f} %"
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def print_usage(name: str, use: Usage) -> None:
+    run = use.run_percent()
+    print(
+        f"{name:<10} {use.wakeups_per_minute():.1f} wake-ups/min ({use.voluntary} voluntary "
+        f"context switches in {use.seconds:.0f} s, {use.involuntary} involuntary); "
+        f"CPU {_cpu(use)} of a core ({use.ticks + use.child_ticks} ticks utime+stime, "
+        f"1 tick = {use.tick_percent():.4f} %"
+        + ("" if run is None else f"; schedstat run time {run:.4f} %")
+        + f"); threads {use.threads_end}"
+    )
+    if use.threads_max > 1 or len(use.tids_seen) > use.threads_end:
+        print(f"{'':<10} {len(use.tids_seen)} thread ids seen, at most {use.threads_max} at once")
+        for tid, (comm, voluntary, involuntary) in sorted(use.per_thread.items()):
+            print(f"{'':<10} thread {tid} ({comm}): {voluntary} vol., {involuntary} invol.")
+
+
+def print_details(result: Result) -> None:
+    """Everything one run measured, as plain lines; printed as soon as it is done."""
+    print(f"\n== {result.run.title()} ==")
+    floor, daemon = result.floor, result.daemon
+    if floor is not None and daemon is not None:
+        print(
+            f"RSS        breakd {daemon.rss_end_kib / MIB:.1f} MiB "
+            f"(max {daemon.rss_max_kib / MIB:.1f}), floor {floor.rss_end_kib / MIB:.1f} MiB: "
+            f"{over_floor(floor, daemon):+.1f} MiB over the floor"
+        )
+        print_usage("breakd", daemon)
+        print_usage("floor", floor)
+    status = result.status
+    print(
+        f"afterwards state {status.get('state')}, idle {status.get('idle_seconds')} s, "
+        f"idle source {status.get('idle_source')}, reminders via {status.get('notifier')}, "
+        f"next reminder in {status.get('next_reminder_in_seconds')} s"
+        if status
+        else "afterwards the daemon did not answer `breakd status --json`"
+    )
+    if result.cli is not None:
+        print_cli_details(result.cli)
+    print(f"load       average {result.load:.2f} over the last minute, on {os.cpu_count()} cores")
+    sys.stdout.flush()
+
+
+def print_cli_details(cli: Cli) -> None:
+    print(
+        f"CLI        python -c pass {cli.bare_ms:.1f} ms, breakd status {cli.status_ms:.1f} ms: "
+        f"{cli.ratio():.2f}x (budget <= {STATUS_BUDGET_RATIO:g}x; medians of {cli.reps})"
+    )
+    if cli.extra_imports is None:
+        return
+    extra = cli.extra_imports
+    tops = sorted(((n, t.cumulative_ms) for n, t in extra.items() if t.top), key=lambda i: -i[1])
+    largest = sorted(extra.items(), key=lambda item: -item[1].self_ms)[:5]
+    print(
+        f"imports    beyond python -c pass (-X importtime, medians, ms): {len(extra)} modules, "
+        f"{sum(t.self_ms for t in extra.values()):.1f} in all; top level: "
+        + ", ".join(f"{name} {ms:.1f}" for name, ms in tops)
+        + "; largest alone: "
+        + ", ".join(f"{name} {t.self_ms:.1f}" for name, t in largest)
+    )
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def rss_table(results: list[Result]) -> list[str]:
+    rows = []
+    floor_kib = 0
+    for result in results:
+        floor, daemon = result.floor, result.daemon
+        if result.run.away or floor is None or daemon is None:
+            continue
+        floor_kib = floor_kib or floor.rss_end_kib
+        over = over_floor(floor, daemon)
+        rows.append(
+            [
+                result.run.shape.name,
+                f"{daemon.rss_end_kib / MIB:.1f} MiB",
+                f"{over:+.1f} MiB",
+                f"+{RSS_BUDGET_MIB:g} MiB (target +{RSS_TARGET_MIB:g} MiB)",
+                rss_verdict(over),
+            ]
+        )
+    if not rows:
+        return []
+    header = ["session, built-in defaults", "RSS", "over floor", "budget", "within"]
+    return [
+        *_table(header, rows),
+        "",
+        f"The floor, {floor_kib / MIB:.1f} MiB, is a Python that imported APScheduler 3 "
+        "(`apscheduler.schedulers.asyncio`) and PyYAML and does nothing; each shape is "
+        "compared with it in the same window.",
+    ]
+
+
+def sitting_row(use: Usage) -> list[str]:
+    ok = use.switches_per_second() <= SITTING_SWITCHES_BUDGET
+    ok = ok and use.cpu_percent() <= SITTING_CPU_BUDGET
+    budget = f"<= {SITTING_SWITCHES_BUDGET:g} switches/s, <= {SITTING_CPU_BUDGET:g} %"
+    return ["sitting (built-in defaults)", *_state_figures(use), budget, _yes(ok)]
+
+
+def away_row(use: Usage, sitting: Usage | None) -> list[str]:
+    """Away may wake for the real timers, which sitting has too, and nothing else."""
+    timers = 0.0 if sitting is None else sitting.wakeups_per_minute()
+    allowed = timers + AWAY_SLACK_PER_MINUTE
+    ok = use.wakeups_per_minute() <= allowed and use.cpu_percent() <= AWAY_CPU_TARGET
+    baseline = "sitting's" if sitting else "sitting not measured:"
+    budget = (
+        f"<= {allowed:.1f} wake-ups/min ({baseline} + {AWAY_SLACK_PER_MINUTE:g}), "
+        f"<= {AWAY_CPU_TARGET:g} %"
+    )
+    return [f"away (`break_after_idle: {AWAY_AFTER:g}s`)", *_state_figures(use), budget, _yes(ok)]
+
+
+def _state_figures(use: Usage) -> list[str]:
+    return [f"{use.wakeups_per_minute():.1f}", f"{use.switches_per_second():.2f}", _cpu(use)]
+
+
+def states_table(results: list[Result], only: set[str]) -> list[str]:
+    """Sitting and away in the full session, and the floor in the same windows."""
+    sitting = next(
+        (r.daemon for r in results if r.run.shape == FULL and not r.run.away and r.daemon), None
+    )
+    away = next((r.daemon for r in results if r.run.away and r.daemon), None)
+    floor = next((r.floor for r in results if r.run.shape == FULL and r.floor), None)
+    rows = []
+    if sitting is not None and "sitting" in only:
+        rows.append(sitting_row(sitting))
+    if away is not None:
+        rows.append(away_row(away, sitting))
+    if not rows or floor is None:
+        return []
+    header = [FULL.name, "wake-ups/min", "switches/s, all", "CPU, % of a core", "budget", "within"]
+    return [
+        *_table(header, [["floor", *_state_figures(floor), "", ""], *rows]),
+        "",
+        "Wake-ups: voluntary context switches summed over all the daemon's threads "
+        "(`/proc/PID/task/*/status`), per minute; switches/s adds the involuntary ones. "
+        "CPU: utime+stime from `/proc/PID/stat`, in clock ticks worth "
+        f"{floor.tick_percent():.4f} % each over the window. Nothing talks to the daemon "
+        "during a window. Both states run the same real timers (watchers retrying services "
+        "that are not there), so away meets its target when it wakes no more often than "
+        "sitting.",
+    ]
+
+
+def cli_table(results: list[Result]) -> list[str]:
+    cli = next((r.cli for r in results if r.cli is not None), None)
+    if cli is None:
+        return []
+    header = ["CLI, regular install", "`python -c pass`", "`breakd status`", "ratio", "budget"]
+    row = [
+        f"median of {cli.reps}, against the daemon",
+        f"{cli.bare_ms:.1f} ms",
+        f"{cli.status_ms:.1f} ms",
+        f"{cli.ratio():.2f}x",
+        f"<= {STATUS_BUDGET_RATIO:g}x",
+        _yes(cli.ratio() <= STATUS_BUDGET_RATIO),
+    ]
+    return _table([*header, "within"], [row])
+
+
+def print_summary(results: list[Result], only: set[str], measured: str, load: float) -> None:
+    windows = sorted({r.run.window for r in results if r.run.window > 0})
+    loads = [load, *(r.load for r in results)]
     cores = os.cpu_count() or 0
+    print("\n## Summary (markdown)\n")
     print(
-        f"breakd footprint, idle daemon under Xvfb, {window:.0f} s window "
-        f"({versions}, {cores} core{'' if cores == 1 else 's'})"
+        f"{measured}, installed from a wheel in its own venv; {cores} "
+        f"core{'' if cores == 1 else 's'}, 1-minute load average {min(loads):.2f} to "
+        f"{max(loads):.2f} during the run"
+        + (f"; {', '.join(f'{w:g}' for w in windows)} s windows." if windows else ".")
     )
-    print(row.format("", "floor", "breakd", "budget", "verdict").rstrip())
-    print(
-        row.format(
-            "RSS (MiB)",
-            f"{floor_rss:.1f}",
-            f"{daemon_rss:.1f}",
-            f"<= floor + {RSS_BUDGET_MIB:.1f} ({rss_limit:.1f})",
-            _verdict(daemon_rss <= rss_limit),
-        )
+    tables = (
+        rss_table(results) if "rss" in only else [],
+        states_table(results, only),
+        cli_table(results),
     )
-    print(
-        row.format(
-            "  max over window",
-            f"{floor.rss_max_kib / mib:.1f}",
-            f"{daemon.rss_max_kib / mib:.1f}",
-            "",
-            _verdict(daemon.rss_max_kib / mib <= rss_limit),
-        )
-    )
-    print(
-        row.format(
-            "CPU (% of a core)",
-            f"{floor.cpu_percent():.4f}",
-            f"{cpu:.4f}",
-            f"<= {CPU_BUDGET_PERCENT:.3f}",
-            _verdict(cpu <= CPU_BUDGET_PERCENT),
-        )
-    )
-    one_tick = 100.0 / CLK_TCK / daemon.seconds
-    print(
-        row.format(
-            "  utime+stime",
-            _ticks(floor.ticks),
-            _ticks(daemon.ticks),
-            f"(1 tick = {one_tick:.4f} %)",
-            "",
-        ).rstrip()
-    )
-    print(
-        row.format(
-            "  reaped children",
-            _ticks(floor.child_ticks),
-            _ticks(daemon.child_ticks),
-            "",
-            "",
-        ).rstrip()
-    )
-    print(
-        row.format(
-            "ctx switches/s",
-            f"{floor.switches_per_second():.2f}",
-            f"{ctx:.2f}",
-            f"<= {CTX_BUDGET_PER_SECOND:.2f}",
-            _verdict(ctx <= CTX_BUDGET_PER_SECOND),
-        )
-    )
-    print(
-        row.format(
-            "  voluntary/involuntary",
-            f"{floor.voluntary}/{floor.involuntary}",
-            f"{daemon.voluntary}/{daemon.involuntary}",
-            "",
-            "",
-        ).rstrip()
-    )
-    print(
-        row.format(
-            "threads",
-            str(floor.threads_end),
-            str(daemon.threads_end),
-            "1",
-            _verdict(daemon.threads_max == 1),
-        )
-    )
-    for name, use in (("floor", floor), ("breakd", daemon)):
-        if use.threads_max > 1 or len(use.tids_seen) > use.threads_end:
-            print(
-                f"  {name}: {len(use.tids_seen)} thread ids seen, at most {use.threads_max} at once"
-            )
-        if use.threads_max > 1 or use.switches_per_second() > CTX_BUDGET_PER_SECOND:
-            for tid, (comm, voluntary, involuntary) in sorted(use.per_thread.items()):
-                print(
-                    f"  {name} thread {tid} ({comm}): {voluntary} voluntary, {involuntary} involuntary"
-                )
-    print(
-        f"status round trip      python -c pass {bare_ms:.1f} ms, breakd status {status_ms:.1f} ms: "
-        f"{ratio:.2f}x (budget <= {STATUS_BUDGET_RATIO:g}x; medians of {reps})   "
-        f"{_verdict(ratio <= STATUS_BUDGET_RATIO)}"
-    )
-    if imports is not None:
-        bare_imports, status_imports = imports
-        extra = {name: t for name, t in status_imports.items() if name not in bare_imports}
-        tops = sorted(
-            ((name, t.cumulative_ms) for name, t in extra.items() if t.top),
-            key=lambda item: item[1],
-            reverse=True,
-        )
-        largest = sorted(extra.items(), key=lambda item: item[1].self_ms, reverse=True)[:5]
-        print(
-            f"imports beyond python -c pass (-X importtime, medians, ms): {len(extra)} modules, "
-            f"{sum(t.self_ms for t in extra.values()):.1f} in all; top level: "
-            + ", ".join(f"{name} {ms:.1f}" for name, ms in tops)
-            + "; largest alone: "
-            + ", ".join(f"{name} {t.self_ms:.1f}" for name, t in largest)
-        )
-    if status:
-        print(
-            f"daemon after the window: state {status.get('state')}, idle {status.get('idle_seconds')} s, "
-            f"idle source {status.get('idle_source')}, reminders via {status.get('notifier')}, "
-            f"next reminder in {status.get('next_reminder_in_seconds')} s"
-        )
-    print(
-        "floor: the same python after `import apscheduler.schedulers.asyncio, yaml`, "
-        "then signal.pause(); breakd: `breakd run` with the built-in defaults"
-    )
-    print(
-        "reference (measured earlier on this kind of machine, not in this run): "
-        + "; ".join(
-            f"{name} {rss} MiB, {cpu_:.2f} %, {ctx_}/s" for name, rss, cpu_, ctx_ in REFERENCE
-        )
-    )
+    for table in tables:
+        if table:
+            print()
+            print("\n".join(table))
 
 
 # -- main ---------------------------------------------------------------------------------
 
 
-def find_venv_bin(venv: str | None) -> tuple[Path, Path]:
-    """The python and breakd to measure: --venv, else the repo's .venv, else this Python's."""
-    candidates = []
-    if venv is not None:
-        candidates.append(Path(venv) / "bin")
-    else:
-        candidates.append(Path(__file__).resolve().parents[1] / ".venv" / "bin")
-        candidates.append(Path(sys.executable).parent)
-    for bin_dir in candidates:
-        if (bin_dir / "breakd").is_file() and (bin_dir / "python").exists():
-            return bin_dir / "python", bin_dir / "breakd"
-    raise MeasurementError(
-        "no breakd found in " + " or ".join(str(c) for c in candidates) + " (make the venv first)"
-    )
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--window", type=float, default=120.0, metavar="SECONDS", help="sampling window"
+        "--only",
+        nargs="+",
+        choices=MEASUREMENTS,
+        default=list(MEASUREMENTS),
+        metavar="WHAT",
+        help="measurements to run, of: %(choices)s (default: all)",
     )
     parser.add_argument(
-        "--settle", type=float, default=5.0, metavar="SECONDS", help="wait after start"
+        "--window", type=float, default=120.0, metavar="SECONDS", help="each sampling window"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="from the daemon's first answer to the window",
     )
     parser.add_argument(
         "--sample-every", type=float, default=5.0, metavar="SECONDS", help="RSS sampling period"
@@ -689,22 +1095,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reps", type=int, default=30, help="status round trips to time (after 3 warm-ups)"
     )
-    parser.add_argument("--venv", metavar="PATH", help="virtualenv with breakd (default: .venv)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import-time line")
     parser.add_argument(
-        "--away",
-        action="store_true",
-        help="measure the away state (break_after_idle 10s), where breakd samples every 5 s",
+        "--venv",
+        type=Path,
+        default=ROOT / ".venv-bench",
+        metavar="PATH",
+        help="the venv for the regular install, made and kept up to date here "
+        "(default: .venv-bench)",
     )
     args = parser.parse_args(argv)
     if args.window < 1 or args.settle < 0 or args.sample_every <= 0 or args.reps < 1:
         parser.error("--window must be >= 1 s, --settle >= 0, --sample-every > 0, --reps >= 1")
+    if {"rss", "sitting"} & set(args.only) and args.settle + args.window > SITTING_FOR:
+        parser.error(
+            f"--settle + --window must stay under {SITTING_FOR:g} s: on the built-in "
+            "defaults the untouched session counts as a break after 5 minutes"
+        )
     return args
 
 
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM unwinds like Ctrl-C, so the children are still stopped by handle."""
+    """SIGTERM unwinds like Ctrl-C, so the children are still stopped by PID."""
 
     def handler(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -716,87 +1129,54 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
-def versions(python: Path, breakd: Path) -> str:
+def versions(install: Install) -> str:
     """ "breakd 0.1.0, Python 3.11.7": what was measured, from the venv itself."""
     found = []
     for argv in (
-        [str(breakd), "--version"],
-        [str(python), "-c", "import platform; print('Python', platform.python_version())"],
+        [str(install.breakd), "--version"],
+        [str(install.python), "-c", "import platform; print('Python', platform.python_version())"],
     ):
-        result = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise MeasurementError(f"{' '.join(argv)} exited with {result.returncode}")
-        found.append(result.stdout.strip())
+        found.append(_run_or_fail(argv, " ".join(argv), timeout=30.0).strip())
     return ", ".join(found)
 
 
-def compile_breakd(python: Path) -> None:
-    """Byte-compile breakd as an installed wheel would be, so that neither process pays
-    for compiling sources (PYTHONDONTWRITEBYTECODE would otherwise make that permanent)."""
-    result = subprocess.run(
-        [
-            str(python),
-            "-c",
-            "import compileall, breakd, os; "
-            "raise SystemExit(not compileall.compile_dir(os.path.dirname(breakd.__file__), quiet=1))",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise MeasurementError(f"could not byte-compile breakd: {result.stderr.strip()}")
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[None]:
+    """Run every child in `path`, so that `python -c`, which puts the working directory
+    first on sys.path, can never import breakd from the checkout."""
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def measure(args: argparse.Namespace) -> None:
-    python, breakd = find_venv_bin(args.venv)
-    measured = versions(python, breakd)
-    compile_breakd(python)
-    children = Children()
-    with tempfile.TemporaryDirectory(prefix="breakd-footprint-") as tmp_name:
-        tmp = Path(tmp_name)
-        try:
-            display = start_xvfb(children, tmp)
-            bus = start_dbus(children, tmp)
-            env = session_env(tmp, display, bus)
-            floor_pid = start_floor(children, python, env, tmp)
-            daemon_pid = start_daemon(children, breakd, env, tmp, away=args.away)
-            time.sleep(max(args.settle, 15.0) if args.away else args.settle)
-            usages, window = sample_window(
-                {"floor": floor_pid, "breakd": daemon_pid}, args.window, args.sample_every
-            )
-            # Only now may anything talk to the daemon.
-            status = daemon_status(breakd, env)
-            bare_ms, status_ms = time_round_trips(python, breakd, env, args.reps)
-            imports = None
-            if not args.no_imports:
-                imports = (
-                    import_times([str(python), "-c", "pass"], env, runs=7),
-                    import_times([str(breakd), "status"], env, runs=7),
-                )
-        finally:
-            # Let the clean-up finish; it cannot hang (SIGKILL after STOP_TIMEOUT).
-            handlers = {
-                signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)
-            }
-            for signum in handlers:
-                signal.signal(signum, signal.SIG_IGN)
-            try:
-                children.stop_all()
-            finally:
-                for signum, handler in handlers.items():
-                    signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-    print_report(
-        measured,
-        window,
-        usages["floor"],
-        usages["breakd"],
-        status,
-        bare_ms,
-        status_ms,
-        args.reps,
-        imports,
+    install = regular_install(args.venv.resolve())
+    measured = versions(install)
+    print(
+        f"breakd footprint: {measured}, "
+        f"{'installed just now' if install.built else 'up to date'} in {install.package_dir}"
     )
+    runs = plan(set(args.only), args.window)
+    load_start = os.getloadavg()[0]
+    results = []
+    with (
+        tempfile.TemporaryDirectory(prefix="breakd-footprint-") as tmp_name,
+        working_directory(Path(tmp_name)),
+        children_stopped_at_exit() as children,
+    ):
+        tmp = Path(tmp_name)
+        (tmp / "floor-xdg").mkdir()
+        floor_pid = start_floor(children, install.python, tmp)
+        for number, run in enumerate(runs):
+            run_tmp = tmp / f"run-{number}"
+            run_tmp.mkdir()
+            result = measure_run(run, install, floor_pid, args, run_tmp)
+            print_details(result)
+            results.append(result)
+    print_summary(results, set(args.only), measured, load_start)
 
 
 def main(argv: list[str] | None = None) -> int:
