@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from breakd import __version__
-from breakd.cli import _plain_client_command
+from breakd.cli import _plain_command
 from breakd.cli_parser import build_parser
 from breakd.core.commands import COMMANDS
 from tests.e2e.daemon_process import cli
@@ -183,12 +183,16 @@ PLAIN = [
     ["skip"],
     ["resume"],
     ["remind-now"],
+    ["run"],
+    ["--config", "my config.yaml", "run"],
+    ["--config", "x.yaml", "status", "--json"],
+    ["--config", "x.yaml", "snooze", "5m"],
 ]
 
 
 @pytest.mark.parametrize("argv", PLAIN, ids=" ".join)
-def test_plain_client_commands_read_as_argparse_reads_them(argv: list[str]) -> None:
-    quick = vars(_plain_client_command(argv))
+def test_plain_commands_read_as_argparse_reads_them(argv: list[str]) -> None:
+    quick = vars(_plain_command(argv))
     full = vars(build_parser().parse_args(argv))
     assert quick == {name: full[name] for name in quick}
     assert {name for name, value in full.items() if value not in (None, False)} <= set(quick)
@@ -203,11 +207,14 @@ def test_plain_client_commands_read_as_argparse_reads_them(argv: list[str]) -> N
         ["snooze", "-5m"],
         ["snooze", "5m", "10m"],
         ["done", "5m"],
-        ["--config", "x.yaml", "status"],
-        ["run"],
+        ["--config"],
+        ["--config", "--help", "run"],
+        ["--config=x.yaml", "run"],
+        ["run", "--help"],
+        ["run", "x"],
         ["doctor"],
     ],
     ids=repr,
 )
 def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
-    assert _plain_client_command(argv) is None
+    assert _plain_command(argv) is None
