@@ -94,26 +94,30 @@ class DaemonProcess:
         return True
 
     def _answers(self) -> bool:
-        """One status request on the socket, as the CLI sends it (without starting one)."""
-        if not self._running() or not self.socket_path.exists():
-            return False
+        return self._running() and self._ask_status() is not None
+
+    def _ask_status(self) -> dict[str, object] | None:
+        """The status request the CLI sends, on the socket (no Python to start for each
+        poll); None while nothing listens there."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(5)
             try:
                 sock.connect(str(self.socket_path))
-                sock.sendall(protocol.request("status"))
-                reply = sock.makefile("rb").readline()
             except (ConnectionRefusedError, FileNotFoundError):
-                return False
-        return bool(reply) and json.loads(reply).get("ok") is True
+                return None
+            sock.sendall(protocol.request("status"))
+            reply = json.loads(sock.makefile("rb").readline())
+        assert reply["ok"] is True, reply
+        return reply["status"]
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return cli(*args, env=self.env)
 
     def status(self) -> dict[str, object]:
-        result = self.cli("status", "--json")
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)
+        """What `breakd status --json` prints; asked on the socket, as tests poll it often."""
+        status = self._ask_status()
+        assert status is not None, f"the daemon does not answer; log:\n{self.log()}"
+        return status
 
     def wait_for_state(self, state: str, timeout: float = 10.0) -> dict[str, object]:
         return wait_until(

@@ -68,7 +68,9 @@ def seconds_until(iso: object) -> float:
 
 
 def test_status_reports_every_documented_field(daemon: DaemonProcess) -> None:
-    status = daemon.status()
+    result = daemon.cli("status", "--json")
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
     documented = (
         "state sitting_seconds next_reminder_at snoozed_until paused_until exercise"
         " exercise_name done_count skipped_count idle_seconds idle_source locked inhibited"
