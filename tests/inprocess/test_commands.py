@@ -63,7 +63,7 @@ def test_snooze_puts_the_reminder_off_for_the_given_time_or_the_default(tmp_path
 
 
 def test_done_moves_on_to_the_next_stretch_and_skip_keeps_it(tmp_path: Path) -> None:
-    """By the buttons; the same commands from the CLI are in test_daemon_day.py and e2e."""
+    """By the buttons, as the CLI's commands (the same path); the CLI's output is in e2e."""
 
     async def scenario(d: InProcessDaemon) -> None:
         assert d.notifier is not None
@@ -98,6 +98,10 @@ def test_done_moves_on_to_the_next_stretch_and_skip_keeps_it(tmp_path: Path) -> 
         await d.settle()
         status = await d.status()
         assert (status["exercise"], status["done_count"]) == ("prone-press-up", 2)
+
+        reply = await d.cli("done")  # from the CLI too, and after the last stretch the first
+        assert reply["message"] == "Well done. Next stretch: Standing lunge."
+        assert (await d.status())["done_count"] == 3
 
     run(tmp_path, scenario)
 
