@@ -12,6 +12,7 @@ together and the waits overlap; each test then reads what its own daemon did.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import time
 from collections.abc import Iterator
@@ -66,7 +67,9 @@ class Run:
     """The daemon's log just before its clock was stepped."""
 
 
-def start(root: Path, name: str, config: str, clock: str, **env: str) -> Run:
+def start(
+    stopping: contextlib.ExitStack, root: Path, name: str, config: str, clock: str, **env: str
+) -> Run:
     workdir = root / name
     workdir.mkdir()
     clock_file = workdir / "faketime"
@@ -78,6 +81,7 @@ def start(root: Path, name: str, config: str, clock: str, **env: str) -> Run:
         DONT_FAKE_MONOTONIC="1",
         **env,
     )
+    stopping.callback(daemon.stop)
     started = time.monotonic()
     daemon.start()
     return Run(daemon, clock_file, started, time.monotonic(), daemon.log())
@@ -89,11 +93,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
     REMIND_AFTER / 2 after its start."""
     root = tmp_path_factory.mktemp("clocks")
     started: dict[str, Run] = {}
-    try:
+    with contextlib.ExitStack() as stopping:  # stops every daemon, even if one fails to
         for step in STEPS:
-            started[step] = start(root, step, CONFIG, "+0", FAKETIME_NO_CACHE="1")
+            started[step] = start(stopping, root, step, CONFIG, "+0", FAKETIME_NO_CACHE="1")
         started[CALENDAR] = start(
-            root, CALENDAR, ACTIVE_HOURS_CONFIG, "@2026-11-23 17:59:58", TZ="Europe/Amsterdam"
+            stopping,
+            root,
+            CALENDAR,
+            ACTIVE_HOURS_CONFIG,
+            "@2026-11-23 17:59:58",
+            TZ="Europe/Amsterdam",
         )
         for step in STEPS:
             run = started[step]
@@ -101,9 +110,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
             run.before_step = run.daemon.log()
             run.clock.write_text(f"{step}\n")
         yield started
-    finally:
-        for run in started.values():
-            run.daemon.stop()
 
 
 @pytest.mark.parametrize("step", STEPS)

@@ -208,17 +208,20 @@ def test_with_no_daemon_every_client_command_says_so_in_one_line() -> None:
 
 def test_sigterm_saves_the_state_stops_cleanly_and_removes_the_socket(tmp_path: Path) -> None:
     daemon = DaemonProcess(tmp_path, CONFIG).start()
-    state_file = Path(daemon.env["XDG_STATE_HOME"]) / "breakd" / "state.json"
-    assert daemon.cli("done").returncode == 0
-    data = wait_until(lambda: state_file.exists() and json.loads(state_file.read_text()))
-    assert data["exercise"] == "kneeling-lunge"
-    assert not list(state_file.parent.glob(".state.*"))  # written aside, then moved in place
-    saved = datetime.fromisoformat(data["saved_at"])
-    assert abs(datetime.now().astimezone() - saved) < timedelta(seconds=30)
+    try:
+        state_file = Path(daemon.env["XDG_STATE_HOME"]) / "breakd" / "state.json"
+        assert daemon.cli("done").returncode == 0
+        data = wait_until(lambda: state_file.exists() and json.loads(state_file.read_text()))
+        assert data["exercise"] == "kneeling-lunge"
+        assert not list(state_file.parent.glob(".state.*"))  # written aside, then moved in place
+        saved = datetime.fromisoformat(data["saved_at"])
+        assert abs(datetime.now().astimezone() - saved) < timedelta(seconds=30)
 
-    assert daemon.socket_path.exists()
-    assert daemon.stop() == 0
-    assert not daemon.socket_path.exists()
-    assert "Traceback" not in daemon.log()
-    assert json.loads(state_file.read_text())["done_count"] == 1
-    assert not list(state_file.parent.glob(".state.*"))
+        assert daemon.socket_path.exists()
+        assert daemon.stop() == 0
+        assert not daemon.socket_path.exists()
+        assert "Traceback" not in daemon.log()
+        assert json.loads(state_file.read_text())["done_count"] == 1
+        assert not list(state_file.parent.glob(".state.*"))
+    finally:
+        daemon.stop()

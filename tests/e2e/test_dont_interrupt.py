@@ -266,7 +266,9 @@ def full_screen_scenario(workdir: Path) -> None:
         time.sleep(NO_SECOND_PROMPT)
         assert breakd.log().count("REMINDER") == 1
     finally:
-        for process in daemon:
-            process.stop()
-        while helpers:
-            stop_process(helpers.pop())
+        try:
+            for process in daemon:
+                process.stop()
+        finally:
+            while helpers:
+                stop_process(helpers.pop())
