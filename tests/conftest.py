@@ -6,6 +6,7 @@ for tests that request the `desktop` fixture.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +31,10 @@ def isolated_user_env(
     Nothing a test runs may read or write the developer's config, state or runtime
     dirs, show a notification on their screen or read their real idle time. Tests that
     want a session use the `desktop` fixture's `env`/`display`/`bus_address`.
-    A separate temp dir (not `tmp_path`) so tests can still assume `tmp_path` starts empty.
+    A separate temp dir (not `tmp_path`) so tests can still assume `tmp_path` starts empty;
+    made with mkdtemp, which, unlike `mktemp`, does not list the base temp dir each time.
     """
-    root = tmp_path_factory.mktemp("xdg")
+    root = Path(tempfile.mkdtemp(prefix="xdg-", dir=tmp_path_factory.getbasetemp()))
     for variable, name in (
         ("XDG_CONFIG_HOME", "config"),
         ("XDG_STATE_HOME", "state"),

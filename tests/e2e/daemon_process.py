@@ -5,22 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from breakd.ipc import protocol
 from tests.desktop import stop_process, wait_until
-
-FAST_CONFIG = """\
-sitting:
-  remind_after: 3s
-  break_after_idle: 1h
-  repeat_every: 0s
-notify:
-  backend: log
-log:
-  level: debug
-"""
 
 
 def cli(
@@ -37,11 +28,31 @@ def cli(
     )
 
 
+def isolated_env(root: Path) -> dict[str, str]:
+    """os.environ with fresh XDG dirs under `root` and no desktop session.
+
+    For a daemon shared by a module's tests, which outlives each test's own dirs.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    for variable, name in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ):
+        path = root / name
+        path.mkdir(mode=0o700)
+        env[variable] = str(path)
+    return env
+
+
 class DaemonProcess:
     def __init__(
         self,
         workdir: Path,
-        config_text: str | None = FAST_CONFIG,
+        config_text: str | None,
         env: dict[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
@@ -64,22 +75,49 @@ class DaemonProcess:
                 stdin=subprocess.DEVNULL,
                 env=self.env,
             )
-        wait_until(self._answers, timeout=10, message=f"daemon never answered; log:\n{self.log()}")
+        wait_until(
+            self._answers,
+            timeout=10,
+            interval=0.01,
+            message=f"daemon never answered; log:\n{self.log()}",
+        )
         return self
 
-    def _answers(self) -> bool:
+    @property
+    def socket_path(self) -> Path:
+        return Path(self.env["XDG_RUNTIME_DIR"]) / "breakd" / "control.sock"
+
+    def _running(self) -> bool:
         assert self.proc is not None
         if self.proc.poll() is not None:
             raise AssertionError(f"daemon exited with {self.proc.returncode}; log:\n{self.log()}")
-        return self.cli("status").returncode == 0
+        return True
+
+    def _answers(self) -> bool:
+        return self._running() and self._ask_status() is not None
+
+    def _ask_status(self) -> dict[str, object] | None:
+        """The status request the CLI sends, on the socket (no Python to start for each
+        poll); None while nothing listens there."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            try:
+                sock.connect(str(self.socket_path))
+            except (ConnectionRefusedError, FileNotFoundError):
+                return None
+            sock.sendall(protocol.request("status"))
+            reply = json.loads(sock.makefile("rb").readline())
+        assert reply["ok"] is True, reply
+        return reply["status"]
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return cli(*args, env=self.env)
 
     def status(self) -> dict[str, object]:
-        result = self.cli("status", "--json")
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)
+        """What `breakd status --json` prints; asked on the socket, as tests poll it often."""
+        status = self._ask_status()
+        assert status is not None, f"the daemon does not answer; log:\n{self.log()}"
+        return status
 
     def wait_for_state(self, state: str, timeout: float = 10.0) -> dict[str, object]:
         return wait_until(
@@ -88,16 +126,25 @@ class DaemonProcess:
             message=f"state never became {state}; log:\n{self.log()}",
         )
 
-    def wait_for_log(self, text: str, count: int = 1, timeout: float = 10.0) -> str:
+    def wait_for_log(self, text: str, count: int = 1, timeout: float = 10.0, after: int = 0) -> str:
+        """The log from offset `after` on, once `text` is in it `count` times."""
         wait_until(
-            lambda: self.log().count(text) >= count,
+            lambda: self.log(after).count(text) >= count,
             timeout=timeout,
-            message=f"{text!r} x{count} never appeared in the log:\n{self.log()}",
+            interval=0.02,
+            message=f"{text!r} x{count} never appeared in the log:\n{self.log(after)}",
         )
-        return self.log()
+        return self.log(after)
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+    def log(self, after: int = 0) -> str:
+        """The log, or what was written from offset `after` (a `log_mark()`) on."""
+        if not self.log_path.exists():
+            return ""
+        return self.log_path.read_bytes()[after:].decode(errors="replace")
+
+    def log_mark(self) -> int:
+        """Where the log ends now, for `wait_for_log(after=...)`."""
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
 
     def signal(self, signum: signal.Signals) -> None:
         assert self.proc is not None

@@ -1,29 +1,49 @@
-"""The wall clock stepped under a running daemon: the reminder still comes on time.
+"""The wall clock under a running daemon, faked with libfaketime: a step neither delays nor
+hastens a reminder, and the calendar alarm ends active hours on local time.
 
 libfaketime moves only the daemon's wall clock (DONT_FAKE_MONOTONIC=1), read anew at
 every call from a file the test rewrites, as NTP or a user setting the clock would.
 Nothing asks the daemon for a sample in between: the reminder must come from its own
 timer, on the boot clock.
+
+Each test needs a few real seconds to pass, so the module starts all their daemons
+together and the waits overlap; each test then reads what its own daemon did.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.desktop import skip_or_fail, wait_until
-from tests.e2e.daemon_process import DaemonProcess, unexpected_errors
+from tests.e2e.daemon_process import DaemonProcess, isolated_env, unexpected_errors
 
+REMIND_AFTER = 2.0
 CONFIG = """\
 sitting:
-  remind_after: 5s
+  remind_after: 2s
   break_after_idle: 1h
   repeat_every: 0s
 notify:
   backend: log
+"""
+STEPS = ("-30m", "+1d")
+CALENDAR = "calendar"
+ACTIVE_HOURS_CONFIG = """\
+sitting:
+  remind_after: 1h
+notify:
+  backend: log
+active_hours:
+  days: [mon]
+  from: "08:00"
+  to: "18:00"
 """
 
 
@@ -34,38 +54,91 @@ def libfaketime() -> str:
     return found[0]
 
 
-@pytest.mark.parametrize("step", ["-30m", "+1d"])
-def test_a_wall_clock_step_neither_delays_nor_hastens_a_due_reminder(
-    tmp_path: Path, step: str
-) -> None:
-    offset = tmp_path / "faketime"
-    offset.write_text("+0\n")
-    daemon = DaemonProcess(tmp_path, CONFIG)
+@dataclass
+class Run:
+    daemon: DaemonProcess
+    clock: Path
+    """libfaketime's timestamp file: what the daemon's wall clock says."""
+    started: float
+    answered: float
+    at_start: str
+    """The daemon's log once it answered."""
+    before_step: str = ""
+    """The daemon's log just before its clock was stepped."""
+
+
+def start(
+    stopping: contextlib.ExitStack, root: Path, name: str, config: str, clock: str, **env: str
+) -> Run:
+    workdir = root / name
+    workdir.mkdir()
+    clock_file = workdir / "faketime"
+    clock_file.write_text(clock + "\n")
+    daemon = DaemonProcess(workdir, config, env=isolated_env(workdir))
     daemon.env.update(
         LD_PRELOAD=libfaketime(),
-        FAKETIME_TIMESTAMP_FILE=str(offset),
-        FAKETIME_NO_CACHE="1",
+        FAKETIME_TIMESTAMP_FILE=str(clock_file),
         DONT_FAKE_MONOTONIC="1",
+        **env,
     )
+    stopping.callback(daemon.stop)
     started = time.monotonic()
     daemon.start()
-    answered = time.monotonic()
-    try:
-        time.sleep(max(0.0, started + 2 - time.monotonic()))
-        offset.write_text(f"{step}\n")
-        wait_until(
-            lambda: "REMINDER " in daemon.log(),
-            timeout=15,
-            interval=0.02,
-            message=f"no reminder after the clock stepped {step}",
+    return Run(daemon, clock_file, started, time.monotonic(), daemon.log())
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+    """Every test's daemon, started together; each stepped one's clock is stepped
+    REMIND_AFTER / 2 after its start."""
+    root = tmp_path_factory.mktemp("clocks")
+    started: dict[str, Run] = {}
+    with contextlib.ExitStack() as stopping:  # stops every daemon, even if one fails to
+        for step in STEPS:
+            started[step] = start(stopping, root, step, CONFIG, "+0", FAKETIME_NO_CACHE="1")
+        started[CALENDAR] = start(
+            stopping,
+            root,
+            CALENDAR,
+            ACTIVE_HOURS_CONFIG,
+            "@2026-11-23 17:59:58",
+            TZ="Europe/Amsterdam",
         )
-        arrived = time.monotonic()
-        assert started + 5 - 1 <= arrived <= answered + 5 + 1, (
-            f"due 5 s after start; came after {arrived - started:.1f} s"
-        )
-        assert "the wall clock was set" not in daemon.log()  # libfaketime sets no real clock
-    finally:
-        daemon.stop()
+        for step in STEPS:
+            run = started[step]
+            time.sleep(max(0.0, run.started + REMIND_AFTER / 2 - time.monotonic()))
+            run.before_step = run.daemon.log()
+            run.clock.write_text(f"{step}\n")
+        yield started
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_wall_clock_step_neither_delays_nor_hastens_a_due_reminder(
+    runs: dict[str, Run], step: str
+) -> None:
+    run = runs[step]
+    assert "REMINDER " not in run.before_step, "the reminder came before the step"
+    wait_until(
+        lambda: "REMINDER " in run.daemon.log(),
+        timeout=REMIND_AFTER + 5,
+        interval=0.02,
+        message=f"no reminder after the clock stepped {step}",
+    )
+    arrived = time.monotonic()
+    # Due REMIND_AFTER after the daemon's start, which comes after `started`: never
+    # sooner (a step that hastened it would bring it at once, at REMIND_AFTER / 2).
+    assert run.started + REMIND_AFTER - 0.1 <= arrived <= run.answered + REMIND_AFTER + 1, (
+        f"due {REMIND_AFTER:g} s after start; came after {arrived - run.started:.1f} s"
+    )
+    assert "the wall clock was set" not in run.daemon.log()  # libfaketime sets no real clock
+
+
+def test_active_hours_end_by_the_calendar_alarm_in_the_local_zone(runs: dict[str, Run]) -> None:
+    """APScheduler's cron alarm, for real: the daemon started at 17:59:58 Amsterdam time."""
+    run = runs[CALENDAR]
+    assert "sitting -> off_hours" not in run.at_start
+    log = run.daemon.wait_for_log("sitting -> off_hours", timeout=5)
+    assert "18:00:0" in log.split("sitting -> off_hours")[0].splitlines()[-1]
 
 
 def test_the_log_guard_reports_errors_and_tracebacks_it_was_not_told_of() -> None:
@@ -80,26 +153,3 @@ def test_the_log_guard_reports_errors_and_tracebacks_it_was_not_told_of() -> Non
         "Traceback (most recent call last):",
     ]
     assert unexpected_errors(log, ["disk full", "Traceback", "reload"]) == []
-
-
-def test_active_hours_end_by_the_calendar_alarm_in_the_local_zone(tmp_path: Path) -> None:
-    """APScheduler's cron alarm, for real: the daemon starts at 17:59:57 Amsterdam time."""
-    clock = tmp_path / "faketime"
-    clock.write_text("@2026-11-23 17:59:57\n")
-    daemon = DaemonProcess(
-        tmp_path,
-        CONFIG + 'active_hours:\n  days: [mon]\n  from: "08:00"\n  to: "18:00"\n',
-    )
-    daemon.env.update(
-        TZ="Europe/Amsterdam",
-        LD_PRELOAD=libfaketime(),
-        FAKETIME_TIMESTAMP_FILE=str(clock),
-        DONT_FAKE_MONOTONIC="1",
-    )
-    daemon.start()
-    try:
-        assert daemon.log().count("sitting -> off_hours") == 0
-        log = daemon.wait_for_log("sitting -> off_hours", timeout=8)
-        assert "18:00:0" in log.split("sitting -> off_hours")[0].splitlines()[-1]
-    finally:
-        daemon.stop()

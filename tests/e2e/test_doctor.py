@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,18 +46,38 @@ COLUMN = re.compile(r"(?:^|(?<=  ))\S")
 def doctor(
     env: dict[str, str], config: Path | None = None
 ) -> tuple[list[list[str]], dict[str, Any]]:
-    """The text lines split into their four columns, and the JSON."""
+    """The text lines split into their four columns, and the JSON (both asked at once)."""
     given = ("--config", str(config)) if config is not None else ()
-    text = cli(*given, "doctor", env=env)
+    text, as_json = run_together([*given, "doctor"], [*given, "doctor", "--json"], env=env)
     assert (text.returncode, text.stderr) == (0, "")
     lines = text.stdout.splitlines()
     assert len(lines) == len(ALL), text.stdout
     column_starts = {tuple(m.start() for m in COLUMN.finditer(line))[:4] for line in lines}
     assert len(column_starts) == 1, f"not aligned:\n{text.stdout}"
     rows = [COLUMNS.split(line, maxsplit=3) for line in lines]
-    as_json = cli(*given, "doctor", "--json", env=env)
     assert as_json.returncode == 0, as_json.stderr
     return rows, json.loads(as_json.stdout)
+
+
+def run_together(
+    *commands: list[str], env: dict[str, str]
+) -> list[subprocess.CompletedProcess[str]]:
+    """`breakd ARGS` for each list of ARGS, run side by side, as `cli` runs one."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "breakd", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for args in commands
+    ]
+    results = []
+    for args, process in zip(commands, processes, strict=True):
+        stdout, stderr = process.communicate(timeout=10)
+        results.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
+    return results
 
 
 def no_camera(tmp_path: Path, extra: str = "") -> Path:

@@ -9,9 +9,9 @@ from breakd.ipc import client
 from tests.desktop import DesktopSession, wait_until
 from tests.e2e.daemon_process import DaemonProcess
 
-PLYER_SOON = """\
+PLYER = """\
 sitting:
-  remind_after: 1s
+  remind_after: 1h
   break_after_idle: 1h
   repeat_every: 0s
 notify:
@@ -30,8 +30,9 @@ def test_a_hung_notify_send_is_abandoned_and_status_answers_meanwhile(
     env = desktop.subprocess_env()
     env["PATH"] = f"{bin_dir}:{env['PATH']}"
     desktop.xdotool("mousemove", "5", "5")
-    daemon = DaemonProcess(tmp_path, PLYER_SOON, env=env).start()
+    daemon = DaemonProcess(tmp_path, PLYER, env=env).start()
     try:
+        assert daemon.cli("remind-now").returncode == 0
         daemon.wait_for_log("reminder: ")
         slowest = 0.0
         while "plyer did not deliver within 5 s" not in daemon.log():

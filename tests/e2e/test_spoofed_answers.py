@@ -17,7 +17,7 @@ pytestmark = pytest.mark.desktop
 
 CONFIG = """\
 sitting:
-  remind_after: 1s
+  remind_after: 1h
   break_after_idle: 1h
   repeat_every: 0s
 notify:
@@ -37,6 +37,7 @@ def test_an_action_signal_from_another_client_is_ignored(
     desktop.xdotool("mousemove", "7", "7")
     daemon = DaemonProcess(tmp_path, CONFIG, env=desktop.subprocess_env()).start()
     try:
+        assert daemon.cli("remind-now").returncode == 0
         log = daemon.wait_for_log("(replacing 0)")
         notification_id = int(re.search(r"notification (\d+) \(replacing", log).group(1))  # type: ignore[union-attr]
         spoofer = open_dbus_connection(desktop.bus_address)

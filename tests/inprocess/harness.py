@@ -24,10 +24,10 @@ from breakd.adapters.notify import AnswerHandler
 from breakd.adapters.storage import JsonStateFile
 from breakd.config.load import load_config
 from breakd.config.model import Config
-from breakd.core.events import SessionEvent
+from breakd.core.events import BusyChanged, SessionEvent
 from breakd.core.reminder_text import ReminderMessage
 from breakd.core.settings import WeeklyTime
-from breakd.daemon import Daemon, DaemonParts, Observer, Watchers
+from breakd.daemon import Daemon, DaemonParts, Observer
 from breakd.errors import BreakdError
 from breakd.ipc import client
 from breakd.ipc.runtime_dir import ensure_private_dir
@@ -215,6 +215,7 @@ class InProcessDaemon:
         self.clock_steps = ComparedClocks(self.clock)
         self.notifier: RecordingNotifier | None = None
         self.observe: Observer | None = None
+        self.observe_busy: Observer | None = None
         self.guard = LogGuard()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -234,8 +235,12 @@ class InProcessDaemon:
             self.observe = observe
             await asyncio.Event().wait()
 
-        def watch_busy(config: Config, observe: Observer) -> Watchers | None:
-            return None
+        async def watch_busy(config: Config, observe: Observer) -> None:
+            self.observe_busy = observe
+            try:
+                await asyncio.Event().wait()
+            finally:
+                self.observe_busy = None
 
         return DaemonParts(
             clock=self.clock,
@@ -257,7 +262,7 @@ class InProcessDaemon:
         ensure_private_dir(paths.runtime_dir())
         self.daemon = Daemon(self.load_config(), self._parts())
         self._task = asyncio.get_running_loop().create_task(self.daemon.serve(self._stopping))
-        while not paths.socket_path().exists() or self.observe is None:
+        while not paths.socket_path().exists() or None in (self.observe, self.observe_busy):
             if self._task.done():
                 self._task.result()
             await asyncio.sleep(0.001)
@@ -310,6 +315,11 @@ class InProcessDaemon:
     def session(self, event: SessionEvent) -> None:
         assert self.observe is not None
         self.observe(event)
+
+    def busy(self, *reasons: str) -> None:
+        """What the busy watchers report after their debounce: busy for `reasons`, or free."""
+        assert self.observe_busy is not None, "the daemon is not watching busy signals"
+        self.observe_busy(BusyChanged(frozenset(reasons)))
 
     async def cli(self, command: str, **args: object) -> dict[str, object]:
         """The command as the CLI sends it, over the real socket; the reply, or the error."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from breakd.core.events import BusyChanged, ScreenLocked, ScreenUnlocked, Sleeping, Woke
+from breakd.core.events import ScreenLocked, ScreenUnlocked, Sleeping, Woke
 from tests.inprocess.harness import InProcessDaemon
 
 MIN = 60.0
@@ -172,36 +172,106 @@ def test_a_suspend_is_a_break(tmp_path: Path, told: bool) -> None:
         status = await d.status()
         assert (status["state"], status["sitting_seconds"]) == ("sitting", 0)
         assert any("natural break of 2 h" in m for m in d.guard.messages())
+        assert titles(d) == []  # due at 45 min, during the suspend
 
     run(tmp_path, scenario)
 
 
-def test_busy_holds_the_reminder_and_one_prompt_follows(tmp_path: Path) -> None:
+def test_a_reminder_due_while_logind_says_asleep_never_comes_and_the_sleep_is_a_break(
+    tmp_path: Path,
+) -> None:
+    """The boot-clock timer still fires in the sleep, and the idle source still says 0 s."""
+
     async def scenario(d: InProcessDaemon) -> None:
-        await d.advance(40 * MIN)
-        d.session(BusyChanged(frozenset({"dnd:dunst"})))
-        await d.advance(30 * MIN)
+        await d.advance(44 * MIN)
+        d.session(Sleeping())
+        await d.advance(2 * HOUR)
+        status = await d.status()
+        assert (status["state"], status["sitting_seconds"]) == ("away", None)
         assert titles(d) == []
-        assert (await d.status())["deferred"] is not None
-        d.session(BusyChanged(frozenset()))
-        await d.advance(2 * MIN)
-        assert len(titles(d)) == 1
-        assert titles(d)[0].startswith("Do not disturb is off")
+        d.session(Woke())
+        await d.settle()
+        assert await d.state() == "away", "the idle time from before the sleep counts as away"
+        await d.advance(1)
+        status = await d.status()
+        assert (status["state"], status["sitting_seconds"]) == ("sitting", 0)
+        assert any("natural break of 2 h" in m for m in d.guard.messages())
+        assert titles(d) == []
 
     run(tmp_path, scenario)
 
 
-def test_the_state_file_carries_a_snooze_across_a_restart(tmp_path: Path) -> None:
+def test_input_more_often_than_break_after_idle_is_one_unbroken_sitting(tmp_path: Path) -> None:
+    async def scenario(d: InProcessDaemon) -> None:
+        for _ in range(15):  # a key every 4 min; break_after_idle: 5m
+            d.idle.leave()
+            await d.advance(4 * MIN)
+            assert await d.state() == "sitting"
+            d.idle.come_back()
+        status = await d.status()
+        assert (status["state"], status["sitting_seconds"]) == ("sitting", 60 * MIN)
+        assert not any("natural break" in m for m in d.guard.messages())
+
+    run(tmp_path, scenario, "sitting:\n  remind_after: 2h\n")
+
+
+def test_busy_holds_the_reminder_and_one_prompt_follows_once_settled(tmp_path: Path) -> None:
+    async def scenario(d: InProcessDaemon) -> None:
+        assert d.notifier is not None
+        await d.advance(40 * MIN)
+        d.busy("dnd:dunst")
+        await d.advance(30 * MIN)  # due at 45 min: held, and sitting time keeps counting
+        assert titles(d) == []
+        status = await d.status()
+        assert status["state"] == "sitting"
+        assert status["deferred"] == {
+            "since": "2026-11-23T09:45:00+00:00",
+            "reasons": ["dnd:dunst"],
+        }
+        d.busy()
+        await d.advance(45 - 1)  # dont_interrupt.settle: 45 s
+        assert titles(d) == []
+        await d.advance(2)
+        assert titles(d) == ["Do not disturb is off: Standing lunge"]
+        assert "Seated for 1 h 10 min." in d.notifier.shown[0].message.body
+        status = await d.status()
+        assert (status["state"], status["deferred"]) == ("reminding", None)
+        await d.advance(4 * MIN)  # short of repeat_every: the prompt stays the only one
+        assert len(titles(d)) == 1
+
+    run(tmp_path, scenario)
+
+
+def test_a_full_screen_window_that_held_the_reminder_names_the_prompt(tmp_path: Path) -> None:
+    async def scenario(d: InProcessDaemon) -> None:
+        d.busy("fullscreen:xmessage")
+        await d.advance(46 * MIN)
+        deferred = (await d.status())["deferred"]
+        assert deferred is not None
+        assert deferred["reasons"] == ["fullscreen:xmessage"]
+        d.busy()
+        await d.advance(46)
+        assert titles(d) == ["Out of full screen: Standing lunge"]
+
+    run(tmp_path, scenario)
+
+
+def test_the_state_file_carries_the_stretch_the_counts_and_a_snooze_across_a_restart(
+    tmp_path: Path,
+) -> None:
     async def first(d: InProcessDaemon) -> None:
         await d.advance(45 * MIN + 1)
+        await d.cli("done")
+        await d.advance(10 * MIN)
         await d.cli("snooze", seconds=20 * MIN)
 
     stopped = run(tmp_path, first).clock.wall()
 
     async def second(d: InProcessDaemon) -> None:
         status = await d.status()
+        assert (status["exercise"], status["done_count"]) == ("kneeling-lunge", 1)
         assert status["state"] == "snoozed"
-        assert status["snoozed_until"] == "2026-11-23T10:05:01+00:00"
+        assert status["snoozed_until"] == "2026-11-23T10:15:01+00:00"
 
     run(tmp_path, second, wall=stopped)
 
