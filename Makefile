@@ -21,8 +21,9 @@ $(BIN)/breakd: pyproject.toml
 run: $(BIN)/breakd
 	$(BIN)/breakd run
 
+# Two workers: the suite waits on real processes more than it computes, and CI has two cores.
 test: $(BIN)/breakd lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 $(MIN_BIN)/breakd: pyproject.toml .ci/lowest_versions.py
 	$(PYTHON) -m venv $(MIN_VENV)
@@ -33,7 +34,7 @@ $(MIN_BIN)/breakd: pyproject.toml .ci/lowest_versions.py
 
 test-min: $(MIN_BIN)/breakd
 	@echo "the lowest versions allowed:" $$(cat $(MIN_VENV)/lowest.txt)
-	$(MIN_BIN)/pytest
+	$(MIN_BIN)/pytest -n 2
 
 lint: $(BIN)/breakd
 	$(BIN)/ruff check breakd tests benchmarks

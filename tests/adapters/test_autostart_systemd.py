@@ -8,9 +8,7 @@ tests/e2e/test_autostart_systemd.py and test_autostart_cli.py.
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +24,7 @@ from breakd.adapters.autostart.systemd import (
     user_manager_reachable,
 )
 from tests.desktop import require_tools
+from tests.systemd_verify import systemd_verify
 
 OK = CommandResult(0, "", "")
 
@@ -63,19 +62,6 @@ def unit_for(config_home: Path, runtime: Path | None, runner: RecordingRunner) -
     )
 
 
-def verify(path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    runtime = tmp_path / "verify-runtime"
-    runtime.mkdir(exist_ok=True)
-    return subprocess.run(
-        ["systemd-analyze", "--user", "verify", str(path)],
-        env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("config", [None, "x y/config.yaml", "odd 50% $HOME 'q' \"d\" \\b;.yaml"])
 def test_the_unit_passes_systemd_analyze_verify(
     tmp_path: Path, config: str | None, monkeypatch: pytest.MonkeyPatch
@@ -84,7 +70,7 @@ def test_the_unit_passes_systemd_analyze_verify(
     monkeypatch.chdir(tmp_path)
     unit = unit_for(tmp_path / "cfg", None, RecordingRunner())
     unit.install(launch_argv(config))
-    result = verify(unit.path, tmp_path)
+    result = systemd_verify(unit.path)
     assert (result.returncode, result.stderr, result.stdout) == (0, "", "")
 
 
@@ -96,7 +82,7 @@ def test_an_interpreter_path_with_spaces_and_specifiers_passes_verify(tmp_path: 
     (odd / "python").symlink_to(sys.executable)
     unit = unit_for(tmp_path / "cfg", None, RecordingRunner())
     unit.install(launch_argv(None, executable=str(odd / "python")))
-    result = verify(unit.path, tmp_path)
+    result = systemd_verify(unit.path)
     assert (result.returncode, result.stderr) == (0, "")
 
 
@@ -105,7 +91,7 @@ def test_verify_catches_a_missing_interpreter(tmp_path: Path) -> None:
     require_tools("systemd-analyze")
     unit = unit_for(tmp_path / "cfg", None, RecordingRunner())
     unit.install(launch_argv(None, executable=str(tmp_path / "gone" / "python")))
-    result = verify(unit.path, tmp_path)
+    result = systemd_verify(unit.path)
     assert result.returncode != 0
     assert "gone/python" in result.stderr
 

@@ -18,6 +18,7 @@ import pytest
 from breakd.adapters.autostart import launch_argv
 from breakd.adapters.autostart.xdg import XdgAutostartEntry, quote_exec
 from tests.desktop import require_tools, skip_or_fail
+from tests.systemd_verify import systemd_verify
 
 GENERATOR = Path("/usr/lib/systemd/user-generators/systemd-xdg-autostart-generator")
 
@@ -104,15 +105,7 @@ def test_systemds_generator_starts_exactly_this_breakd(
     assert exec_start_argv(unit)[0] == os.path.abspath(sys.executable)
     assert "PartOf=graphical-session.target" in unit.read_text().splitlines()
     require_tools("systemd-analyze")
-    runtime = tmp_path / "verify-runtime"
-    runtime.mkdir()
-    verified = subprocess.run(
-        ["systemd-analyze", "--user", "verify", str(unit)],
-        env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    verified = systemd_verify(unit)
     assert (verified.returncode, verified.stderr) == (0, "")
 
 
