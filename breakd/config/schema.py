@@ -80,9 +80,10 @@ KEYS: tuple[Key, ...] = (
     Key(
         "activity.poll_every",
         "duration",
-        "How often idle time is sampled while you are away (to notice you are back);"
-        " while you sit, breakd samples exactly when a break could have begun and when"
-        " a reminder is due.",
+        "How often idle time is sampled while you are away, to notice you are back, where"
+        " the idle source cannot say so itself (X11 and GNOME can: there nothing is"
+        " sampled while you are away); while you sit, breakd samples exactly when a break"
+        " could have begun and when a reminder is due.",
         default="5s",
         minimum=1,
     ),
