@@ -6,14 +6,17 @@ value, one by one, in tests/adapters/test_state_file.py.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from breakd.core.tracker import TrackerSnapshot
 from tests.adapters.test_atomic_file import killed_mid_write
 from tests.inprocess.harness import InProcessDaemon
-from tests.inprocess.test_daemon_day import run
+from tests.inprocess.test_daemon_day import MIN, run
 
 SAVED = {
     "version": 1,
@@ -99,3 +102,52 @@ def test_what_a_killed_save_left_is_removed_at_start(tmp_path: Path) -> None:
 
     run(tmp_path, scenario)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "state.json"]
+
+
+class DiskFull:
+    """A state store on a full disk: each save is a real write the kernel refuses
+    with ENOSPC (/dev/full), until `path` is moved somewhere with room."""
+
+    def __init__(self) -> None:
+        self.path = Path("/dev/full")
+
+    def load(self) -> None:
+        return None
+
+    def save(self, snapshot: TrackerSnapshot, saved_at: object) -> None:
+        with self.path.open("wb") as file:
+            file.write(json.dumps(snapshot.exercise).encode())
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_logged_once_a_minute_with_a_count(tmp_path: Path) -> None:
+    full = "cannot save state to /dev/full: No space left on device"
+
+    def lines(d: InProcessDaemon) -> list[str]:
+        return [m for m in d.guard.messages() if m.startswith("cannot save state")]
+
+    async def main() -> InProcessDaemon:
+        d = InProcessDaemon(tmp_path)
+        d.store = store = DiskFull()
+        d.guard.expected.append(full)
+        async with d:
+            for command in ("remind-now", "snooze") * 15:
+                assert (await d.cli(command))["ok"]
+            assert lines(d) == [full]
+            await d.advance(MIN)
+            assert (await d.cli("remind-now"))["ok"]
+            assert len(lines(d)) == 2
+            held = re.fullmatch(re.escape(full) + r" \((\d+) more times\)", lines(d)[1])
+            assert held is not None and int(held[1]) >= 60, lines(d)
+            store.path = tmp_path / "state.json"  # room again
+            assert (await d.cli("snooze"))["ok"]
+            assert f"state saved to {store.path} again" in d.guard.messages()
+            store.path = Path("/dev/full")
+            for command in ("remind-now", "snooze") * 3:
+                assert (await d.cli(command))["ok"]
+            assert lines(d)[2:] == [full]  # news again at once
+        return d
+
+    daemon = asyncio.run(main())
+    assert len(lines(daemon)) == 4  # the last save, as it stops, says how many came between
+    assert re.fullmatch(re.escape(full) + r" \(\d+ more times\)", lines(daemon)[3])
