@@ -87,7 +87,7 @@ def system_parts(loop: asyncio.AbstractEventLoop, config_arg: str | None) -> Dae
 
     return DaemonParts(
         clock=clock,
-        store=JsonStateFile(paths.state_dir() / "state.json"),
+        store=JsonStateFile(paths.state_dir() / "state.json", clock.wall),
         timer=open_wakeup_timer(loop, clock),
         calendar=SchedulerAlarms(loop),
         clock_steps=open_clock_steps(loop, clock),

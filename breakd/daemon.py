@@ -53,6 +53,7 @@ from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
 from breakd.ipc.server import ControlServer
 from breakd.ipc.status import StatusReply, build_status
+from breakd.repeated_log import RepeatedLog
 
 log = logging.getLogger("breakd")
 IDLE_SOURCE_RETRY_SECONDS = 60.0
@@ -93,6 +94,7 @@ class Daemon:
         self._control = Control(self)
         self._notifier = parts.make_notifier(config.notify.backend, self._answer, self._current)
         self._saved: TrackerSnapshot | None = None
+        self._save_errors = RepeatedLog(log, parts.clock.monotonic)
         self._idle_source: IdleSource | None = None
         self._idle_retry_at = 0.0
         self._watching_input = False
@@ -304,16 +306,21 @@ class Daemon:
         self.refresh()
 
     def _persist(self, force: bool = False) -> None:
+        """Save the snapshot if it changed; a save that fails is tried again at the next
+        change, and its error logged once a minute at most (a full disk fails every one)."""
         snapshot = self._tracker.snapshot()
         if snapshot == self._saved and not force:
             return
+        store = self._parts.store
         try:
-            self._parts.store.save(snapshot, self._clock.wall())
+            store.save(snapshot, self._clock.wall())
         except OSError as error:
-            store = self._parts.store
-            log.error("cannot save state to %s: %s", store.path, error.strerror or error)
+            reason = error.strerror or error
+            self._save_errors.error("cannot save state to %s: %s", store.path, reason, flush=force)
             return
         self._saved = snapshot
+        if self._save_errors.reset() is not None:
+            log.info("state saved to %s again", store.path)
 
     def _restore(self) -> None:
         loaded = self._parts.store.load()

@@ -3,6 +3,7 @@
 A config path may be a FIFO (a read would wait forever), `/dev/zero` (a read
 would never end) or a huge file; none of those is a config or a state file.
 The open does not block, and the size is checked before and during the read.
+A file breakd writes itself is read without following a symlink planted in its place.
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ class FileRefused(OSError):
     """Not something to read: the message says what it is instead, in a few words."""
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
+def read_regular_file(path: Path, limit: int, follow_symlinks: bool = True) -> bytes:
     """The whole file, if it is a regular file of at most `limit` bytes.
 
     Raises FileNotFoundError, FileRefused, or another OSError from the open or read.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if not follow_symlinks:
+        if os.path.islink(path):
+            raise FileRefused("a symbolic link (not followed)")
+        flags |= getattr(os, "O_NOFOLLOW", 0)  # a link swapped in since fails the open
+    fd = os.open(path, flags)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):

@@ -71,7 +71,11 @@ class TrackerStatus:
 
 @dataclass(frozen=True)
 class TrackerSnapshot:
-    """What survives a restart, in wall time since monotonic clocks restart with the machine."""
+    """What survives a restart, in wall time since monotonic clocks restart with the machine.
+
+    A restored one comes from the state store, which vouches for its values: times
+    from 2000 to a day ahead, so no arithmetic on them can overflow, and counts >= 0.
+    """
 
     exercise: str
     done_count: int = 0

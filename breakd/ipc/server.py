@@ -16,6 +16,7 @@ from pathlib import Path
 from breakd.errors import BreakdError
 from breakd.ipc import protocol
 from breakd.ipc.peer import peer_uid, socket_problem
+from breakd.repeated_log import RepeatedLog
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class ControlServer:
         self.path = path
         self._handler = handler
         self._server: asyncio.base_events.Server | None = None
+        self._refusals = RepeatedLog(log)  # another user may knock in a loop
 
     async def start(self) -> None:
         """Listen on `path`. The caller holds the instance lock, so any socket there is stale."""
@@ -62,7 +64,7 @@ class ControlServer:
     async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
         uid = peer_uid(writer.get_extra_info("socket"))
         if uid is not None and uid != os.getuid():
-            log.warning("refused a control connection from uid %s", uid)
+            self._refusals.warning("refused a control connection from uid %s", uid)
             return protocol.error_reply(protocol.PERMISSION_DENIED, "not your breakd")
         try:
             line = await asyncio.wait_for(reader.readline(), READ_TIMEOUT)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from breakd.ipc import protocol
@@ -65,11 +66,12 @@ class DaemonProcess:
         if config_text is not None:
             self.config.write_text(config_text)
 
-    def start(self, *extra: str) -> DaemonProcess:
+    def start(self, *extra: str, wrapper: Sequence[str] = ()) -> DaemonProcess:
+        """Start `breakd run`, under `wrapper` (a command that execs its arguments) if given."""
         args = ["--config", str(self.config)] if self.config.exists() else []
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "breakd", *args, "run", *extra],
+                [*wrapper, sys.executable, "-m", "breakd", *args, "run", *extra],
                 stdout=log,
                 stderr=log,
                 stdin=subprocess.DEVNULL,

@@ -21,7 +21,7 @@ from breakd import paths
 from breakd.adapters.calendar import cron_triggers, next_edge
 from breakd.adapters.clock_steps import ComparedClocks
 from breakd.adapters.notify import AnswerHandler
-from breakd.adapters.storage import JsonStateFile
+from breakd.adapters.storage import JsonStateFile, StateStore
 from breakd.config.load import load_config
 from breakd.config.model import Config
 from breakd.core.events import BusyChanged, SessionEvent
@@ -211,7 +211,7 @@ class InProcessDaemon:
         self.has_idle = idle
         self.timer = FakeTimer()
         self.calendar = FakeCalendar(self.clock)
-        self.store = JsonStateFile(state_dir / "state.json")
+        self.store: StateStore = JsonStateFile(state_dir / "state.json", self.clock.wall)
         self.clock_steps = ComparedClocks(self.clock)
         self.notifier: RecordingNotifier | None = None
         self.observe: Observer | None = None
