@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop import DESKTOP_TOOLS, DesktopSession, require_tools, start_desktop
+from tests.desktop import (
+    DESKTOP_TOOLS,
+    SESSION_VARIABLES,
+    DesktopSession,
+    fresh_xdg_dirs,
+    require_tools,
+    start_desktop,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,17 +42,9 @@ def isolated_user_env(
     made with mkdtemp, which, unlike `mktemp`, does not list the base temp dir each time.
     """
     root = Path(tempfile.mkdtemp(prefix="xdg-", dir=tmp_path_factory.getbasetemp()))
-    for variable, name in (
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_RUNTIME_DIR", "runtime"),
-    ):
-        path = root / name
-        path.mkdir(mode=0o700)
-        monkeypatch.setenv(variable, str(path))
-    for variable in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
+    for variable, path in fresh_xdg_dirs(root).items():
+        monkeypatch.setenv(variable, path)
+    for variable in SESSION_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
     return root
 

@@ -72,6 +72,26 @@ printf '%s\\n' "$input" | grep -F -- "$pattern" | head -n 1
 """
 
 
+SESSION_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
+"""What would lead a test's daemon to the developer's own desktop."""
+
+
+def fresh_xdg_dirs(root: Path) -> dict[str, str]:
+    """A new private config, state, cache, data and runtime dir under `root`, by variable."""
+    dirs = {}
+    for variable, name in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ):
+        path = root / name
+        path.mkdir(mode=0o700)
+        dirs[variable] = str(path)
+    return dirs
+
+
 def skip_or_fail(reason: str) -> NoReturn:
     """Skip locally, but fail when the environment promises a desktop (CI)."""
     if os.environ.get(REQUIRE_ENV) == "1":

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from breakd.ipc import protocol
-from tests.desktop import stop_process, wait_until
+from tests.desktop import SESSION_VARIABLES, fresh_xdg_dirs, stop_process, wait_until
 
 
 def cli(
@@ -34,18 +34,8 @@ def isolated_env(root: Path) -> dict[str, str]:
 
     For a daemon shared by a module's tests, which outlives each test's own dirs.
     """
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    for variable, name in (
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_RUNTIME_DIR", "runtime"),
-    ):
-        path = root / name
-        path.mkdir(mode=0o700)
-        env[variable] = str(path)
+    env = {k: v for k, v in os.environ.items() if k not in SESSION_VARIABLES}
+    env.update(fresh_xdg_dirs(root))
     return env
 
 
