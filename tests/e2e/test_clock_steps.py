@@ -130,7 +130,6 @@ def test_a_wall_clock_step_neither_delays_nor_hastens_a_due_reminder(
     assert run.started + REMIND_AFTER - 0.1 <= arrived <= run.answered + REMIND_AFTER + 1, (
         f"due {REMIND_AFTER:g} s after start; came after {arrived - run.started:.1f} s"
     )
-    assert "the wall clock was set" not in run.daemon.log()  # libfaketime sets no real clock
 
 
 def test_active_hours_end_by_the_calendar_alarm_in_the_local_zone(runs: dict[str, Run]) -> None:
