@@ -16,18 +16,21 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-FIELDS = ("examples", "bad_inputs", "faults", "lost")
+FIELDS = ("examples", "bad_inputs", "faults", "lost", "known_bugs")
 
 
 @dataclass
 class Tally:
-    """What one target ran. `lost`: reminders, counts or replies that went missing."""
+    """What one target ran. `lost`: replies, counts or reminders that went missing (each
+    fails the test, so a passing run has none); `known_bugs`: times the run met a bug
+    that an xfail test describes, and stepped past it."""
 
     target: str
     examples: int = 0
     bad_inputs: int = 0
     faults: int = 0
     lost: int = 0
+    known_bugs: int = 0
 
     def save(self) -> None:
         path = os.environ.get("BREAKD_FUZZ_TALLY")

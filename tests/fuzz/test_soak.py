@@ -33,6 +33,7 @@ def test_days_of_use_with_faults_keep_every_invariant(tmp_path: Path) -> None:
             soak = Soak(d, random.Random(seed), tally)
             try:
                 await soak.run(SOAK_DAYS)
+                assert not os.environ.get("FORCEFAIL"), "forced"
             except AssertionError as error:
                 raise AssertionError(f"soak seed {seed}: {error}") from error
             finally:
