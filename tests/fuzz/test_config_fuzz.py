@@ -4,13 +4,19 @@ exception, and never more than the lines ConfigError promises to show."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from breakd.config.load import load_config_text
 from breakd.config.model import Config
+from breakd.core import commands
 from breakd.errors import ConfigError
+from breakd.ipc import protocol
 from tests.fuzz.config_documents import YAML_ISH, yaml_documents
+from tests.fuzz.daemon_thread import DaemonThread
 from tests.fuzz.tally import Tally
 
 FILENAME = "config.yaml"
@@ -63,6 +69,32 @@ def test_structured_documents_load_or_are_refused_with_a_line_for_each_problem()
             assert problem.line is not None, problem
 
     check()
+    tally.save()
+
+
+def test_a_daemon_reloading_any_config_keeps_answering(tmp_path: Path) -> None:
+    """SIGHUP with whatever the file holds: the new config, or the old one kept."""
+    tally = Tally("config reload (daemon)")
+    with DaemonThread(tmp_path) as running:
+        d = running.daemon
+        d.guard.expected += ["config reload failed", str(d.config_file)]
+
+        async def reload() -> None:
+            assert d.daemon is not None
+            d.daemon.reload()
+            await d.settle()
+
+        @given(st.one_of(YAML_ISH, yaml_documents()))
+        def check(text: str) -> None:
+            tally.examples += 1
+            tally.bad_inputs += load(text) is not None
+            d.config_file.write_text(text, encoding="utf-8")
+            running.run(reload())
+            reply = running.exchange(protocol.request(commands.STATUS))
+            assert reply["ok"] is True, reply
+            assert running.new_errors() == [], text
+
+        check()
     tally.save()
 
 

@@ -71,7 +71,15 @@ def seconds_args() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+PLAUSIBLE = st.builds(
+    lambda command, args: {"breakd": 1, "command": command, "args": args},
+    st.sampled_from(list(commands.COMMANDS)),
+    st.one_of(st.just({}), st.fixed_dictionaries({"seconds": st.floats(1, 86400)})),
+)
+"""What the CLI sends: it moves the daemon through its states for the hostile ones."""
 REQUESTS = st.one_of(
+    PLAUSIBLE,
+    PLAUSIBLE,
     st.builds(
         lambda command, args: {"breakd": 1, "command": command, "args": args},
         COMMAND_NAMES,
