@@ -10,7 +10,7 @@ MIN_VENV := .venv-min
 MIN_BIN := $(MIN_VENV)/bin
 BENCH_VENV ?= .venv-bench
 
-.PHONY: run test test-min lint bench clean
+.PHONY: run test test-min lint fuzz bench clean
 
 $(BIN)/breakd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,17 @@ lint: $(BIN)/breakd
 	$(BIN)/ruff check breakd tests benchmarks
 	$(BIN)/ruff format --check breakd tests benchmarks
 
+# The long form of tests/fuzz: 10,000 examples per target and a 30-day soak; not in CI.
+# Prints the totals docs/faults.md reports. SEED=n replays one soak.
+FUZZ_TALLY := build/fuzz-tally.jsonl
+fuzz: $(BIN)/breakd
+	mkdir -p build && rm -f $(FUZZ_TALLY)
+	BREAKD_FUZZ=long BREAKD_FUZZ_TALLY=$(FUZZ_TALLY) BREAKD_SOAK_SEED=$(SEED) \
+		$(BIN)/pytest -n 2 tests/fuzz; status=$$?; \
+		$(BIN)/python -m tests.fuzz.tally $(FUZZ_TALLY); exit $$status
+
 bench:
 	$(PYTHON) benchmarks/footprint.py --venv $(BENCH_VENV) $(ARGS)
 
 clean:
-	rm -rf $(VENV) $(MIN_VENV) $(BENCH_VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(MIN_VENV) $(BENCH_VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
