@@ -393,6 +393,8 @@ def _describe(node: Node) -> str:
     text = str(node.value)
     if node.tag == STR or (node.tag == INT and ":" in text):  # YAML 1.1 reads 24:00 as 1440
         return _quote(text)
+    if not text.isprintable():  # a tagged quoted scalar ("!!int "1\n2""): keep it on one line
+        return f"{_quote(text)} ({_short_tag(node.tag)})"
     if node.tag == NULL:
         return "nothing" if text in ("", "~") else f"{text} (nothing)"
     kinds = {

@@ -312,6 +312,7 @@ class Tracker:
         held_by = self._deferral.pending.reasons if self._deferral.pending else frozenset()
         self._deferral.clear()
         if verdict is Verdict.DROP:
+            self._clear_reminder(effects)  # a repeat dropped: the one on screen goes too
             self._sitting_since = now
             self._move(State.SITTING, effects)
             return
@@ -395,7 +396,7 @@ class Tracker:
             candidates.append(due)
         elif self._deferral.pending is not None:
             settled_or_expired = self._deferral.next_change()
-            if settled_or_expired is not None:
+            if settled_or_expired is not None and settled_or_expired > now:
                 candidates.append(settled_or_expired)
         if self._state is State.PAUSED and self._paused_until is not None:
             candidates.append(self._paused_until)
@@ -407,10 +408,17 @@ class Tracker:
         event says so instead)."""
         if self._state is State.AWAY:
             return True
-        if self._locked or self._deferral.pending is not None:
+        if self._locked:
             return False
+        now = self._clock.monotonic()
         due = self._reminder_due()
-        return due is not None and due <= self._clock.monotonic()
+        if due is None or due > now:
+            return False
+        if self._deferral.pending is None:
+            return True
+        # Held while busy: only once that hold is over does absence alone hold it.
+        change = self._deferral.next_change()
+        return not self._deferral.busy if change is None else change <= now
 
     def _reminder_due(self) -> float | None:
         if self._state is State.SITTING and self._sitting_since is not None:

@@ -49,6 +49,8 @@ def decode(line: bytes) -> dict[str, object]:
         message = json.loads(line)
     except (ValueError, UnicodeDecodeError) as error:
         raise ProtocolError(BAD_REQUEST, f"not a JSON line: {error}") from None
+    except RecursionError:
+        raise ProtocolError(BAD_REQUEST, "not a JSON line: nested too deeply") from None
     if not isinstance(message, dict):
         raise ProtocolError(BAD_REQUEST, "expected a JSON object")
     version = message.get("breakd")

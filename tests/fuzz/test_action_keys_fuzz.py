@@ -67,12 +67,6 @@ def test_any_key_is_none_or_a_command_with_seconds_in_range() -> None:
     tally.save()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="command_for checks the digits with str.isdigit(), which also accepts digits"
-    " int() refuses (superscripts, Ethiopic numerals) and passes any number of them to"
-    " int(), which refuses more than 4300: both raise ValueError instead of returning None",
-)
 @pytest.mark.parametrize("digits", ["\u00b2", "\u1369", "9" * 4301], ids=["²", "፩", "4301-digits"])
 def test_a_snooze_key_with_digits_int_refuses_is_none(digits: str) -> None:
     assert command_for(f"snooze:{digits}") is None

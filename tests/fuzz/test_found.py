@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from breakd.core.events import ScreenLocked
 from tests.inprocess.harness import InProcessDaemon
 from tests.inprocess.test_daemon_day import MIN, run
@@ -13,11 +11,6 @@ from tests.inprocess.test_daemon_day import MIN, run
 DROP_AFTER_10M = "dont_interrupt:\n  max_deferral: 10m\n  on_max_deferral: drop\n"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Tracker._follow_timers moves REMINDING to SITTING on a DROP verdict without"
-    " _clear_reminder, so no WithdrawReminder: the reminder stays on screen while sitting",
-)
 def test_a_repeat_dropped_after_max_deferral_takes_the_reminder_back(tmp_path: Path) -> None:
     async def scenario(d: InProcessDaemon) -> None:
         assert d.notifier is not None
@@ -31,12 +24,6 @@ def test_a_repeat_dropped_after_max_deferral_takes_the_reminder_back(tmp_path: P
     run(tmp_path, scenario, DROP_AFTER_10M)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="a reminder held for a busy signal that has settled, while the user looks absent"
-    " (screen locked, or no input for 30 s), makes Tracker.next_check return a moment in the"
-    " past, so the daemon wakes every 10 ms until the lock or the absence ends",
-)
 def test_a_held_reminder_behind_a_lock_does_not_spin_the_timer(tmp_path: Path) -> None:
     async def scenario(d: InProcessDaemon) -> None:
         d.busy("dnd:dunst")

@@ -177,13 +177,11 @@ DEEP_REASON = (
 )
 
 
-@pytest.mark.xfail(strict=False, reason=DEEP_REASON)
 def test_decode_refuses_a_deeply_nested_line() -> None:
     with pytest.raises(protocol.ProtocolError):
         protocol.decode(DEEP)
 
 
-@pytest.mark.xfail(strict=False, reason=DEEP_REASON)
 def test_a_deeply_nested_request_gets_a_clean_reply(tmp_path: Path) -> None:
     with DaemonThread(tmp_path) as running:
         reply = running.exchange(DEEP + b"\n")

@@ -28,6 +28,8 @@ def command_for(key: str) -> Command | None:
     if key == SKIP:
         return (commands.SKIP, {})
     seconds = key.removeprefix(_SNOOZE)
-    if seconds != key and seconds.isdigit() and 0 < int(seconds) <= 24 * 3600:
+    # ASCII digits only: str.isdigit() also takes ², ፩ and the like, which int() refuses.
+    plain = seconds != key and seconds.isascii() and seconds.isdigit() and len(seconds) <= 6
+    if plain and 0 < int(seconds) <= 24 * 3600:
         return (commands.SNOOZE, {"seconds": float(seconds)})
     return None
