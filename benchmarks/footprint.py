@@ -48,7 +48,6 @@ import ctypes
 import hashlib
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -77,10 +76,12 @@ SITTING_FOR = 270.0  # seconds a daemon on defaults stays sitting here: break_af
 QUIET_BEFORE_WINDOW = 2.0  # seconds between the last request to the daemon and a window
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the private-session pieces the desktop tests use too
+from tests.private_session import fresh_xdg_dirs, write_no_activation_bus_config  # noqa: E402
+
 # What a wheel is built from; a change to any of these rebuilds the install.
 WHEEL_SOURCES = ("pyproject.toml", "README.md", "breakd")
 STAMP = "breakd-footprint.stamp"  # in the venv: the sources' digest once installed
-STOCK_SESSION_CONFS = (Path("/usr/share/dbus-1/session.conf"), Path("/etc/dbus-1/session.conf"))
 NOTIFICATIONS_NAME = "org.freedesktop.Notifications"
 
 START_TIMEOUT = 20.0
@@ -509,27 +510,14 @@ def start_xvfb(children: Children, tmp: Path) -> str:
     return ":" + start_reporting_on_fd(children, "Xvfb", [*argv, "-nolisten", "tcp"], tmp)
 
 
-def write_bus_config(tmp: Path) -> Path:
-    """The stock session.conf without service activation (as in tests/desktop.py).
-
-    Without `<standard_session_servicedirs/>` the bus never starts dunst (or anything
-    else) on demand, so a session without dunst has no notification server at all.
-    """
-    stock = next((path for path in STOCK_SESSION_CONFS if path.is_file()), None)
-    if stock is None:
-        raise MeasurementError(f"no stock D-Bus session.conf in {STOCK_SESSION_CONFS}")
-    config, removed = re.subn(r"<standard_session_servicedirs\s*/>", "", stock.read_text())
-    if not removed:
-        raise MeasurementError(f"{stock} has no <standard_session_servicedirs/>")
-    # Relative includedirs are resolved against the config file's own folder.
-    config = re.sub(
-        r"<includedir>(?!/)(.*?)</includedir>",
-        lambda match: f"<includedir>{stock.parent / match.group(1)}</includedir>",
-        config,
-    )
-    path = tmp / "bus.conf"
-    path.write_text(config)
-    return path
+def write_bus_config(directory: Path) -> Path:
+    """The stock session.conf without service activation, listening in `directory`, as the
+    desktop tests have it: a session without dunst has no notification server at all."""
+    directory.mkdir()
+    try:
+        return write_no_activation_bus_config(directory)
+    except RuntimeError as error:
+        raise MeasurementError(str(error)) from None
 
 
 def start_bus(children: Children, name: str, config: Path, tmp: Path) -> str:
@@ -579,18 +567,8 @@ def private_env(tmp: Path) -> dict[str, str]:
         if not name.startswith(("PYTHON", "DBUS_", "XDG_"))
         and name not in ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "BREAKD_CONFIG")
     }
-    for name, sub in (
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_RUNTIME_DIR", "runtime"),
-    ):
-        path = tmp / sub
-        path.mkdir(mode=0o700)
-        path.chmod(0o700)
-        env[name] = str(path)
-    return env
+    tmp.mkdir(parents=True, exist_ok=True)
+    return env | fresh_xdg_dirs(tmp)
 
 
 def start_session(children: Children, shape: Shape, tmp: Path) -> dict[str, str]:
@@ -601,10 +579,11 @@ def start_session(children: Children, shape: Shape, tmp: Path) -> dict[str, str]
     """
     env = private_env(tmp)
     env["DISPLAY"] = start_xvfb(children, tmp)
-    config = write_bus_config(tmp)
-    env["DBUS_SESSION_BUS_ADDRESS"] = start_bus(children, "session bus", config, tmp)
+    session_config = write_bus_config(tmp / "session-bus")
+    env["DBUS_SESSION_BUS_ADDRESS"] = start_bus(children, "session bus", session_config, tmp)
     if shape.system_bus:
-        env["DBUS_SYSTEM_BUS_ADDRESS"] = start_bus(children, "system bus", config, tmp)
+        system_config = write_bus_config(tmp / "system-bus")
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = start_bus(children, "system bus", system_config, tmp)
     else:
         env["DBUS_SYSTEM_BUS_ADDRESS"] = f"unix:path={tmp / 'no-system-bus'}"
     if shape.dunst:

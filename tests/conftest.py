@@ -14,12 +14,11 @@ import pytest
 
 from tests.desktop import (
     DESKTOP_TOOLS,
-    SESSION_VARIABLES,
     DesktopSession,
-    fresh_xdg_dirs,
     require_tools,
     start_desktop,
 )
+from tests.private_session import SESSION_VARIABLES, fresh_xdg_dirs
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

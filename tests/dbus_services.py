@@ -33,8 +33,8 @@ from tests.desktop import (
     skip_or_fail,
     start_session_bus,
     stop_process,
-    write_no_activation_bus_config,
 )
+from tests.private_session import write_no_activation_bus_config
 
 T = TypeVar("T")
 Handler = Callable[[Any], "tuple[str, tuple[Any, ...]] | None"]

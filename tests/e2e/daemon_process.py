@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from breakd.ipc import protocol
-from tests.desktop import SESSION_VARIABLES, fresh_xdg_dirs, stop_process, wait_until
+from tests.desktop import stop_process, wait_until
+from tests.private_session import SESSION_VARIABLES, fresh_xdg_dirs
 
 
 def cli(
