@@ -24,10 +24,12 @@ import pytest
 from tests.desktop import skip_or_fail, wait_until
 from tests.e2e.daemon_process import DaemonProcess, isolated_env, unexpected_errors
 
-REMIND_AFTER = 2.0
+REMIND_AFTER = 4.0
+STEP_AFTER = 1.0
+"""How long after its daemon answered a clock is stepped: its timer is armed by then."""
 CONFIG = """\
 sitting:
-  remind_after: 2s
+  remind_after: 4s
   break_after_idle: 1h
   repeat_every: 0s
 notify:
@@ -89,13 +91,14 @@ def start(
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    """Every test's daemon, started together; each stepped one's clock is stepped
-    REMIND_AFTER / 2 after its start."""
+    """Every test's daemon; each stepped one's clock is stepped STEP_AFTER after it answered.
+
+    One daemon at a time, each stepped before the next starts: a slow start of a later
+    daemon (a loaded machine) must not push an earlier one's step past its reminder.
+    """
     root = tmp_path_factory.mktemp("clocks")
     started: dict[str, Run] = {}
     with contextlib.ExitStack() as stopping:  # stops every daemon, even if one fails to
-        for step in STEPS:
-            started[step] = start(stopping, root, step, CONFIG, "+0", FAKETIME_NO_CACHE="1")
         started[CALENDAR] = start(
             stopping,
             root,
@@ -105,8 +108,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
             TZ="Europe/Amsterdam",
         )
         for step in STEPS:
-            run = started[step]
-            time.sleep(max(0.0, run.started + REMIND_AFTER / 2 - time.monotonic()))
+            run = start(stopping, root, step, CONFIG, "+0", FAKETIME_NO_CACHE="1")
+            started[step] = run
+            time.sleep(max(0.0, run.answered + STEP_AFTER - time.monotonic()))
             run.before_step = run.daemon.log()
             run.clock.write_text(f"{step}\n")
         yield started
@@ -126,8 +130,9 @@ def test_a_wall_clock_step_neither_delays_nor_hastens_a_due_reminder(
     )
     arrived = time.monotonic()
     # Due REMIND_AFTER after the daemon's start, which comes after `started`: never
-    # sooner (a step that hastened it would bring it at once, at REMIND_AFTER / 2).
-    assert run.started + REMIND_AFTER - 0.1 <= arrived <= run.answered + REMIND_AFTER + 1, (
+    # sooner (a step that hastened it would bring it at once, STEP_AFTER after the start),
+    # nor much later (a step back that delayed it would hold it for 30 minutes).
+    assert run.started + REMIND_AFTER - 0.1 <= arrived <= run.answered + REMIND_AFTER + 3, (
         f"due {REMIND_AFTER:g} s after start; came after {arrived - run.started:.1f} s"
     )
 
