@@ -48,10 +48,28 @@ class X11Desk:
         wait_until(lambda: TITLE in self.wmctrl("-l"), message="the window never appeared")
         return proc
 
+    def make_full_screen(self) -> None:
+        """Ask the window manager, then wait until it did: wmctrl returns before."""
+        self.wmctrl("-r", TITLE, "-b", "add,fullscreen")
+        wait_until(
+            lambda: "_NET_WM_STATE_FULLSCREEN" in self.xprop("_NET_WM_STATE"),
+            message="the window manager never made the window full screen",
+        )
+
+    def xprop(self, name: str) -> str:
+        result = subprocess.run(
+            ["xprop", "-name", TITLE, name],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        return result.stdout
+
 
 @pytest.fixture
 def x11(tmp_path: Path) -> Iterator[X11Desk]:
-    require_tools("Xvfb", "matchbox-window-manager", "wmctrl", "xmessage")
+    require_tools("Xvfb", "matchbox-window-manager", "wmctrl", "xmessage", "xprop")
     xvfb, display = start_xvfb(log=tmp_path / "xvfb.log")
     env = {**os.environ, "DISPLAY": display}
     env.pop("WAYLAND_DISPLAY", None)
@@ -83,7 +101,7 @@ def test_a_focused_window_going_full_screen_is_busy_until_it_leaves_it(x11: X11D
 def test_closing_the_full_screen_window_frees(x11: X11Desk) -> None:
     async def scenario() -> None:
         window = x11.open_window()
-        x11.wmctrl("-r", TITLE, "-b", "add,fullscreen")
+        x11.make_full_screen()
         async with WatchingReadings(X11Fullscreen(x11.display)) as watching:
             await watching.expect(Reading.of({"fullscreen:xmessage"}))
             stop_process(window)
@@ -95,7 +113,7 @@ def test_closing_the_full_screen_window_frees(x11: X11Desk) -> None:
 def test_always_interrupt_apps_full_screen_does_not_count(x11: X11Desk) -> None:
     async def scenario() -> None:
         x11.open_window()
-        x11.wmctrl("-r", TITLE, "-b", "add,fullscreen")
+        x11.make_full_screen()
         signal = X11Fullscreen(x11.display, always_interrupt=["Xmessage"])
         async with WatchingReadings(signal) as watching:
             await watching.expect(FREE)
