@@ -8,12 +8,18 @@ Beyond jeepney's router, they give:
   wait forever. `BusLink.next_message` waits for the signal or the hang-up,
   `BusLink.lost` says it happened, and a call on a lost link fails at once;
 - signals received on the very connection that made the calls: a notification
-  server, for one, unicasts its answers to the sender of Notify.
+  server, for one, unicasts its answers to the sender of Notify;
+- a connection that outlives a peer's second answer to one call. mako 1.7.1
+  (Debian 12, with libsystemd 252) answers `ListModes`, `ListNotifications` and
+  even `GetCapabilities` twice: the reply, then an `UnknownMethod` error for the
+  same call. jeepney's router would end its receiver on the second one, taking
+  every call and watcher on the connection down with it; the first answer counts.
 
-Two things here rely on what jeepney does not document, and
+Three things here rely on what jeepney does not document, and
 tests/adapters/test_dependency_contracts.py pins them: its router reads every
-message through the connection's `receive()` (how a hang-up is noticed), and
-leaving the router ends its receiver task (`BusLink.close`). The connection is
+message through the connection's `receive()` (how a hang-up is noticed), hands
+each one to its `_dispatch` (where a second answer is dropped), and leaving the
+router ends its receiver task (`BusLink.close`). The connection is
 set up with jeepney's documented API for I/O of one's own (`Authenticator`, `BEGIN`).
 """
 
@@ -58,6 +64,20 @@ class _WatchedConnection(DBusConnection):
             raise
 
 
+class _Router(DBusRouter):
+    """jeepney's asyncio router, except that an answer nobody waits for any more is dropped.
+
+    jeepney sets the waiting future's result without looking: a second answer to one
+    call, or one that arrives as its call times out, raises InvalidStateError in its
+    receiver task, which ends the router for every user of the connection.
+    """
+
+    def _dispatch(self, msg: Message) -> None:
+        # InvalidStateError: the call has had its answer, or gave up waiting for one.
+        with contextlib.suppress(asyncio.InvalidStateError):
+            super()._dispatch(msg)
+
+
 @dataclass(eq=False)
 class BusLink:
     """A live asyncio connection, with the calls and subscriptions its users need.
@@ -77,6 +97,11 @@ class BusLink:
         """The bus hung up: nothing more will come, and every call fails with BusLost."""
         return self.connection.lost.is_set()
 
+    @property
+    def _ended(self) -> bool:
+        """No more answers will be read: the bus hung up or the link was closed."""
+        return self.lost or self._closed
+
     async def reply(self, message: Message, timeout: float = CALL_TIMEOUT) -> Message:
         """The whole reply, for its header (which connection answered) as well as its body.
 
@@ -92,8 +117,9 @@ class BusLink:
             raise BusLost(f"the {self.bus} bus went away ({error})") from None
         except KeyError as error:
             # jeepney's reply matcher turns the RouterClosed of a call in flight when the
-            # connection closes into a KeyError (its cleanup deletes a dropped entry).
-            if not isinstance(error.__context__, RouterClosed):
+            # connection closes into a KeyError (its cleanup deletes a dropped entry); so
+            # too a reply that arrived just before the receiver ended, whose result is lost.
+            if not (isinstance(error.__context__, RouterClosed) or self._ended):
                 raise
             raise BusLost(f"the {self.bus} bus connection was closed") from None
         unwrap_msg(reply)
@@ -229,7 +255,7 @@ async def _connect(bus: Bus, path: str, timeout: float) -> BusLink:
         writer.close()
         raise
     connection = _WatchedConnection(reader, writer)
-    link = BusLink(bus, DBusRouter(connection), connection)
+    link = BusLink(bus, _Router(connection), connection)
     try:
         (connection.unique_name,) = await link.call(message_bus.Hello(), timeout)
     except BaseException:
