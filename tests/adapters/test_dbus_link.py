@@ -18,7 +18,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse, new_error
 
-from breakd.adapters.dbus.errors import BusLost, CallTimedOut
+from breakd.adapters.dbus.errors import BusLost, CallTimedOut, UnexpectedReply
 from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
 from tests.dbus_services import (
@@ -97,6 +97,10 @@ def test_a_reply_names_who_answered_and_an_error_reply_raises(setup: Setup) -> N
         assert refused.value.name == "org.example.Error.Refused"
         with pytest.raises(CallTimedOut, match=r"^no answer within 0.2 s$"):
             await link.call(new_method_call(ADDRESS, "Hang"), timeout=0.2)
+        with pytest.raises(
+            UnexpectedReply, match=r"^answered Ping with \(s\) where \(as\) was expected$"
+        ):
+            await link.call(new_method_call(ADDRESS, "Ping"), returns="as")
         assert await link.name_owner("org.example.Nobody") is None
 
     on_a_link(scenario)

@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jeepney import DBusAddress, Message, new_method_call
+from jeepney import DBusAddress, HeaderFields, Message, new_method_call
 from jeepney.auth import BEGIN, Authenticator
 from jeepney.bus_messages import MatchRule, message_bus
 from jeepney.io import RouterClosed
@@ -45,7 +45,13 @@ from breakd.adapters.dbus.address import (
     cannot_connect,
     socket_path,
 )
-from breakd.adapters.dbus.errors import CALL_TIMEOUT, NAME_GONE_ERRORS, BusLost, CallTimedOut
+from breakd.adapters.dbus.errors import (
+    CALL_TIMEOUT,
+    NAME_GONE_ERRORS,
+    BusLost,
+    CallTimedOut,
+    UnexpectedReply,
+)
 from breakd.adapters.dbus.rules import PROPERTIES, local_rule
 
 
@@ -125,25 +131,37 @@ class BusLink:
         unwrap_msg(reply)
         return reply
 
-    async def call(self, message: Message, timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
-        """The reply's body. Raises DBusErrorResponse, CallTimedOut or BusLost."""
-        return tuple((await self.reply(message, timeout)).body)
+    async def call(
+        self, message: Message, timeout: float = CALL_TIMEOUT, returns: str | None = None
+    ) -> tuple[Any, ...]:
+        """The reply's body. Raises DBusErrorResponse, CallTimedOut or BusLost; and
+        UnexpectedReply when `returns` is given and the reply's signature is not it, so
+        that a peer's wrong answer is said in words rather than met as a bug of ours."""
+        reply = await self.reply(message, timeout)
+        if returns is not None:
+            _expect(message, returns, reply.header.fields.get(HeaderFields.signature, ""))
+        return tuple(reply.body)
 
     async def name_owner(self, name: str) -> str | None:
         """The unique name that owns `name` now, or None."""
         try:
-            return str((await self.call(message_bus.GetNameOwner(name)))[0])
+            return str((await self.call(message_bus.GetNameOwner(name), returns="s"))[0])
         except DBusErrorResponse as error:
             if error.name in NAME_GONE_ERRORS:
                 return None
             raise
 
-    async def get_property(self, address: DBusAddress, interface: str, name: str) -> Any:
-        """One property's value (the variant unwrapped)."""
+    async def get_property(
+        self, address: DBusAddress, interface: str, name: str, returns: str | None = None
+    ) -> Any:
+        """One property's value (the variant unwrapped); UnexpectedReply if `returns` is
+        given and the value is of another type."""
         message = new_method_call(
             address.with_interface(PROPERTIES), "Get", "ss", (interface, name)
         )
-        _signature, value = (await self.call(message))[0]
+        signature, value = (await self.call(message, returns="v"))[0]
+        if returns is not None:
+            _expect(message, returns, signature, f"{name} property")
         return value
 
     async def listen(
@@ -216,6 +234,12 @@ class BusLink:
             await self.router.__aexit__(None, None, None)
         with contextlib.suppress(Exception):
             await self.connection.close()
+
+
+def _expect(message: Message, expected: str, got: str, what: str | None = None) -> None:
+    if got != expected:
+        asked = what or message.header.fields.get(HeaderFields.member, "a call")
+        raise UnexpectedReply(f"answered {asked} with ({got}) where ({expected}) was expected")
 
 
 async def open_link(bus: Bus, timeout: float = CALL_TIMEOUT) -> BusLink:
