@@ -41,6 +41,7 @@ def describe_error(error: BaseException) -> str:
     """A D-Bus error as its name and message; other errors as their text."""
     if isinstance(error, DBusErrorResponse):
         detail = error.data[0] if error.data and isinstance(error.data[0], str) else ""
+        detail = " ".join(detail.split())  # one line: GLib's messages end in a newline
         return f"{error.name}: {detail}" if detail else str(error.name)
     return str(error) or type(error).__name__
 
