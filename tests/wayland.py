@@ -1,12 +1,14 @@
-"""A headless sway (a wlroots Wayland compositor) and the real mako on it, for tests.
+"""A headless sway (a wlroots Wayland compositor) and a real notification server on it
+(mako or swaync), for tests.
 
 sway refuses to run as root ("Unable to drop root"), so it runs as an unprivileged
 user (`SWAY_USER`, created with useradd when the tests run as root and it is
 missing) in a runtime dir of its own under /tmp: pytest's temp dirs are private
 to root, where that user could not reach its socket. `setpriv` drops to that user
 and execs sway, so the Popen handle is sway itself and it is stopped by PID.
-mako runs as the test's own user on a private session bus, with WAYLAND_DISPLAY
-set to the absolute path of sway's socket (libwayland allows that).
+The server runs as the test's own user on a private session bus. mako is given
+WAYLAND_DISPLAY as the absolute path of sway's socket (libwayland allows that);
+GTK (swaync) wants the socket's name and its folder as XDG_RUNTIME_DIR.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,7 @@ from tests.desktop import (
 SWAY_USER = "breakd-sway"
 MAKO_TOOLS = ("sway", "mako", "makoctl", "busctl", "jq", "setpriv", "dbus-daemon")
 """makoctl 1.7 is a shell script around `busctl --user` and `jq`."""
+SWAYNC_TOOLS = ("sway", "swaync", "swaync-client", "setpriv", "dbus-daemon")
 MAKORC = """\
 default-timeout=0
 [mode=do-not-disturb]
@@ -66,8 +69,9 @@ def sway_user() -> pwd.struct_passwd:
 
 
 @dataclass
-class MakoSession:
-    """sway, a private session bus and mako on them, with makoctl to drive mako."""
+class WaylandSession:
+    """sway, a private session bus and a notification server on them, with the server's
+    own command-line tool to drive it."""
 
     wayland_display: str
     """The absolute path of sway's socket."""
@@ -88,15 +92,31 @@ class MakoSession:
         env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
         return {**env, **self.session_vars, **overrides}
 
-    def makoctl(self, *args: str) -> str:
-        argv = ["makoctl", *args]
-        env = {**os.environ, **self.session_vars}
+    @property
+    def gtk_vars(self) -> dict[str, str]:
+        """What a GTK program needs to find sway: the socket's name in XDG_RUNTIME_DIR."""
+        path = Path(self.wayland_display)
+        return {
+            **self.session_vars,
+            "GDK_BACKEND": "wayland",
+            "WAYLAND_DISPLAY": path.name,
+            "XDG_RUNTIME_DIR": str(path.parent),
+            "XDG_CONFIG_HOME": str(self.directory / "config"),
+            "GSETTINGS_BACKEND": "memory",
+        }
+
+    def run(self, *argv: str) -> str:
+        """A tool of the server's (makoctl, swaync-client) on this session; its output."""
+        env = {**os.environ, **self.gtk_vars}
         result = subprocess.run(
             argv, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
         )
         if result.returncode != 0:
             raise CommandFailed(result.returncode, argv, result.stdout, result.stderr)
         return result.stdout
+
+    def makoctl(self, *args: str) -> str:
+        return self.run("makoctl", *args)
 
     def notifications(self) -> list[dict[str, Any]]:
         """`makoctl list`: what mako shows now, newest first, each field's value unwrapped."""
@@ -109,7 +129,7 @@ class MakoSession:
         return self.makoctl("mode").split()
 
     def stop(self) -> None:
-        """mako, then the bus, then sway."""
+        """The server, then the bus, then sway."""
         while self.processes:
             stop_process(self.processes.pop())
 
@@ -150,44 +170,76 @@ def _start_sway(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
     return sway, display
 
 
-def start_mako(session: MakoSession) -> None:
-    """Start mako on the session; ready once it owns the notification server's name."""
-    makorc = session.directory / "makorc"
-    makorc.write_text(MAKORC)
-    log_path = session.directory / "mako.log"
+def _start_server(
+    session: WaylandSession, argv: list[str], env: dict[str, str], owns: tuple[str, ...]
+) -> None:
+    """Start a notification server; ready once it owns every name in `owns`."""
+    name = Path(argv[0]).name
+    log_path = session.directory / f"{name}.log"
     with log_path.open("ab") as log:
-        mako = subprocess.Popen(
-            ["mako", "-c", str(makorc)],
-            env={**os.environ, **session.session_vars},
+        server = subprocess.Popen(
+            argv,
+            env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    session.processes.append(mako)
+    session.processes.append(server)
 
     def ready() -> bool:
-        if mako.poll() is not None:
-            raise RuntimeError(f"mako exited (rc={mako.returncode}):\n{_log_tail(log_path)}")
-        return name_has_owner(session.bus_address, "org.freedesktop.Notifications")
+        if server.poll() is not None:
+            raise RuntimeError(f"{name} exited (rc={server.returncode}):\n{_log_tail(log_path)}")
+        return all(name_has_owner(session.bus_address, wanted) for wanted in owns)
 
-    wait_until(ready, START_TIMEOUT, 0.02, "mako did not own org.freedesktop.Notifications")
+    wait_until(ready, START_TIMEOUT, 0.02, f"{name} did not own {', '.join(owns)}")
+
+
+def start_mako(session: WaylandSession) -> None:
+    makorc = session.directory / "makorc"
+    makorc.write_text(MAKORC)
+    argv = ["mako", "-c", str(makorc)]
+    _start_server(session, argv, session.session_vars, ("org.freedesktop.Notifications",))
+
+
+def start_swaync(session: WaylandSession) -> None:
+    """swaync with its stock config (Debian's /etc/xdg/swaync)."""
+    (session.directory / "config").mkdir(exist_ok=True)
+    owns = ("org.freedesktop.Notifications", "org.erikreider.swaync.cc")
+    _start_server(session, ["swaync"], session.gtk_vars, owns)
 
 
 @contextmanager
-def mako_session() -> Iterator[MakoSession]:
-    """Headless sway, a private session bus without activation, and mako; all stopped by
-    PID after. Skips when a tool is missing (fails under BREAKD_REQUIRE_DESKTOP=1)."""
+def mako_session() -> Iterator[WaylandSession]:
+    """Headless sway, a private session bus without activation, and mako."""
     require_tools(*MAKO_TOOLS)
+    with _wayland_session(start_mako) as session:
+        yield session
+
+
+@contextmanager
+def swaync_session() -> Iterator[WaylandSession]:
+    """Headless sway, a private session bus without activation, and swaync."""
+    require_tools(*SWAYNC_TOOLS)
+    with _wayland_session(start_swaync) as session:
+        yield session
+
+
+@contextmanager
+def _wayland_session(
+    start_server: Callable[[WaylandSession], None],
+) -> Iterator[WaylandSession]:
+    """All stopped by PID after. Skips when a tool is missing (fails under
+    BREAKD_REQUIRE_DESKTOP=1)."""
     directory = Path(tempfile.mkdtemp(prefix="breakd-sway-"))
-    session: MakoSession | None = None
+    session: WaylandSession | None = None
     try:
         sway, display = _start_sway(directory)
-        session = MakoSession(display, "", directory, [sway])
+        session = WaylandSession(display, "", directory, [sway])
         bus_dir = directory / "bus"
         bus_dir.mkdir()
         bus, session.bus_address = start_session_bus(bus_dir, dict(os.environ))
         session.processes.append(bus)
-        start_mako(session)
+        start_server(session)
         yield session
     finally:
         if session is not None:

@@ -24,7 +24,7 @@ import pytest
 from tests.desktop import wait_until
 from tests.e2e.daemon_process import DaemonProcess, cli
 from tests.notify_monitor import NotificationMonitor
-from tests.wayland import MakoSession, mako_session
+from tests.wayland import WaylandSession, mako_session
 
 pytestmark = pytest.mark.desktop
 
@@ -60,13 +60,13 @@ COLUMNS = re.compile(r" {2,}")
 
 
 @pytest.fixture(scope="module")
-def mako() -> Iterator[MakoSession]:
+def mako() -> Iterator[WaylandSession]:
     with mako_session() as session:
         yield session
 
 
 @pytest.fixture
-def session(mako: MakoSession) -> Iterator[MakoSession]:
+def session(mako: WaylandSession) -> Iterator[WaylandSession]:
     """The module's mako, cleared of notifications and modes after each test."""
     yield mako
     mako.makoctl("mode", "-s", "default")
@@ -74,7 +74,7 @@ def session(mako: MakoSession) -> Iterator[MakoSession]:
 
 
 @pytest.fixture
-def monitor(session: MakoSession) -> Iterator[NotificationMonitor]:
+def monitor(session: WaylandSession) -> Iterator[NotificationMonitor]:
     with NotificationMonitor(session.bus_address) as watching:
         yield watching
 
@@ -88,7 +88,7 @@ def daemons() -> Iterator[list[DaemonProcess]]:
 
 
 def start(
-    session: MakoSession, workdir: Path, daemons: list[DaemonProcess], remind_after: str
+    session: WaylandSession, workdir: Path, daemons: list[DaemonProcess], remind_after: str
 ) -> DaemonProcess:
     config = CONFIG.format(remind_after=remind_after)
     daemon = DaemonProcess(workdir, config, env=session.subprocess_env()).start()
@@ -103,7 +103,7 @@ def assert_mako_watched(daemon: DaemonProcess) -> None:
 
 
 def test_makoctl_invoke_and_menu_answer_a_reminder_as_its_buttons_do(
-    session: MakoSession,
+    session: WaylandSession,
     monitor: NotificationMonitor,
     daemons: list[DaemonProcess],
     tmp_path: Path,
@@ -139,7 +139,7 @@ def test_makoctl_invoke_and_menu_answer_a_reminder_as_its_buttons_do(
 
 
 def test_a_do_not_disturb_mode_holds_a_due_reminder_and_one_prompt_follows(
-    session: MakoSession,
+    session: WaylandSession,
     monitor: NotificationMonitor,
     daemons: list[DaemonProcess],
     tmp_path: Path,
@@ -168,7 +168,7 @@ def test_a_do_not_disturb_mode_holds_a_due_reminder_and_one_prompt_follows(
     assert_mako_watched(daemon)
 
 
-def test_doctor_names_mako_and_reads_its_modes(session: MakoSession, tmp_path: Path) -> None:
+def test_doctor_names_mako_and_reads_its_modes(session: WaylandSession, tmp_path: Path) -> None:
     session.makoctl("mode", "-a", "do-not-disturb")
     result = cli("doctor", env=session.subprocess_env())
     assert (result.returncode, result.stderr) == (0, "")
