@@ -1,4 +1,5 @@
-"""`breakd doctor`: which idle sources, session-event sources and busy signals work here.
+"""`breakd doctor`: which idle sources, session-event sources, busy signals and notifiers
+work here.
 
 One line for each such row of the adapter table (`adapters/table.py`), in its
 order, those for other platforms included. Every source is really tried (opened
@@ -8,7 +9,10 @@ use" is the one the daemon would pick; every session-event source that works is
 used. Each busy signal is "on"
 (it would hold a reminder, and says what it sees now), "off" (the config
 switches it off) or "unsupported" here, with why: what a user reads to learn
-why a prompt was held, or why it was not.
+why a prompt was held, or why it was not. Each notifier that `notify.backend`
+chooses is "in use" (the first that works), "works" or "unavailable"; for the
+D-Bus one that names the notification server found, its version and what it can
+show, from its own GetServerInformation and GetCapabilities.
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from typing import Any, Literal
 
 from breakd.adapters.dbus.buses import Buses
 from breakd.adapters.idle import IdleSourceUnavailable
+from breakd.adapters.notify import NotifierError
 from breakd.adapters.select import (
     here,
     open_busy_signal,
     open_session_source,
     try_idle_sources,
 )
-from breakd.adapters.table import Adapter, Kind, of_kind
+from breakd.adapters.table import Adapter, Choice, Kind, of_kind
 from breakd.adapters.watcher import Watcher, WatcherUnavailable
 from breakd.config.effective import load_effective_config
 from breakd.config.model import Config
@@ -61,6 +66,7 @@ def run_doctor(as_json: bool, config_path: str | None = None) -> int:
             "idle_sources": [_entry(check) for check in checks if check.kind == "idle"],
             "session_sources": [_entry(check) for check in checks if check.kind == "session"],
             "busy_signals": [_entry(check) for check in checks if check.kind == "busy"],
+            "notifiers": [_entry(check) for check in checks if check.kind == "notifier"],
         }
         print(json.dumps(document, indent=2))
     else:
@@ -105,7 +111,11 @@ async def check_session_sources(buses: Buses) -> list[SourceCheck]:
 
 async def _check_async(config: Config) -> list[SourceCheck]:
     buses = Buses()
-    return await check_session_sources(buses) + await check_busy_signals(config, buses)
+    return (
+        await check_session_sources(buses)
+        + await check_busy_signals(config, buses)
+        + await check_notifiers(config)
+    )
 
 
 async def check_busy_signals(config: Config, buses: Buses) -> list[SourceCheck]:
@@ -121,6 +131,35 @@ async def check_busy_signals(config: Config, buses: Buses) -> list[SourceCheck]:
             continue
         signal = open_busy_signal(row, config, buses)
         checks.append(await _probe(row, signal, works="on", fails="unsupported"))
+    return checks
+
+
+async def check_notifiers(config: Config) -> list[SourceCheck]:
+    """Every notifier: what a reminder would reach through it, or why not; the first that
+    works of those `notify.backend` chooses is in use."""
+    checks = []
+    backend = config.notify.backend
+    in_use = False
+    for row in of_kind("notifier"):
+        if not row.runs_on():
+            checks.append(SourceCheck("notifier", row.name, "unavailable", _not_here(row)))
+            continue
+        if isinstance(row.switch, Choice) and not row.switch.picks(backend, True):
+            not_chosen = f'not chosen: notify.backend is "{backend}"'
+            checks.append(SourceCheck("notifier", row.name, "off", not_chosen))
+            continue
+        assert row.probe is not None, f"the notifier {row.name} has no probe in the table"
+        try:
+            detail = await asyncio.wait_for(row.load(row.probe)(), PROBE_TIMEOUT)
+        except NotifierError as error:
+            checks.append(SourceCheck("notifier", row.name, "unavailable", str(error)))
+            continue
+        except asyncio.TimeoutError:
+            reason = f"no answer within {PROBE_TIMEOUT:g} s"
+            checks.append(SourceCheck("notifier", row.name, "unavailable", reason))
+            continue
+        checks.append(SourceCheck("notifier", row.name, "works" if in_use else "in use", detail))
+        in_use = True
     return checks
 
 

@@ -639,7 +639,8 @@ class Swaync(StandIn):
     """SwayNotificationCenter's control centre: `GetDnd`, `IsInhibited` (0.8+) and the
     `Subscribe`/`SubscribeV2` broadcasts it sends on every change (count, dnd, cc_open
     [, inhibited]). `version` "0.7" has no IsInhibited and sends only Subscribe; "0.8"
-    sends both, as swaync does. Not covered: the notifications themselves, its CLI.
+    sends both, as swaync does. Only for what the real swaync of Debian 12 (0.7.3,
+    tests/e2e/test_swaync.py) cannot show: 0.8's SubscribeV2 and inhibitors.
     """
 
     names = ("org.erikreider.swaync.cc",)
@@ -675,8 +676,8 @@ class Mako(StandIn):
 
     `ListModes` (1.7+); with `version` "1.10" also the `Modes` property, whose change
     mako signals by invalidating it (PropertiesChanged with the name in the third
-    argument). "1.7" signals nothing, as mako 1.7 to 1.9 do. Not covered: the
-    notifications, mako's config file and `makoctl` itself.
+    argument). "1.7" signals nothing, as mako 1.7 to 1.9 do. Only for what the real
+    mako of Debian 12 (1.7.1, tests/e2e/test_mako.py) cannot show: the 1.10+ API.
     """
 
     names = ("org.freedesktop.Notifications",)

@@ -4,7 +4,9 @@ Session sources and busy signals follow the same rule: a watcher that is not
 here is reported once and tried again less and less often (a missing service
 costs one look every few minutes, and one that starts later is still found);
 one that ran and stopped, or failed with a bug, is tried again after the first
-wait. Which of the two it was is seen here, from whether it reported anything:
+wait. Each outcome is logged once: a watcher that stops or fails again for the
+same reason says so at debug level only, so a bug's traceback is in the log once
+rather than at every retry. Which of the two it was is seen here, from whether it reported anything:
 watchers keep no such flag. Whatever the watcher said is forgotten before
 waiting, since unknown must never silence breakd. Each kind keeps its own logger
 and words (`Wording`), so the log reads the same whichever watcher it is about.
@@ -89,6 +91,7 @@ class Supervisor:
         """
         backoff, wording = self.backoff, self.wording
         delay = backoff.first
+        last_end = ""  # why the last run that got going ended, to say a repeat quietly
 
         def said(value: Said) -> None:
             take(value, report.start_watching())
@@ -102,13 +105,16 @@ class Supervisor:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # one watcher's bug must not end the others
-                wording.log.exception(wording.failed, report.name)
                 reason, ran = f"it failed ({type(error).__name__}: {error})", True
+                if reason != last_end:
+                    wording.log.exception(wording.failed, report.name)
             forget()
             if ran:
                 delay = backoff.first
-                wording.log.warning(wording.stopped, report.name, reason, delay)
+                level = logging.WARNING if reason != last_end else logging.DEBUG
+                wording.log.log(level, wording.stopped, report.name, reason, delay)
                 report.state = "stopped"
+                last_end = reason
             else:
                 level = logging.INFO if report.reason != reason else logging.DEBUG
                 wording.log.log(level, wording.unavailable, report.name, reason)

@@ -116,6 +116,9 @@ class Adapter:
     bus: Bus | None = None
     switch: Switch | Choice | None = None
     """None: always on where it runs."""
+    probe: str | None = None
+    """A notifier's "module:attribute" for `breakd doctor`: an async function that says in
+    one sentence what reminders would reach, or raises NotifierError with why not."""
 
     def runs_on(self, platform: str | None = None) -> bool:
         """Whether it can run on `platform` (default: this one), whatever the config says."""
@@ -125,9 +128,9 @@ class Adapter:
         """Why `config` keeps it from running, in one sentence; None if it runs."""
         return self.switch.off(config) if isinstance(self.switch, Switch) else None
 
-    def load(self) -> Any:
-        """The opener, its module imported now."""
-        module, _, attribute = self.opener.partition(":")
+    def load(self, what: str | None = None) -> Any:
+        """The opener (or another "module:attribute" of the row), its module imported now."""
+        module, _, attribute = (what or self.opener).partition(":")
         return getattr(importlib.import_module(module), attribute)
 
 
@@ -290,6 +293,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         "breakd.adapters.notify.freedesktop:FreedesktopNotifier",
         "freedesktop notifications with buttons, over D-Bus",
         switch=Choice("notify.backend", "dbus"),
+        probe="breakd.adapters.notify.freedesktop:probe",
     ),
     Adapter(
         "plyer",
@@ -298,6 +302,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         "plyer's plain notifications, on any platform it supports",
         platforms=ANYWHERE,
         switch=Choice("notify.backend", "plyer"),
+        probe="breakd.adapters.notify.plyer_notifier:probe",
     ),
     Adapter(
         "log",
@@ -305,6 +310,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         "breakd.adapters.notify.log_notifier:open_notifier",
         "the log, where every chain of notifiers ends",
         platforms=ANYWHERE,
+        probe="breakd.adapters.notify.log_notifier:probe",
     ),
 )
 

@@ -1,6 +1,6 @@
-"""mako's do-not-disturb mode, against a stand-in on a private bus (the real mako needs a
-Wayland compositor): mako 1.10+, which signals a change of its modes, and 1.7 to 1.9,
-which must be polled. Not covered: the real mako and makoctl.
+"""mako's do-not-disturb mode against a stand-in for mako 1.10+, which signals a change of
+its modes: Debian 12 has only 1.7.1, which must be polled, and tests/e2e/test_mako.py
+runs that one for real, with makoctl, on a headless sway.
 """
 
 from __future__ import annotations
@@ -28,20 +28,17 @@ from tests.dbus_services import (
 DND = Reading.of({"dnd:mako"})
 
 
-@pytest.mark.parametrize(
-    ("version", "how"), [("1.10", ""), ("1.7", ", polled every 0.2 s as before 1.10")]
-)
 def test_a_dnd_mode_switched_on_and_off_is_followed(
-    version: str, how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with private_buses(tmp_path) as buses, service_host() as host:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", buses.session_address)
-        mako = Mako(host, buses.session_address, version).start()
+        mako = Mako(host, buses.session_address, "1.10").start()
 
         async def scenario() -> None:
             signal = MakoDnd(SharedBus("session"), ["do-not-disturb", "meeting"], poll_every=0.2)
             assert await signal.probe() == (
-                f"mako's modes do-not-disturb, meeting{how} (now: do not disturb is off)"
+                "mako's modes do-not-disturb, meeting (now: do not disturb is off)"
             )
             async with WatchingReadings(signal) as watching:
                 await watching.expect(FREE)

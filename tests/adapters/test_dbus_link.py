@@ -11,16 +11,18 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import MatchRule
-from jeepney.wrappers import DBusErrorResponse
+from jeepney.wrappers import DBusErrorResponse, new_error
 
-from breakd.adapters.dbus.errors import BusLost, CallTimedOut
+from breakd.adapters.dbus.errors import BusLost, CallTimedOut, UnexpectedReply
 from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
 from tests.dbus_services import (
+    UNKNOWN_METHOD,
     DBusError,
     PrivateBuses,
     ServiceHost,
@@ -35,7 +37,7 @@ ADDRESS = DBusAddress(PATH, bus_name=NAME, interface=NAME)
 
 
 class Echo(StandIn):
-    """Answers Ping, fails Fail, and never answers Hang."""
+    """Answers Ping, fails Fail, never answers Hang, and answers Twice twice."""
 
     names = (NAME,)
 
@@ -44,9 +46,16 @@ class Echo(StandIn):
         self.method(PATH, NAME, "Ping", lambda _: ("s", ("pong",)))
         self.method(PATH, NAME, "Hang", lambda _: None)
         self.method(PATH, NAME, "Fail", self._fail)
+        self.method(PATH, NAME, "Twice", self._twice)
 
     def _fail(self, _message: object) -> None:
         raise DBusError("org.example.Error.Refused", "not today")
+
+    def _twice(self, message: Any) -> tuple[str, tuple[Any, ...]]:
+        """As mako 1.7.1 answers ListModes on Debian 12: the reply, then an error."""
+        error = new_error(message, UNKNOWN_METHOD, "s", ("Unknown method",))
+        self.host.loop.create_task(self._router.send(error))  # sent after the reply
+        return "as", (["default"],)
 
 
 @dataclass
@@ -88,7 +97,27 @@ def test_a_reply_names_who_answered_and_an_error_reply_raises(setup: Setup) -> N
         assert refused.value.name == "org.example.Error.Refused"
         with pytest.raises(CallTimedOut, match=r"^no answer within 0.2 s$"):
             await link.call(new_method_call(ADDRESS, "Hang"), timeout=0.2)
+        with pytest.raises(
+            UnexpectedReply, match=r"^answered Ping with \(s\) where \(as\) was expected$"
+        ):
+            await link.call(new_method_call(ADDRESS, "Ping"), returns="as")
         assert await link.name_owner("org.example.Nobody") is None
+
+    on_a_link(scenario)
+
+
+def test_a_second_answer_to_one_call_is_dropped_and_the_link_lives_on(setup: Setup) -> None:
+    """A peer's second answer (mako 1.7.1's) once ended jeepney's receiver: every call on
+    the link, and every watcher sharing it, then failed."""
+
+    async def scenario(link: BusLink) -> None:
+        queue = await link.listen([MatchRule(type="signal", interface=NAME, path=PATH)])
+        for _ in range(3):
+            assert await link.call(new_method_call(ADDRESS, "Twice")) == (["default"],)
+        assert await link.call(new_method_call(ADDRESS, "Ping")) == ("pong",)
+        setup.echo.emit(PATH, NAME, "Answer", "s", ("still here",))
+        assert (await asyncio.wait_for(link.next_message(queue), 5)).body == ("still here",)
+        assert not link.lost
 
     on_a_link(scenario)
 

@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from jeepney import DBusAddress, MatchRule, new_signal
-from jeepney.io.asyncio import DBusRouter
+from jeepney import DBusAddress, MatchRule, Parser, new_method_call, new_signal
+from jeepney.wrappers import new_error, new_method_return
 
 from breakd.adapters.dbus.address import socket_path
 from breakd.adapters.dbus.errors import BusLost
-from breakd.adapters.dbus.link import BusLink, _WatchedConnection
+from breakd.adapters.dbus.link import BusLink, _Router, _WatchedConnection
 from breakd.adapters.notify import icon_file
 from breakd.core.reminder_text import compose_reminder
 
@@ -36,7 +36,7 @@ async def link_to_a_peer() -> tuple[BusLink, socket.socket]:
     ours, peer = socket.socketpair()
     reader, writer = await asyncio.open_unix_connection(sock=ours)
     connection = _WatchedConnection(reader, writer)
-    return BusLink("session", DBusRouter(connection), connection), peer
+    return BusLink("session", _Router(connection), connection), peer
 
 
 def test_the_router_reads_through_the_connections_receive_so_a_hang_up_is_seen() -> None:
@@ -57,6 +57,33 @@ def test_the_router_reads_through_the_connections_receive_so_a_hang_up_is_seen()
         assert link.lost
         await link.close()
         assert asyncio.all_tasks() == {asyncio.current_task()}
+
+    asyncio.run(scenario())
+
+
+def test_the_router_hands_every_answer_to_its_dispatch_so_a_second_one_is_dropped() -> None:
+    """link.py drops a second answer to one call in the router's `_dispatch`: jeepney's
+    receiver must hand every message to it, and its reply matcher must raise
+    InvalidStateError there (not elsewhere) for an answer whose call has had one."""
+
+    async def scenario() -> None:
+        link, peer = await link_to_a_peer()
+        peer.setblocking(False)
+        loop = asyncio.get_running_loop()
+        call = asyncio.ensure_future(
+            link.call(new_method_call(DBusAddress(PATH, "org.example", INTERFACE), "Ask"))
+        )
+        parser = Parser()
+        while (asked := parser.get_next_message()) is None:
+            parser.add_data(await loop.sock_recv(peer, 4096))
+        answer = new_method_return(asked, "s", ("first",)).serialise(serial=1)
+        second = new_error(asked, "org.example.Error", "s", ("second",)).serialise(serial=2)
+        await loop.sock_sendall(peer, answer + second)
+        assert await asyncio.wait_for(call, 5) == ("first",)
+        await asyncio.sleep(0.05)
+        assert not link.router._rcv_task.done()
+        await link.close()
+        peer.close()
 
     asyncio.run(scenario())
 

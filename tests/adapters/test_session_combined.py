@@ -270,6 +270,34 @@ def test_a_broken_source_does_not_take_the_others_down(caplog: pytest.LogCapture
     assert "session events from broken failed" in caplog.text
 
 
+def test_a_source_that_fails_the_same_way_again_is_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug's traceback once, not at every retry; a new reason is said again."""
+
+    async def scenario() -> None:
+        broken = Scripted("broken")
+        merged = Merged(broken)
+        for error in (RuntimeError("a bug"), RuntimeError("a bug"), RuntimeError("another")):
+            broken.say(ScreenLocked(), error)
+            await merged.settle()
+            merged.resume.set()
+            await merged.settle()
+        assert broken.watches == 4
+        await merged.stop()
+
+    with caplog.at_level(logging.DEBUG, logger="breakd.adapters.session.combined"):
+        run(scenario)
+    failed = [r for r in caplog.records if r.getMessage() == "session events from broken failed"]
+    assert [r.exc_info[1].args for r in failed if r.exc_info] == [("a bug",), ("another",)]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == [
+        "session events from broken stopped: it failed (RuntimeError: a bug); trying again in 60 s",
+        "session events from broken stopped: it failed (RuntimeError: another);"
+        " trying again in 60 s",
+    ]
+
+
 def test_a_failing_receiver_does_not_stop_the_sources(caplog: pytest.LogCaptureFixture) -> None:
     async def scenario() -> None:
         logind = Scripted("logind")

@@ -32,12 +32,13 @@ from tests.e2e.daemon_process import cli
 IDLE_SOURCES = [row.name for row in of_kind("idle")]
 SESSION_SOURCES = [row.name for row in of_kind("session")]
 BUSY_SIGNALS = [row.name for row in of_kind("busy")]
+NOTIFIERS = [row.name for row in of_kind("notifier")]
 OTHER_PLATFORMS = [row.name for row in of_kind("busy") if not row.runs_on()]
 """Never run here: doctor says so whatever the config switches."""
 LINUX_SIGNALS = [name for name in BUSY_SIGNALS if name not in OTHER_PLATFORMS]
-ALL = IDLE_SOURCES + SESSION_SOURCES + BUSY_SIGNALS
-CHECKED = [row for row in ADAPTERS if row.kind in ("idle", "session", "busy")]
-"""What doctor checks: every idle source, session source and busy signal (no notifier)."""
+ALL = IDLE_SOURCES + SESSION_SOURCES + BUSY_SIGNALS + NOTIFIERS
+CHECKED = [row for row in ADAPTERS if row.kind in ("idle", "session", "busy", "notifier")]
+"""What doctor checks: every row of the table."""
 COLUMNS = re.compile(r" {2,}")
 """Columns are separated by two or more spaces; a status ("in use") has one inside."""
 COLUMN = re.compile(r"(?:^|(?<=  ))\S")
@@ -122,6 +123,7 @@ def test_doctor_lists_exactly_the_rows_of_the_adapter_table_in_its_order(tmp_pat
         ("idle", "idle_sources"),
         ("session", "session_sources"),
         ("busy", "busy_signals"),
+        ("notifier", "notifiers"),
     ):
         assert [entry["name"] for entry in document[key]] == [r.name for r in of_kind(kind)]
 
@@ -134,6 +136,7 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
         ["idle"] * len(IDLE_SOURCES)
         + ["session"] * len(SESSION_SOURCES)
         + ["busy"] * len(BUSY_SIGNALS)
+        + ["notifier"] * len(NOTIFIERS)
     )
     assert {statuses(rows)[name] for name in IDLE_SOURCES + SESSION_SOURCES} == {"unavailable"}
     assert {name: statuses(rows)[name] for name in BUSY_SIGNALS} == {
@@ -152,6 +155,13 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     assert said["camera"] == f"no camera device matches {tmp_path / 'no-camera*'}"
     assert said["inhibitors:logind"].startswith("cannot connect to the system bus at unix:path=")
     assert said["dnd:macos"] == "not on linux: it runs only on macOS"  # though off by default
+    assert {name: statuses(rows)[name] for name in NOTIFIERS} == {
+        "dbus": "unavailable",
+        "plyer": "unavailable",
+        "log": "in use",
+    }
+    assert said["dbus"].startswith("no D-Bus session bus")
+    assert said["plyer"] == "no D-Bus session bus, so no desktop notification can be shown"
     assert document["idle_source"] is None
     assert [entry["name"] for entry in document["idle_sources"]] == IDLE_SOURCES
     assert [entry["status"] for entry in document["session_sources"]] == ["unavailable"] * 3
@@ -230,6 +240,15 @@ def test_doctor_on_an_x11_desktop_uses_the_x_server(
         f"full screen on X display {desktop.display}: no EWMH window manager runs yet"
         " (no _NET_ACTIVE_WINDOW)"
     )
+    # The tests' dunstrc leaves out the stock one's markup = full: no body-markup.
+    assert statuses(rows)["dbus"] == "in use"
+    assert re.fullmatch(
+        r"dunst .+ by knopwob \(notification spec 1\.2\): buttons, images, progress bars;"
+        r" no body markup, no sounds",
+        details(rows)["dbus"],
+    ), details(rows)["dbus"]
+    notifiers = {entry["name"]: entry for entry in document["notifiers"]}
+    assert notifiers["dbus"]["detail"] == details(rows)["dbus"]
 
 
 def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
@@ -245,7 +264,7 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         PlasmaNotifications(host, buses.session_address, inhibited=True).start()
         rows, document = doctor(buses.env(XDG_CURRENT_DESKTOP="GNOME"), no_camera(tmp_path))
 
-    assert statuses(rows) == {
+    assert {name: status for name, status in statuses(rows).items() if name not in NOTIFIERS} == {
         "mutter-idle-monitor": "in use",
         "freedesktop-screensaver": "works",
         "x11-screensaver": "unavailable",
@@ -294,6 +313,9 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
     assert document["idle_source"] == "mutter-idle-monitor"
     busy = {entry["name"]: entry["status"] for entry in document["busy_signals"]}
     assert busy["dnd:plasma"] == "on"
+    # The Plasma stand-in answers only for do-not-disturb: no real server to report.
+    assert statuses(rows)["dbus"] == "unavailable"
+    assert said["dbus"].startswith("no notification server to use (")
 
 
 def test_doctor_on_xfce_with_do_not_disturb_on_says_why_a_prompt_is_held(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ remind_after is tested in-process, and what the buttons do to the tracker too
 from __future__ import annotations
 
 import glob
+import re
 import signal
 import subprocess
 from collections.abc import Callable, Iterator
@@ -352,6 +353,23 @@ def test_a_server_without_buttons_gets_none_and_the_body_names_the_command(
             assert daemon.cli("snooze").returncode == 0
             assert daemon.status()["state"] == "snoozed"
             wait_closed_by_breakd(monitor, shown)
+
+            # doctor names it from its own answers; it has no do-not-disturb to watch.
+            doctor = daemon.cli("doctor")
+            assert (doctor.returncode, doctor.stderr) == (0, "")
+            rows = [re.split(r" {2,}", line) for line in doctor.stdout.splitlines()]
+            said = {name: (status, detail) for _kind, name, status, detail in rows}
+            assert said["dbus"][0] == "in use"
+            assert re.fullmatch(
+                r"notify-osd \S+ by Canonical Ltd \(notification spec \S+\): body markup,"
+                r" images, progress bars; no buttons, no sounds",
+                said["dbus"][1],
+            ), said["dbus"]
+            assert {said[name][0] for name in ("dnd:dunst", "dnd:plasma", "dnd:mako")} == {
+                "unsupported"
+            }
+            # notify-osd's error message ends in a newline: still one line.
+            assert said["dnd:mako"][1].endswith("doesn't exist)")
     finally:
         session.stop()
 

@@ -80,7 +80,7 @@ class MakoDnd:
 
     async def _modes(self, link: BusLink) -> frozenset[str]:
         try:
-            (modes,) = await link.call(new_method_call(_ADDRESS, "ListModes"))
+            (modes,) = await link.call(new_method_call(_ADDRESS, "ListModes"), returns="as")
         except DBusErrorResponse as error:
             raise WatcherUnavailable(
                 f"the notification server is not mako 1.7 or newer: it has no {MAKO}"

@@ -84,12 +84,15 @@ class NotificationServerDnd:
 
     async def _read(self, link: BusLink) -> bool:
         try:
-            return bool(await link.get_property(_ADDRESS, self._dnd.interface, self._dnd.property))
+            value = await link.get_property(
+                _ADDRESS, self._dnd.interface, self._dnd.property, returns="b"
+            )
         except DBusErrorResponse as error:
             raise WatcherUnavailable(
                 f"the notification server is not {self._dnd.server}: it has no"
                 f" {self._dnd.interface} {self._dnd.property} property ({describe_error(error)})"
             ) from None
+        return bool(value)
 
     async def _changed(self, link: BusLink, message: Message) -> bool | None:
         if not is_signal(message, PROPERTIES, "PropertiesChanged", NOTIFICATIONS_PATH):

@@ -65,9 +65,9 @@ class SwayncDnd:
 
     async def _read(self, link: BusLink) -> tuple[bool, bool]:
         """(busy, whether this swaync is 0.8 or newer)."""
-        (dnd,) = await link.call(new_method_call(_ADDRESS, "GetDnd"))
+        (dnd,) = await link.call(new_method_call(_ADDRESS, "GetDnd"), returns="b")
         try:
-            (inhibited,) = await link.call(new_method_call(_ADDRESS, "IsInhibited"))
+            (inhibited,) = await link.call(new_method_call(_ADDRESS, "IsInhibited"), returns="b")
         except DBusErrorResponse:  # before 0.8: no inhibitors
             return bool(dnd), False
         return bool(dnd) or bool(inhibited), True

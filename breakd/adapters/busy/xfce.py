@@ -68,7 +68,7 @@ class XfceDnd:
     async def _read(self, link: BusLink) -> bool:
         message = new_method_call(_ADDRESS, "GetProperty", "ss", (CHANNEL, PROPERTY))
         try:
-            ((_signature, value),) = await link.call(message)
+            ((_signature, value),) = await link.call(message, returns="v")
         except DBusErrorResponse as error:
             if error.name == PROPERTY_NOT_FOUND:
                 return False  # never switched on since XFCE was installed

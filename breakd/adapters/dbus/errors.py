@@ -31,10 +31,17 @@ class CallTimedOut(Exception):
     """The service did not answer within the deadline."""
 
 
+class UnexpectedReply(Exception):
+    """The service answered, but not with the types its interface promises: what the
+    message says follows the service's name ("answered ListModes with (u) where (as)
+    was expected")."""
+
+
 def describe_error(error: BaseException) -> str:
     """A D-Bus error as its name and message; other errors as their text."""
     if isinstance(error, DBusErrorResponse):
         detail = error.data[0] if error.data and isinstance(error.data[0], str) else ""
+        detail = " ".join(detail.split())  # one line: GLib's messages end in a newline
         return f"{error.name}: {detail}" if detail else str(error.name)
     return str(error) or type(error).__name__
 
@@ -43,8 +50,8 @@ def describe_error(error: BaseException) -> str:
 def watcher_errors(service: str) -> Iterator[None]:
     """D-Bus failures inside a watcher's block as WatcherUnavailable, in one sentence.
 
-    A bus that cannot be reached or hangs up says so; a call that fails or times
-    out is named after `service`. Whether the watcher had started is not asked:
+    A bus that cannot be reached or hangs up says so; a call that fails, times
+    out or is answered with the wrong types is named after `service`. Whether the watcher had started is not asked:
     the supervisor knows.
     """
     try:
@@ -53,3 +60,5 @@ def watcher_errors(service: str) -> Iterator[None]:
         raise WatcherUnavailable(str(error)) from None
     except (CallTimedOut, DBusErrorResponse) as error:
         raise WatcherUnavailable(f"{service}: {describe_error(error)}") from None
+    except UnexpectedReply as error:
+        raise WatcherUnavailable(f"{service} {error}") from None

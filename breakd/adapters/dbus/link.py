@@ -8,12 +8,18 @@ Beyond jeepney's router, they give:
   wait forever. `BusLink.next_message` waits for the signal or the hang-up,
   `BusLink.lost` says it happened, and a call on a lost link fails at once;
 - signals received on the very connection that made the calls: a notification
-  server, for one, unicasts its answers to the sender of Notify.
+  server, for one, unicasts its answers to the sender of Notify;
+- a connection that outlives a peer's second answer to one call. mako 1.7.1
+  (Debian 12, with libsystemd 252) answers `ListModes`, `ListNotifications` and
+  even `GetCapabilities` twice: the reply, then an `UnknownMethod` error for the
+  same call. jeepney's router would end its receiver on the second one, taking
+  every call and watcher on the connection down with it; the first answer counts.
 
-Two things here rely on what jeepney does not document, and
+Three things here rely on what jeepney does not document, and
 tests/adapters/test_dependency_contracts.py pins them: its router reads every
-message through the connection's `receive()` (how a hang-up is noticed), and
-leaving the router ends its receiver task (`BusLink.close`). The connection is
+message through the connection's `receive()` (how a hang-up is noticed), hands
+each one to its `_dispatch` (where a second answer is dropped), and leaving the
+router ends its receiver task (`BusLink.close`). The connection is
 set up with jeepney's documented API for I/O of one's own (`Authenticator`, `BEGIN`).
 """
 
@@ -25,7 +31,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jeepney import DBusAddress, Message, new_method_call
+from jeepney import DBusAddress, HeaderFields, Message, new_method_call
 from jeepney.auth import BEGIN, Authenticator
 from jeepney.bus_messages import MatchRule, message_bus
 from jeepney.io import RouterClosed
@@ -39,7 +45,13 @@ from breakd.adapters.dbus.address import (
     cannot_connect,
     socket_path,
 )
-from breakd.adapters.dbus.errors import CALL_TIMEOUT, NAME_GONE_ERRORS, BusLost, CallTimedOut
+from breakd.adapters.dbus.errors import (
+    CALL_TIMEOUT,
+    NAME_GONE_ERRORS,
+    BusLost,
+    CallTimedOut,
+    UnexpectedReply,
+)
 from breakd.adapters.dbus.rules import PROPERTIES, local_rule
 
 
@@ -56,6 +68,20 @@ class _WatchedConnection(DBusConnection):
         except Exception:
             self.lost.set()
             raise
+
+
+class _Router(DBusRouter):
+    """jeepney's asyncio router, except that an answer nobody waits for any more is dropped.
+
+    jeepney sets the waiting future's result without looking: a second answer to one
+    call, or one that arrives as its call times out, raises InvalidStateError in its
+    receiver task, which ends the router for every user of the connection.
+    """
+
+    def _dispatch(self, msg: Message) -> None:
+        # InvalidStateError: the call has had its answer, or gave up waiting for one.
+        with contextlib.suppress(asyncio.InvalidStateError):
+            super()._dispatch(msg)
 
 
 @dataclass(eq=False)
@@ -77,6 +103,11 @@ class BusLink:
         """The bus hung up: nothing more will come, and every call fails with BusLost."""
         return self.connection.lost.is_set()
 
+    @property
+    def _ended(self) -> bool:
+        """No more answers will be read: the bus hung up or the link was closed."""
+        return self.lost or self._closed
+
     async def reply(self, message: Message, timeout: float = CALL_TIMEOUT) -> Message:
         """The whole reply, for its header (which connection answered) as well as its body.
 
@@ -92,32 +123,45 @@ class BusLink:
             raise BusLost(f"the {self.bus} bus went away ({error})") from None
         except KeyError as error:
             # jeepney's reply matcher turns the RouterClosed of a call in flight when the
-            # connection closes into a KeyError (its cleanup deletes a dropped entry).
-            if not isinstance(error.__context__, RouterClosed):
+            # connection closes into a KeyError (its cleanup deletes a dropped entry); so
+            # too a reply that arrived just before the receiver ended, whose result is lost.
+            if not (isinstance(error.__context__, RouterClosed) or self._ended):
                 raise
             raise BusLost(f"the {self.bus} bus connection was closed") from None
         unwrap_msg(reply)
         return reply
 
-    async def call(self, message: Message, timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
-        """The reply's body. Raises DBusErrorResponse, CallTimedOut or BusLost."""
-        return tuple((await self.reply(message, timeout)).body)
+    async def call(
+        self, message: Message, timeout: float = CALL_TIMEOUT, returns: str | None = None
+    ) -> tuple[Any, ...]:
+        """The reply's body. Raises DBusErrorResponse, CallTimedOut or BusLost; and
+        UnexpectedReply when `returns` is given and the reply's signature is not it, so
+        that a peer's wrong answer is said in words rather than met as a bug of ours."""
+        reply = await self.reply(message, timeout)
+        if returns is not None:
+            _expect(message, returns, reply.header.fields.get(HeaderFields.signature, ""))
+        return tuple(reply.body)
 
     async def name_owner(self, name: str) -> str | None:
         """The unique name that owns `name` now, or None."""
         try:
-            return str((await self.call(message_bus.GetNameOwner(name)))[0])
+            return str((await self.call(message_bus.GetNameOwner(name), returns="s"))[0])
         except DBusErrorResponse as error:
             if error.name in NAME_GONE_ERRORS:
                 return None
             raise
 
-    async def get_property(self, address: DBusAddress, interface: str, name: str) -> Any:
-        """One property's value (the variant unwrapped)."""
+    async def get_property(
+        self, address: DBusAddress, interface: str, name: str, returns: str | None = None
+    ) -> Any:
+        """One property's value (the variant unwrapped); UnexpectedReply if `returns` is
+        given and the value is of another type."""
         message = new_method_call(
             address.with_interface(PROPERTIES), "Get", "ss", (interface, name)
         )
-        _signature, value = (await self.call(message))[0]
+        signature, value = (await self.call(message, returns="v"))[0]
+        if returns is not None:
+            _expect(message, returns, signature, f"{name} property")
         return value
 
     async def listen(
@@ -192,6 +236,12 @@ class BusLink:
             await self.connection.close()
 
 
+def _expect(message: Message, expected: str, got: str, what: str | None = None) -> None:
+    if got != expected:
+        asked = what or message.header.fields.get(HeaderFields.member, "a call")
+        raise UnexpectedReply(f"answered {asked} with ({got}) where ({expected}) was expected")
+
+
 async def open_link(bus: Bus, timeout: float = CALL_TIMEOUT) -> BusLink:
     """Connect, authenticate and say Hello, all within `timeout`; BusUnavailable says why not.
 
@@ -229,7 +279,7 @@ async def _connect(bus: Bus, path: str, timeout: float) -> BusLink:
         writer.close()
         raise
     connection = _WatchedConnection(reader, writer)
-    link = BusLink(bus, DBusRouter(connection), connection)
+    link = BusLink(bus, _Router(connection), connection)
     try:
         (connection.unique_name,) = await link.call(message_bus.Hello(), timeout)
     except BaseException:

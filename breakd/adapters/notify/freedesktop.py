@@ -18,13 +18,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from jeepney import DBusAddress, Message, new_method_call
+from jeepney import DBusAddress, HeaderFields, Message, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse
 
 from breakd.adapters.dbus.address import BusUnavailable
-from breakd.adapters.dbus.errors import BusLost, CallTimedOut
+from breakd.adapters.dbus.errors import BusLost, CallTimedOut, UnexpectedReply, describe_error
 from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
 from breakd.adapters.notify import AnswerHandler, NotifierError, actions, icon_file
@@ -57,6 +58,94 @@ URGENCY_NORMAL = 1
 URGENCY_CRITICAL = 2
 CRITICAL_FROM_REPEAT = 2
 """The first reminder and the first repeat are normal; from the second repeat on, critical."""
+
+
+FEATURES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("buttons", frozenset({"actions"})),
+    ("body markup", frozenset({"body-markup"})),
+    ("images", frozenset({"icon-static", "icon-multi", "body-images"})),
+    ("sounds", frozenset({"sound"})),
+)
+"""What a server can do, each named by the GetCapabilities entries that announce it."""
+DRAWS_PROGRESS = frozenset({"dunst", "mako", "notify-osd", "Xfce Notify Daemon"})
+"""Servers (by GetServerInformation's name) that draw the `value` hint as a progress bar;
+no capability announces it, so this is known from their sources."""
+
+
+@dataclass(frozen=True)
+class NotificationServer:
+    """What GetServerInformation and GetCapabilities say about the server answering."""
+
+    name: str
+    vendor: str
+    version: str
+    spec_version: str
+    capabilities: frozenset[str]
+
+    @property
+    def buttons(self) -> bool:
+        return "actions" in self.capabilities
+
+    def features(self) -> dict[str, bool]:
+        """Each feature of FEATURES, and progress bars, as this server has it or not."""
+        found = {name: bool(self.capabilities & names) for name, names in FEATURES}
+        found["progress bars"] = self.name in DRAWS_PROGRESS
+        return found
+
+    def describe(self) -> str:
+        """One line: who it is, what it can do and what not."""
+        features = self.features()
+        has = [name for name, present in features.items() if present]
+        lacks = [name for name, present in features.items() if not present]
+        text = (
+            f"{self.name} {self.version} by {self.vendor} (notification spec {self.spec_version})"
+        )
+        if has:
+            text += f": {', '.join(has)}"
+        if lacks:
+            text += f"{';' if has else ':'} no {', no '.join(lacks)}"
+        return text
+
+
+async def read_server(link: BusLink, capabilities: frozenset[str]) -> NotificationServer:
+    """The server's GetServerInformation, with the capabilities already read."""
+    information = await link.call(
+        new_method_call(NOTIFICATIONS, "GetServerInformation"), CALL_TIMEOUT, returns="ssss"
+    )
+    name, vendor, version, spec_version = (str(part) for part in information)
+    return NotificationServer(name, vendor, version, spec_version, capabilities)
+
+
+async def read_capabilities(link: BusLink) -> tuple[frozenset[str], str]:
+    """GetCapabilities, and the unique name of the server that answered."""
+    reply = await link.reply(new_method_call(NOTIFICATIONS, "GetCapabilities"), CALL_TIMEOUT)
+    signature = reply.header.fields.get(HeaderFields.signature, "")
+    if signature != "as":
+        raise UnexpectedReply(
+            f"answered GetCapabilities with ({signature}) where (as) was expected"
+        )
+    return frozenset(str(name) for name in reply.body[0]), str(header(reply, "sender") or "")
+
+
+async def probe() -> str:
+    """`breakd doctor`'s line: the server found, its version and what it can do."""
+    return (await probe_server()).describe()
+
+
+async def probe_server() -> NotificationServer:
+    """The notification server on the session bus now; NotifierError says why there is
+    none to use."""
+    try:
+        link = await open_link("session", CALL_TIMEOUT)
+    except BusUnavailable as error:
+        raise NotifierError(str(error)) from None
+    try:
+        capabilities, _server = await read_capabilities(link)
+        return await read_server(link, capabilities)
+    except (BusLost, DBusErrorResponse, CallTimedOut, UnexpectedReply) as error:
+        raise NotifierError(f"no notification server to use ({describe_error(error)})") from None
+    finally:
+        await link.close()
 
 
 def action_list(snooze_choices: Sequence[float], language: Language) -> list[str]:
@@ -141,6 +230,9 @@ class FreedesktopNotifier:
                     raise NotifierError(
                         f"the notification server did not answer within {CALL_TIMEOUT:g} s"
                     ) from error
+                except UnexpectedReply as error:
+                    await self._release()
+                    raise NotifierError(f"the notification server {error}") from error
         finally:
             self._showing = False
 
@@ -165,9 +257,7 @@ class FreedesktopNotifier:
     # -- sending ----------------------------------------------------------------
 
     async def _notify(self, link: BusLink, message: ReminderMessage) -> None:
-        reply = await link.reply(new_method_call(NOTIFICATIONS, "GetCapabilities"), CALL_TIMEOUT)
-        capabilities = frozenset(reply.body[0])
-        server = str(header(reply, "sender") or "")
+        capabilities, server = await read_capabilities(link)
         if server != self._server:
             # A new server (first use, or a restart) knows none of the old ids.
             self._server, self._id, self._open = server, 0, False
@@ -196,7 +286,7 @@ class FreedesktopNotifier:
                 NEVER_EXPIRES if buttons else SERVER_DEFAULT,
             ),
         )
-        (notification_id,) = await link.call(call, CALL_TIMEOUT)
+        (notification_id,) = await link.call(call, CALL_TIMEOUT, returns="u")
         log.debug(
             "notification %d (replacing %d): repeat %d, urgency %d, %s",
             notification_id,
@@ -212,11 +302,10 @@ class FreedesktopNotifier:
 
     async def _log_server(self, link: BusLink, capabilities: frozenset[str]) -> None:
         name = "a notification server"
-        with contextlib.suppress(DBusErrorResponse, CallTimedOut, ValueError):
-            information = await link.call(
-                new_method_call(NOTIFICATIONS, "GetServerInformation"), CALL_TIMEOUT
-            )
-            name = f"{information[0]} {information[2]}"
+        with contextlib.suppress(DBusErrorResponse, CallTimedOut, UnexpectedReply):
+            server = await read_server(link, capabilities)
+            name = f"{server.name} {server.version}"
+            log.debug("the notification server: %s", server.describe())
         if "actions" in capabilities:
             log.info("notifications go to %s, with snooze, done and skip buttons", name)
         else:

@@ -25,6 +25,11 @@ class LogNotifier:
         log.debug("reminder withdrawn")
 
 
+async def probe() -> str:
+    """`breakd doctor`'s line: the log always works."""
+    return "reminders written to the daemon's log, as a REMINDER line"
+
+
 def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> LogNotifier:
     """The log has no buttons to answer."""
     return LogNotifier()

@@ -35,6 +35,15 @@ class PlyerNotifier:
     def __init__(self) -> None:
         self._backend: object | None = None
 
+    def ready(self) -> object:
+        """plyer's backend, once it is known that it could show a reminder; NotifierError
+        says why not."""
+        if sys.platform.startswith("linux") and not _session_bus_reachable():
+            # plyer's Linux backends cannot report a failed delivery, so catch the
+            # commonest one here: with no session bus there is no notification server.
+            raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
+        return self._resolve()
+
     def _resolve(self) -> object:
         """plyer and its platform backend load at the first reminder, not at start:
         an idle daemon should not carry them."""
@@ -54,11 +63,7 @@ class PlyerNotifier:
         return self._backend
 
     async def show(self, message: ReminderMessage) -> None:
-        if sys.platform.startswith("linux") and not _session_bus_reachable():
-            # plyer's Linux backends cannot report a failed delivery, so catch the
-            # commonest one here: with no session bus there is no notification server.
-            raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
-        backend = self._resolve()
+        backend = self.ready()
         try:
             # plyer blocks until its helper (notify-send, osascript) exits, and a hung
             # notification server can hold that for long: a worker thread waits instead
@@ -128,6 +133,16 @@ def _session_bus_reachable() -> bool:
     except BusUnavailable:
         return False
     return True
+
+
+async def probe() -> str:
+    """`breakd doctor`'s line: the way plyer would notify here, or NotifierError."""
+    try:
+        notifier = PlyerNotifier()
+        notifier.ready()
+    except ImportError:
+        raise NotifierError("plyer is not installed") from None
+    return f"plain notifications without buttons, through {notifier.name}"
 
 
 def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> PlyerNotifier:
