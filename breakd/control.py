@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 
 
 class ControlledDaemon(Protocol):
-    def refresh(self) -> None:
-        """Take a fresh idle sample and act on it."""
+    async def refresh(self) -> None:
+        """Take a fresh idle sample (waiting a fraction of a second at most) and act on it."""
         ...
 
     def apply(self, event: Event) -> None:
@@ -70,7 +70,7 @@ class Control:
         """The commands with a handler: those of `commands.COMMANDS`, as a test holds."""
         return frozenset(self._handlers)
 
-    def execute(self, command: str, args: dict[str, object]) -> str:
+    async def execute(self, command: str, args: dict[str, object]) -> str:
         """Run one command; returns the sentence for people, raises CommandRefused."""
         run = self._handlers.get(command)
         if run is None:
@@ -79,25 +79,25 @@ class Control:
                 protocol.UNKNOWN_COMMAND, f"unknown command {command!r}; expected one of {known}"
             )
         try:
-            self._daemon.refresh()
+            await self._daemon.refresh()
             return run(args)
         except EventRejected as error:
             raise CommandRefused(protocol.NOT_APPLICABLE, str(error)) from None
         except CommandRefused:
             raise
         except Exception:  # a bug or a broken adapter: this command fails, the daemon goes on
-            log.exception("the %s command failed", command)
-            raise CommandRefused(
-                protocol.FAILED, f"{command} failed inside breakd; its log says why"
-            ) from None
+            raise _failed(command) from None
 
     async def handle(self, command: str, args: dict[str, object]) -> bytes:
-        """The control socket's handler: one encoded reply."""
+        """The control socket's handler: one encoded reply, an error one if anything failed."""
         try:
-            message = self.execute(command, args)
+            message = await self.execute(command, args)
+            try:
+                return protocol.reply(message, self._daemon.status())
+            except Exception:
+                raise _failed(command) from None
         except CommandRefused as refused:
             return protocol.error_reply(refused.code, str(refused))
-        return protocol.reply(message, self._daemon.status())
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))
@@ -123,6 +123,12 @@ class Control:
     def _remind_now(self, args: dict[str, object]) -> str:
         self._daemon.apply(RemindNow())
         return f"Reminder shown: {self._daemon.status()['exercise_name']}."
+
+
+def _failed(command: str) -> CommandRefused:
+    """Log the failure under way, with its traceback; the client gets one line."""
+    log.exception("the %s command failed", command)
+    return CommandRefused(protocol.FAILED, f"{command} failed inside breakd; its log says why")
 
 
 def _seconds(args: dict[str, object]) -> float | None:
