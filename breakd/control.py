@@ -27,6 +27,7 @@ from breakd.core.events import (
 )
 from breakd.ipc import protocol
 from breakd.ipc.status import StatusReply
+from breakd.repeated_log import RepeatedLog
 from breakd.status_text import clock_time
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class CommandRefused(Exception):
 class Control:
     def __init__(self, daemon: ControlledDaemon) -> None:
         self._daemon = daemon
+        self._failures = RepeatedLog(log)
         self._handlers: dict[str, Callable[[dict[str, object]], str]] = {
             commands.STATUS: lambda args: "",
             commands.SNOOZE: self._snooze,
@@ -86,7 +88,7 @@ class Control:
         except CommandRefused:
             raise
         except Exception:  # a bug or a broken adapter: this command fails, the daemon goes on
-            raise _failed(command) from None
+            raise self._failed(command) from None
 
     async def handle(self, command: str, args: dict[str, object]) -> bytes:
         """The control socket's handler: one encoded reply, an error one if anything failed."""
@@ -95,9 +97,15 @@ class Control:
             try:
                 return protocol.reply(message, self._daemon.status())
             except Exception:
-                raise _failed(command) from None
+                raise self._failed(command) from None
         except CommandRefused as refused:
             return protocol.error_reply(refused.code, str(refused))
+
+    def _failed(self, command: str) -> CommandRefused:
+        """Log the failure under way with its traceback (once a minute at most, should it
+        come back with every request); the client gets one line."""
+        self._failures.error("the %s command failed", command, exc_info=True)
+        return CommandRefused(protocol.FAILED, f"{command} failed inside breakd; its log says why")
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))
@@ -123,12 +131,6 @@ class Control:
     def _remind_now(self, args: dict[str, object]) -> str:
         self._daemon.apply(RemindNow())
         return f"Reminder shown: {self._daemon.status()['exercise_name']}."
-
-
-def _failed(command: str) -> CommandRefused:
-    """Log the failure under way, with its traceback; the client gets one line."""
-    log.exception("the %s command failed", command)
-    return CommandRefused(protocol.FAILED, f"{command} failed inside breakd; its log says why")
 
 
 def _seconds(args: dict[str, object]) -> float | None:

@@ -62,6 +62,9 @@ from breakd.ipc.status import StatusReply, build_status
 from breakd.repeated_log import RepeatedLog
 
 log = logging.getLogger("breakd")
+RETRY_AFTER_FAILURE = 1.0
+"""Seconds before the daemon looks again after handling an event failed: a failure that
+comes back at every look must not spin the loop."""
 
 Observer = Callable[[SessionEvent], None]
 Watchers = Coroutine[Any, Any, None]
@@ -102,12 +105,13 @@ class Daemon:
         self._notifier = parts.make_notifier(config.notify.backend, self._answer, self._current)
         self._saved: TrackerSnapshot | None = None
         self._save_errors = RepeatedLog(log, parts.clock.monotonic)
+        self._failures = RepeatedLog(log, parts.clock.monotonic)
         self._idle = IdleReader(
             parts.find_idle_source,
             parts.idle_calls,
             parts.clock.monotonic,
             on_late=self._late_reading,
-            on_watch=self._plan,
+            on_watch=self._watch_changed,
         )
         self._deliveries: set[asyncio.Task[None]] = set()
         self._handlers: set[asyncio.Task[None]] = set()
@@ -217,14 +221,14 @@ class Daemon:
 
     @contextlib.contextmanager
     def _handling(self, what: str) -> Iterator[None]:
-        """One event's handling: a failure is logged once, and the daemon goes on with its
-        next wake-up planned, as if the event had not come."""
+        """One event's handling: a failure is logged (once a minute at most, should it
+        come back each time) and the daemon goes on, its next look planned a little later."""
         try:
             yield
         except Exception:
-            log.exception("handling %s failed", what)
+            self._failures.error("handling %s failed", what, exc_info=True)
             with contextlib.suppress(Exception):  # the timer itself may be what failed
-                self._plan()
+                self._plan(RETRY_AFTER_FAILURE)
 
     def observe(self, event: SessionEvent) -> None:
         """A lock, unlock, suspend, resume, inhibitor or busy change from the watchers."""
@@ -359,10 +363,17 @@ class Daemon:
         self._idle.want_watch(self._tracker.awaiting_return(), self._input_came)
         self._plan()
 
-    def _plan(self) -> None:
-        """The one wake-up timer, at the tracker's next check."""
-        watched = self._idle.watching
-        self._parts.timer.wake_at(self._tracker.next_check(input_watched=watched), self._wake)
+    def _plan(self, not_sooner: float = 0.0) -> None:
+        """The one wake-up timer, at the tracker's next check, `not_sooner` seconds from now
+        at the earliest."""
+        at = self._tracker.next_check(input_watched=self._idle.watching)
+        if at is not None:
+            at = max(at, self._clock.monotonic() + not_sooner)
+        self._parts.timer.wake_at(at, self._wake)
+
+    def _watch_changed(self) -> None:
+        with self._handling("a change of the idle source's watch"):
+            self._plan()
 
     def _input_came(self) -> None:
         self._refresh_soon("the user's return")
