@@ -272,7 +272,7 @@ class InProcessDaemon:
             calendar=self.calendar,
             clock_steps=self.clock_steps,
             socket_path=paths.socket_path(),
-            load_config=self.load_config,
+            load_config=lambda: self.load_config(),  # looked up at each reload: a test may swap it
             find_idle_source=lambda: (self.idle, "a fake") if self.has_idle else (None, "none"),
             idle_calls=self.idle_calls,
             make_notifier=make_notifier,
