@@ -121,6 +121,31 @@ def test_a_failure_inside_any_command_is_answered_as_an_error_and_the_next_comma
     run(tmp_path, scenario)
 
 
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_state_store_failing_inside_any_command_costs_the_save_not_the_command(
+    tmp_path: Path, command: str
+) -> None:
+    """The reply says what the command did: the same reply and status as with a sound store."""
+
+    def outcome(state_dir: Path, failing_store: bool) -> tuple[object, ...]:
+        results: list[tuple[object, ...]] = []
+
+        async def scenario(d: InProcessDaemon) -> None:
+            await reminding(d)
+            if failing_store:
+                d.guard.expected.append("cannot save state to")
+                fail_once(d.store, "save", RuntimeError("a store bug"))
+            reply = await d.cli(command)
+            status = {key: value for key, value in (await d.status()).items() if key != "config"}
+            results.append((reply.get("ok"), reply.get("message"), status))
+
+        state_dir.mkdir()
+        run(state_dir, scenario)
+        return results[0]
+
+    assert outcome(tmp_path / "failing", True) == outcome(tmp_path / "sound", False)
+
+
 async def timer_wake_up(d: InProcessDaemon) -> str:
     await d.advance(45 * MIN - 1)
     fail_once(d.idle, "idle_seconds", ADAPTER_BUG)
