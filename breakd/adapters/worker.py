@@ -1,4 +1,4 @@
-"""One thread for the calls that wait on another process, so that the loop never does.
+"""Threads for the calls that wait on another process, so that the loop never does.
 
 The idle sources talk to an X server or a bus service over blocking connections,
 each exchange with a deadline of a second or two. On the loop such a wait would hold
@@ -6,7 +6,9 @@ every command up while a peer hangs; here it holds only the next call to the sam
 source. One thread, started at the first call and then kept, makes the calls one at a
 time in order: a source is never called from two threads at once, and the idle daemon
 pays for one sleeping thread rather than a new thread per sample. It is a daemon
-thread, so a call that never returns cannot hold the exit up.
+thread, so a call that never returns cannot hold the exit up. A rare call (a
+connection's set-up, a helper program) gets a thread of its own instead
+(`in_own_thread`), gone once it returns.
 """
 
 from __future__ import annotations
@@ -49,18 +51,7 @@ class Worker:
         running loop. The future is settled from the loop, never from the thread."""
         loop = self._loop = asyncio.get_running_loop()
         outcome: asyncio.Future[T] = loop.create_future()
-
-        def run() -> None:
-            try:
-                result = function()
-            except Exception as error:  # handed to the awaiting side, whatever it is
-                settle = _failure(outcome, error)
-            else:
-                settle = _success(outcome, result)
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(settle)
-
-        self.post(run)
+        self.post(lambda: _run_for(loop, outcome, function))
         return outcome
 
     def post(self, function: Callable[[], None]) -> None:
@@ -92,6 +83,18 @@ class Worker:
                 log.exception("a call on the %s thread failed", self._name)
 
 
+def in_own_thread(function: Callable[[], T], name: str) -> asyncio.Future[T]:
+    """Run `function` once in a daemon thread of its own; its outcome as a future of the
+    running loop. (The loop's default executor would keep its thread, and be joined at
+    exit, a hung call with it.)"""
+    loop = asyncio.get_running_loop()
+    outcome: asyncio.Future[T] = loop.create_future()
+    threading.Thread(
+        target=_run_for, args=(loop, outcome, function), name=name, daemon=True
+    ).start()
+    return outcome
+
+
 class _WorkerThread(threading.Thread):
     def __init__(self, worker: Worker, name: str) -> None:
         super().__init__(target=worker._serve, name=name, daemon=True)
@@ -102,6 +105,20 @@ def current_worker() -> Worker | None:
     """The worker whose thread is running this, if any."""
     thread = threading.current_thread()
     return thread.worker if isinstance(thread, _WorkerThread) else None
+
+
+def _run_for(
+    loop: asyncio.AbstractEventLoop, outcome: asyncio.Future[T], function: Callable[[], T]
+) -> None:
+    """Call `function` here, off the loop, and settle `outcome` on the loop."""
+    try:
+        result = function()
+    except Exception as error:  # handed to the awaiting side, whatever it is
+        settle = _failure(outcome, error)
+    else:
+        settle = _success(outcome, result)
+    with contextlib.suppress(RuntimeError):  # the loop closed while it hung
+        loop.call_soon_threadsafe(settle)
 
 
 def _success(outcome: asyncio.Future[T], result: T) -> Callable[[], None]:
