@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
 import pytest
 
+from breakd.adapters.worker import Worker
 from breakd.core.commands import COMMANDS
 from breakd.core.effects import State
 from breakd.core.events import (
@@ -22,7 +26,7 @@ from breakd.core.events import (
     Woke,
 )
 from breakd.ipc.status import StatusReply
-from tests.inprocess.harness import InProcessDaemon
+from tests.inprocess.harness import FakeIdle, InProcessDaemon
 from tests.inprocess.test_daemon_day import MIN, run
 
 STATES = {state.value for state in State}
@@ -269,3 +273,49 @@ def test_a_failure_while_handling_a_session_event_is_logged_once_and_the_daemon_
         assert (await d.cli("status"))["ok"]
 
     run(tmp_path, scenario)
+
+
+# -- an idle source that is slow to answer ---------------------------------------------
+
+
+class SlowIdle(FakeIdle):
+    """The user's input as a server reports it that takes `delay` real seconds to answer."""
+
+    delay = 0.0
+
+    def idle_seconds(self) -> float:
+        time.sleep(self.delay)  # on the daemon's idle worker, never on its loop
+        return super().idle_seconds()
+
+
+async def until(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "not within the deadline"
+        await asyncio.sleep(0.01)
+
+
+def test_a_slow_idle_source_holds_no_command_up_and_its_late_reading_still_counts(
+    tmp_path: Path,
+) -> None:
+    """The real idle worker: a command waits for a reading 0.2 s at most and goes on with
+    what the daemon knows; the reading, when it comes, moves the user back from away."""
+
+    async def main() -> None:
+        d = InProcessDaemon(tmp_path, idle_calls=Worker("idle-test"))
+        idle = d.idle = SlowIdle(d.clock)
+        async with d:
+            idle.leave()
+            d.clock.advance(6 * MIN)  # past break_after_idle
+            assert await d.state() == "away"
+            await until(lambda: idle.on_input is not None)  # the watch, armed on the worker
+            idle.delay = 0.6
+            idle.come_back()
+            asked = time.monotonic()
+            assert await d.state() == "away"  # the reading is not in yet
+            assert time.monotonic() - asked < 0.5
+            await until(lambda: any("natural break" in m for m in d.guard.messages()))
+            idle.delay = 0.0
+            assert await d.state() == "sitting"
+
+    asyncio.run(main())
