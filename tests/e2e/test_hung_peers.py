@@ -59,7 +59,8 @@ def test_a_hung_notify_send_is_abandoned_and_status_answers_meanwhile(
             assert client.call("status")["status"]["state"] == "reminding"  # type: ignore[index]
             slowest = max(slowest, time.monotonic() - started)
             time.sleep(0.2)
-        assert slowest < 0.5, f"status took {slowest:.2f} s while notify-send hung"
+        print(f"slowest status while notify-send hung: {slowest:.3f} s")
+        assert slowest < STATUS_WITHIN, f"status took {slowest:.2f} s while notify-send hung"
         wait_until(lambda: "REMINDER Stretch break: Standing lunge" in daemon.log())
         assert daemon.stop() == 0  # the hung helper's thread holds nothing up
     finally:
