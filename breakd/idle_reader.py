@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -172,7 +173,8 @@ class IdleReader:
         self._on_late(reading)
 
     def _drop(self, source: IdleSource, error: Exception) -> None:
-        """A source that failed: closed, and another looked for at the next sample."""
+        """A source that failed: closed; another is looked for at the next sample once a
+        minute has passed since the last look."""
         if self._source is not source:
             return  # dropped already
         self._stopped.warning("idle source %s stopped working (%s)", source.name, error)
@@ -201,7 +203,7 @@ class IdleReader:
         if source is None or self._watch_call is not None:
             return
         if self._watch_wanted and not self._watching:
-            arm = _bound(source.watch_for_input, self._input_came_from(source))
+            arm = functools.partial(source.watch_for_input, self._input_came_from(source))
             call = self._watch_call = _Call(self._calls.call(arm), source)
             _when_done(call, lambda: self._armed(call))
         elif not self._watch_wanted and self._watching:
@@ -293,12 +295,6 @@ def _quietly(future: asyncio.Future[Any]) -> asyncio.Future[Any]:
 
     future.add_done_callback(retrieve)
     return future
-
-
-def _bound(
-    function: Callable[[Callable[[], None]], bool], argument: Callable[[], None]
-) -> Callable[[], bool]:
-    return lambda: function(argument)
 
 
 def _nothing() -> None:
