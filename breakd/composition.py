@@ -28,6 +28,7 @@ from breakd.adapters.select import (
 from breakd.adapters.storage import JsonStateFile
 from breakd.adapters.system_clock import SystemClock
 from breakd.adapters.wakeup_timer import open_wakeup_timer
+from breakd.adapters.worker import Worker
 from breakd.config.effective import config_path, load_effective_config
 from breakd.config.model import Config
 from breakd.daemon import Daemon, DaemonParts, Observer, Watchers
@@ -94,6 +95,7 @@ def system_parts(loop: asyncio.AbstractEventLoop, config_arg: str | None) -> Dae
         socket_path=paths.socket_path(),
         load_config=partial(load_effective_config, config_arg),
         find_idle_source=open_idle_source,
+        idle_calls=Worker("breakd-idle"),
         make_notifier=choose_notifier,
         watch_session=watch_session,
         watch_busy=watch_busy,

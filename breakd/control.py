@@ -27,14 +27,15 @@ from breakd.core.events import (
 )
 from breakd.ipc import protocol
 from breakd.ipc.status import StatusReply
+from breakd.repeated_log import RepeatedLog
 from breakd.status_text import clock_time
 
 log = logging.getLogger(__name__)
 
 
 class ControlledDaemon(Protocol):
-    def refresh(self) -> None:
-        """Take a fresh idle sample and act on it."""
+    async def refresh(self) -> None:
+        """Take a fresh idle sample (waiting a fraction of a second at most) and act on it."""
         ...
 
     def apply(self, event: Event) -> None:
@@ -55,6 +56,7 @@ class CommandRefused(Exception):
 class Control:
     def __init__(self, daemon: ControlledDaemon) -> None:
         self._daemon = daemon
+        self._failures = RepeatedLog(log)
         self._handlers: dict[str, Callable[[dict[str, object]], str]] = {
             commands.STATUS: lambda args: "",
             commands.SNOOZE: self._snooze,
@@ -70,7 +72,7 @@ class Control:
         """The commands with a handler: those of `commands.COMMANDS`, as a test holds."""
         return frozenset(self._handlers)
 
-    def execute(self, command: str, args: dict[str, object]) -> str:
+    async def execute(self, command: str, args: dict[str, object]) -> str:
         """Run one command; returns the sentence for people, raises CommandRefused."""
         run = self._handlers.get(command)
         if run is None:
@@ -79,25 +81,31 @@ class Control:
                 protocol.UNKNOWN_COMMAND, f"unknown command {command!r}; expected one of {known}"
             )
         try:
-            self._daemon.refresh()
+            await self._daemon.refresh()
             return run(args)
         except EventRejected as error:
             raise CommandRefused(protocol.NOT_APPLICABLE, str(error)) from None
         except CommandRefused:
             raise
         except Exception:  # a bug or a broken adapter: this command fails, the daemon goes on
-            log.exception("the %s command failed", command)
-            raise CommandRefused(
-                protocol.FAILED, f"{command} failed inside breakd; its log says why"
-            ) from None
+            raise self._failed(command) from None
 
     async def handle(self, command: str, args: dict[str, object]) -> bytes:
-        """The control socket's handler: one encoded reply."""
+        """The control socket's handler: one encoded reply, an error one if anything failed."""
         try:
-            message = self.execute(command, args)
+            message = await self.execute(command, args)
+            try:
+                return protocol.reply(message, self._daemon.status())
+            except Exception:
+                raise self._failed(command) from None
         except CommandRefused as refused:
             return protocol.error_reply(refused.code, str(refused))
-        return protocol.reply(message, self._daemon.status())
+
+    def _failed(self, command: str) -> CommandRefused:
+        """Log the failure under way with its traceback (once a minute at most, should it
+        come back with every request); the client gets one line."""
+        self._failures.error("the %s command failed", command, exc_info=True)
+        return CommandRefused(protocol.FAILED, f"{command} failed inside breakd; its log says why")
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))

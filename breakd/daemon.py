@@ -6,7 +6,10 @@ events go into the tracker, its effects go out to the notifier and the state
 file, and its next check becomes the one wake-up timer, on the tracker's own
 clock. Calendar alarms (active hours, a new day) and a wall-clock step only ask
 the tracker to look again. Everything runs on the loop, so the tracker has
-exactly one owner and needs no locks.
+exactly one owner and needs no locks. Nothing on the loop waits on another
+process: the idle source is called on a worker (`idle_reader.py`), notifiers and
+watchers are asynchronous with deadlines, and a failure while handling one event
+or command is logged and the daemon goes on.
 """
 
 from __future__ import annotations
@@ -14,17 +17,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from breakd.adapters.calendar import CalendarAlarms
 from breakd.adapters.clock_steps import ClockSteps
-from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
+from breakd.adapters.idle import IdleSource
 from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError, actions
 from breakd.adapters.storage import StateStore
 from breakd.adapters.wakeup_timer import WakeupTimer
+from breakd.adapters.worker import Calls
 from breakd.config.model import Config
 from breakd.control import CommandRefused, Control
 from breakd.core.clock import Clock
@@ -41,6 +45,7 @@ from breakd.core.events import (
     BusyChanged,
     Event,
     IdleSampled,
+    IdleSampleLate,
     InhibitorChanged,
     ScreenLocked,
     ScreenUnlocked,
@@ -51,12 +56,15 @@ from breakd.core.events import (
 from breakd.core.reminder_text import compose_reminder
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
+from breakd.idle_reader import LATE, IdleReader, Reading
 from breakd.ipc.server import ControlServer
 from breakd.ipc.status import StatusReply, build_status
 from breakd.repeated_log import RepeatedLog
 
 log = logging.getLogger("breakd")
-IDLE_SOURCE_RETRY_SECONDS = 60.0
+RETRY_AFTER_FAILURE = 1.0
+"""Seconds before the daemon looks again after handling an event failed: a failure that
+comes back at every look must not spin the loop."""
 
 Observer = Callable[[SessionEvent], None]
 Watchers = Coroutine[Any, Any, None]
@@ -80,6 +88,8 @@ class DaemonParts:
     socket_path: Path
     load_config: Callable[[], Config]
     find_idle_source: Callable[[], tuple[IdleSource | None, str]]
+    idle_calls: Calls
+    """Where the idle source is looked for and called: a worker thread, off the loop."""
     make_notifier: Callable[[str, AnswerHandler, Callable[[], Config]], Notifier]
     watch_session: Callable[[Observer], Watchers]
     watch_busy: Callable[[Config, Observer], Watchers | None]
@@ -95,10 +105,16 @@ class Daemon:
         self._notifier = parts.make_notifier(config.notify.backend, self._answer, self._current)
         self._saved: TrackerSnapshot | None = None
         self._save_errors = RepeatedLog(log, parts.clock.monotonic)
-        self._idle_source: IdleSource | None = None
-        self._idle_retry_at = 0.0
-        self._watching_input = False
+        self._failures = RepeatedLog(log, parts.clock.monotonic)
+        self._idle = IdleReader(
+            parts.find_idle_source,
+            parts.idle_calls,
+            parts.clock.monotonic,
+            on_late=self._late_reading,
+            on_watch=self._watch_changed,
+        )
         self._deliveries: set[asyncio.Task[None]] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
         self._delivery_lock = asyncio.Lock()
         self._busy: asyncio.Task[None] | None = None
 
@@ -108,13 +124,13 @@ class Daemon:
         """Run until `stopping` is set; then take back a reminder and save the state."""
         loop = asyncio.get_running_loop()
         self._restore()
-        self._open_idle_source()
+        await self._idle.open()
         server = ControlServer(self._parts.socket_path, self._control.handle)
         await server.start()
         log.info("control socket: %s; reminders via %s", server.path, self._notifier.name)
         self._parts.clock_steps.start(self._clock_was_set)
         self._set_calendar()
-        self.refresh()
+        await self.refresh()
         session = loop.create_task(self._parts.watch_session(self.observe))
         self._start_busy()
         try:
@@ -122,6 +138,8 @@ class Daemon:
         finally:
             log.info("stopping")
             await _cancel(session)
+            for task in list(self._handlers):
+                await _cancel(task)
             await self._stop_busy()
             self._parts.timer.close()
             self._parts.calendar.close()
@@ -131,11 +149,14 @@ class Daemon:
             if self._tracker.state is State.REMINDING:
                 await self._notifier.withdraw()
             self._persist(force=True)
-            if self._idle_source is not None:
-                self._idle_source.close()
+            await self._idle.close()
 
     def reload(self) -> None:
         """SIGHUP: take the new config, or report it and keep running the old one."""
+        with self._handling("the config reload"):
+            self._reload()
+
+    def _reload(self) -> None:
         try:
             config = self._parts.load_config()
         except ConfigError as error:
@@ -162,27 +183,67 @@ class Daemon:
 
     # -- what the control surface, the timer and the watchers call ----------------
 
-    def refresh(self) -> None:
-        """Take a fresh idle sample (noticing a suspend or a clock step the clocks show)
-        and act on it."""
+    async def refresh(self) -> None:
+        """Take a fresh idle sample and act on it; the loop waits for the sample
+        `idle_reader.SAMPLE_WAIT` at most, and takes a late one when it comes."""
+        self._act_on(await self._idle.sample())
+
+    def _act_on(self, reading: Reading) -> None:
+        """An idle reading, after a suspend or a clock step the clocks show, if any."""
         self._parts.clock_steps.check()
         slept = self._clock.slept_since_last_check()
         if slept:
             log.info("the machine was suspended for %s", spoken_duration(slept, "en"))
             self._perform(self._tracker.handle(Woke(slept_seconds=slept)))
-        self._perform(self._tracker.handle(IdleSampled(self._sample_idle())))
+        sampled = IdleSampleLate() if reading is LATE else IdleSampled(reading)
+        self._perform(self._tracker.handle(sampled))
         self._after_change()
+
+    def _late_reading(self, reading: float | None) -> None:
+        with self._handling("a late idle reading"):
+            self._act_on(reading)
+
+    def _refresh_soon(self, why: str) -> None:
+        """Refresh for what cannot wait for a sample (a timer, a watcher); `why` names
+        the event in the log should handling it fail."""
+        self._in_task(why, self.refresh())
+
+    def _in_task(self, what: str, work: Awaitable[None]) -> None:
+        """Handle one event in a task of its own, which the daemon cancels when it stops."""
+
+        async def handle() -> None:
+            with self._handling(what):
+                await work
+
+        task = asyncio.get_running_loop().create_task(handle())
+        self._handlers.add(task)
+        task.add_done_callback(self._handlers.discard)
+
+    @contextlib.contextmanager
+    def _handling(self, what: str) -> Iterator[None]:
+        """One event's handling: a failure is logged (once a minute at most, should it
+        come back each time) and the daemon goes on, its next look planned a little later."""
+        try:
+            yield
+        except Exception:
+            self._failures.error("handling %s failed", what, exc_info=True)
+            with contextlib.suppress(Exception):  # the timer itself may be what failed
+                self._plan(RETRY_AFTER_FAILURE)
 
     def observe(self, event: SessionEvent) -> None:
         """A lock, unlock, suspend, resume, inhibitor or busy change from the watchers."""
+        with self._handling(f"the session event ({_describe(event)})"):
+            self._observe(event)
+
+    def _observe(self, event: SessionEvent) -> None:
         log.info("session: %s", _describe(event))
         if isinstance(event, Woke):
             self._clock.slept_since_last_check()  # logind timed this suspend; don't count it twice
         self._perform(self._tracker.handle(event))
+        self._after_change()
         if isinstance(event, Woke):
-            self.refresh()  # re-evaluate at once: no stale reminder, maybe a natural break
-        else:
-            self._after_change()
+            # re-evaluate at once: no stale reminder, maybe a natural break
+            self._refresh_soon("the sample after resuming")
 
     def apply(self, event: Event) -> None:
         self._perform(self._tracker.handle(event))
@@ -194,7 +255,7 @@ class Daemon:
             self._tracker.status(),
             self._clock.wall(),
             language=config.language,
-            idle_source=None if self._idle_source is None else self._idle_source.name,
+            idle_source=self._idle.name,
             notifier=self._notifier.name,
             config=None if config.source is None else str(config.source),
         )
@@ -206,19 +267,30 @@ class Daemon:
             log.warning("ignored an unknown notification action %r", key)
             return
         log.info("notification answered: %s", key)
-        try:
-            self._control.execute(*command)
-        except CommandRefused as refused:
-            log.info("%s", refused)
+
+        async def execute() -> None:
+            try:
+                await self._control.execute(*command)  # a failure inside is logged there
+            except CommandRefused as refused:
+                log.info("%s", refused)
+
+        self._in_task(f"the notification answer {key!r}", execute())
 
     def _clock_was_set(self) -> None:
-        log.info("the wall clock was set; active hours and the day follow the new time")
-        self._set_calendar()
-        self.refresh()
+        with self._handling("the wall clock step"):
+            log.info("the wall clock was set; active hours and the day follow the new time")
+            self._set_calendar()
+            self._refresh_soon("the sample after the wall clock step")
 
     def _set_calendar(self) -> None:
         edges = self._tracker.settings.calendar_edges()
-        self._parts.calendar.set(edges, self.refresh)
+        self._parts.calendar.set(edges, self._calendar_edge)
+
+    def _calendar_edge(self) -> None:
+        self._refresh_soon("the calendar edge")
+
+    def _wake(self) -> None:
+        self._refresh_soon("the timer wake-up")
 
     # -- busy signals (don't interrupt) -------------------------------------------
 
@@ -287,23 +359,24 @@ class Daemon:
 
     def _after_change(self) -> None:
         self._persist()
-        watching = self._watch_for_return()
-        self._parts.timer.wake_at(self._tracker.next_check(input_watched=watching), self.refresh)
+        # While only the user's return can move things on, let the idle source report it.
+        self._idle.want_watch(self._tracker.awaiting_return(), self._input_came)
+        self._plan()
 
-    def _watch_for_return(self) -> bool:
-        """While only the user's return can move things on, let the idle source report it."""
-        source = self._idle_source
-        wanted = source is not None and self._tracker.awaiting_return()
-        if source is not None and wanted and not self._watching_input:
-            self._watching_input = source.watch_for_input(self._input_came)
-        elif source is not None and not wanted and self._watching_input:
-            source.stop_watching()
-            self._watching_input = False
-        return self._watching_input
+    def _plan(self, not_sooner: float = 0.0) -> None:
+        """The one wake-up timer, at the tracker's next check, `not_sooner` seconds from now
+        at the earliest."""
+        at = self._tracker.next_check(input_watched=self._idle.watching)
+        if at is not None:
+            at = max(at, self._clock.monotonic() + not_sooner)
+        self._parts.timer.wake_at(at, self._wake)
+
+    def _watch_changed(self) -> None:
+        with self._handling("a change of the idle source's watch"):
+            self._plan()
 
     def _input_came(self) -> None:
-        self._watching_input = False
-        self.refresh()
+        self._refresh_soon("the user's return")
 
     def _persist(self, force: bool = False) -> None:
         """Save the snapshot if it changed; a save that fails is tried again at the next
@@ -314,8 +387,8 @@ class Daemon:
         store = self._parts.store
         try:
             store.save(snapshot, self._clock.wall())
-        except OSError as error:
-            reason = error.strerror or error
+        except Exception as error:  # a full disk, or a bug: the state is saved at the next change
+            reason = (error.strerror if isinstance(error, OSError) else None) or error
             self._save_errors.error("cannot save state to %s: %s", store.path, reason, flush=force)
             return
         self._saved = snapshot
@@ -328,33 +401,6 @@ class Daemon:
             snapshot, saved_at = loaded
             self._tracker.restore(snapshot, saved_at)
             self._saved = snapshot
-
-    # -- idle source --------------------------------------------------------------
-
-    def _open_idle_source(self, first: bool = True) -> None:
-        """Look for an idle source: at start (saying why there is none), then once a minute."""
-        self._idle_source, reason = self._parts.find_idle_source()
-        self._idle_retry_at = self._clock.monotonic() + IDLE_SOURCE_RETRY_SECONDS
-        if self._idle_source is not None:
-            log.info("idle source: %s", reason)
-        elif first:
-            log.warning("no idle source (%s); treating you as present until one appears", reason)
-
-    def _sample_idle(self) -> float | None:
-        if self._idle_source is None:
-            if self._clock.monotonic() < self._idle_retry_at:
-                return None
-            self._open_idle_source(first=False)
-            if self._idle_source is None:
-                return None
-        try:
-            return self._idle_source.idle_seconds()
-        except IdleSourceUnavailable as error:
-            log.warning("idle source %s stopped working (%s)", self._idle_source.name, error)
-            self._idle_source.close()
-            self._idle_source = None
-            self._watching_input = False
-            return None
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

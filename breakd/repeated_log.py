@@ -40,11 +40,19 @@ class RepeatedLog:
         self._every = every
         self._seen: dict[str, _Seen] = {}
 
-    def log(self, level: int, message: str, *args: object, flush: bool = False) -> None:
+    def log(
+        self,
+        level: int,
+        message: str,
+        *args: object,
+        flush: bool = False,
+        exc_info: bool = False,
+    ) -> None:
         """Log `message % args` unless it was logged less than `every` seconds ago.
 
         `flush` logs it now regardless, with the count held back so far: the last
-        chance to say it, as before stopping.
+        chance to say it, as before stopping. `exc_info` adds the exception being
+        handled, as `Logger.exception` does, to the lines that are logged.
         """
         text = message % args if args else message
         now = self._monotonic()
@@ -53,14 +61,16 @@ class RepeatedLog:
             seen.held += 1
             return
         held = 0 if seen is None else seen.held
-        self._logger.log(level, "%s%s", text, _more(held))
+        self._logger.log(level, "%s%s", text, _more(held), exc_info=True if exc_info else None)
         self._seen.pop(text, None)
         self._seen[text] = _Seen(now)
         if len(self._seen) > REMEMBERED:
             del self._seen[next(iter(self._seen))]
 
-    def error(self, message: str, *args: object, flush: bool = False) -> None:
-        self.log(logging.ERROR, message, *args, flush=flush)
+    def error(
+        self, message: str, *args: object, flush: bool = False, exc_info: bool = False
+    ) -> None:
+        self.log(logging.ERROR, message, *args, flush=flush, exc_info=exc_info)
 
     def warning(self, message: str, *args: object, flush: bool = False) -> None:
         self.log(logging.WARNING, message, *args, flush=flush)

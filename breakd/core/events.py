@@ -20,6 +20,12 @@ class IdleSampled:
 
 
 @dataclass(frozen=True)
+class IdleSampleLate:
+    """The idle source has not answered in time: nothing new is known of the user's
+    input, but the schedule moves on (its reading follows as IdleSampled)."""
+
+
+@dataclass(frozen=True)
 class Done:
     """The user did the stretch."""
 
@@ -101,7 +107,7 @@ class BusyChanged:
 
 SessionEvent = ScreenLocked | ScreenUnlocked | Sleeping | Woke | InhibitorChanged | BusyChanged
 Command = Done | Skip | Snooze | Pause | Resume | RemindNow
-Event = IdleSampled | SessionEvent | Command
+Event = IdleSampled | IdleSampleLate | SessionEvent | Command
 
 
 class EventRejected(ValueError):

@@ -30,6 +30,7 @@ from breakd.core.events import (
     Event,
     EventRejected,
     IdleSampled,
+    IdleSampleLate,
     InhibitorChanged,
     Pause,
     RemindNow,
@@ -127,7 +128,7 @@ class Tracker:
         now = self._clock.monotonic()
         effects: list[Effect] = []
         self._follow_day()
-        if isinstance(event, IdleSampled | SessionEvent):
+        if isinstance(event, IdleSampled | IdleSampleLate | SessionEvent):
             self._observe(event, now, effects)
             self._follow_schedule(now, effects)
             self._follow_presence(now, effects)

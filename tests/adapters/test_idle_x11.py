@@ -1118,6 +1118,7 @@ def test_import_loads_no_ctypes_and_nothing_asyncio_has_not() -> None:
         [
             "breakd.adapters.idle.watch",
             "breakd.adapters.idle.x11",
+            "breakd.adapters.worker",
             "breakd.adapters.x11",
             "breakd.adapters.x11.connection",
             "breakd.adapters.x11.display",

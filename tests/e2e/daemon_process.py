@@ -92,16 +92,24 @@ class DaemonProcess:
     def _ask_status(self) -> dict[str, object] | None:
         """The status request the CLI sends, on the socket (no Python to start for each
         poll); None while nothing listens there."""
+        reply = self.ask("status")
+        if reply is None:
+            return None
+        assert reply["ok"] is True, reply
+        return reply["status"]  # type: ignore[return-value]
+
+    def ask(self, command: str, **args: object) -> dict[str, object] | None:
+        """One request as the CLI sends it, on the socket; the reply, or None while nothing
+        listens there. Fails if no reply comes within 5 s."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(5)
             try:
                 sock.connect(str(self.socket_path))
             except (ConnectionRefusedError, FileNotFoundError):
                 return None
-            sock.sendall(protocol.request("status"))
-            reply = json.loads(sock.makefile("rb").readline())
-        assert reply["ok"] is True, reply
-        return reply["status"]
+            sock.sendall(protocol.request(command, args))
+            reply: dict[str, object] = json.loads(sock.makefile("rb").readline())
+        return reply
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return cli(*args, env=self.env)

@@ -239,7 +239,7 @@ class Soak:
 
     async def step_wall_clock(self) -> None:
         """NTP or a hand-set clock: wall time moves by up to 10 minutes, either way."""
-        self.d.set_wall_clock(self.seconds(-10 * MIN, 10 * MIN))
+        await self.d.set_wall_clock(self.seconds(-10 * MIN, 10 * MIN))
 
     async def reload(self) -> None:
         assert self.d.daemon is not None

@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from breakd import paths
 from breakd.adapters.calendar import cron_triggers, next_edge
 from breakd.adapters.clock_steps import ComparedClocks
 from breakd.adapters.notify import AnswerHandler
 from breakd.adapters.storage import JsonStateFile, StateStore
+from breakd.adapters.worker import Calls
 from breakd.config.load import load_config
 from breakd.config.model import Config
 from breakd.core.events import BusyChanged, SessionEvent
@@ -33,6 +35,8 @@ from breakd.ipc import client
 from breakd.ipc.runtime_dir import ensure_private_dir
 from breakd.ipc.status import StatusReply
 from tests.core.fake_clock import FakeClock
+
+T = TypeVar("T")
 
 
 class SuspendingClock(FakeClock):
@@ -86,6 +90,23 @@ class FakeIdle:
 
     def stop_watching(self) -> None:
         self.on_input = None
+
+    def close(self) -> None:
+        pass
+
+
+class InlineCalls:
+    """The idle source's calls made on the loop, at once: a fake source never waits,
+    and the day's timing stays exact. A test of a source that hangs hands the daemon
+    a real `Worker` instead."""
+
+    def call(self, function: Callable[[], T]) -> asyncio.Future[T]:
+        outcome: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        try:
+            outcome.set_result(function())
+        except Exception as error:
+            outcome.set_exception(error)
+        return outcome
 
     def close(self) -> None:
         pass
@@ -203,12 +224,14 @@ class InProcessDaemon:
         wall: datetime | None = None,
         can_watch_input: bool = True,
         idle: bool = True,
+        idle_calls: Calls | None = None,
     ) -> None:
         self.config_file = state_dir / "config.yaml"
         self.config_file.write_text(config_text)
         self.clock = SuspendingClock(wall)
         self.idle = FakeIdle(self.clock, can_watch_input)
         self.has_idle = idle
+        self.idle_calls: Calls = idle_calls or InlineCalls()
         self.timer = FakeTimer()
         self.calendar = FakeCalendar(self.clock)
         self.store: StateStore = JsonStateFile(state_dir / "state.json", self.clock.wall)
@@ -249,8 +272,9 @@ class InProcessDaemon:
             calendar=self.calendar,
             clock_steps=self.clock_steps,
             socket_path=paths.socket_path(),
-            load_config=self.load_config,
+            load_config=lambda: self.load_config(),  # looked up at each reload: a test may swap it
             find_idle_source=lambda: (self.idle, "a fake") if self.has_idle else (None, "none"),
+            idle_calls=self.idle_calls,
             make_notifier=make_notifier,
             watch_session=watch,
             watch_busy=watch_busy,
@@ -307,10 +331,11 @@ class InProcessDaemon:
         for _ in range(5):
             await asyncio.sleep(0)
 
-    def set_wall_clock(self, step: float) -> None:
+    async def set_wall_clock(self, step: float) -> None:
         """Step the wall clock, and wake the daemon as Linux's timerfd does when it is set."""
         self.clock.jump_wall(step)
         self.clock_steps.check()
+        await self.settle()
 
     def session(self, event: SessionEvent) -> None:
         assert self.observe is not None

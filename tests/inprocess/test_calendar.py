@@ -102,7 +102,7 @@ def test_a_wall_clock_step_re_evaluates_active_hours_at_once(
     async def scenario(d: InProcessDaemon) -> None:
         await d.advance(10 * MIN)
         before = len(d.guard.records)
-        d.set_wall_clock(step)
+        await d.set_wall_clock(step)
         said = d.guard.messages()[before:]
         assert "the wall clock was set; active hours and the day follow the new time" in said
         assert [m for m in said if " -> " in m] == ([change] if change else [])

@@ -60,7 +60,7 @@ class X11Fullscreen:
         self._never = {name.casefold() for name in never_interrupt}
 
     async def probe(self) -> str:
-        connection = self._connect()
+        connection = await self._connect()
         try:
             atoms = await self._atoms(connection)
             active = await self._active(connection, atoms)
@@ -78,7 +78,7 @@ class X11Fullscreen:
             connection.close()
 
     async def watch(self, report: Report) -> None:
-        connection = self._connect()
+        connection = await self._connect()
         try:
             atoms = await self._atoms(connection)
             connection.watch_properties(connection.root)  # before reading: nothing slips by
@@ -100,7 +100,7 @@ class X11Fullscreen:
         finally:
             connection.close()
 
-    def _connect(self) -> AsyncXConnection:
+    async def _connect(self) -> AsyncXConnection:
         if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
             raise WatcherUnavailable(
                 "a Wayland session: X11 would only see XWayland windows go full screen"
@@ -109,7 +109,7 @@ class X11Fullscreen:
         if not display:
             raise WatcherUnavailable("DISPLAY is not set (no X11 session)")
         try:
-            return AsyncXConnection.open(display)
+            return await AsyncXConnection.open(display)
         except XUnavailable as error:
             raise WatcherUnavailable(str(error)) from None
 

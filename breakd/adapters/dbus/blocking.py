@@ -1,9 +1,11 @@
 """A blocking bus connection, for the idle sources, whose `idle_seconds()` is synchronous.
 
-Every call has a deadline, so a wedged service cannot stall the daemon's loop.
-(jeepney's blocking Hello has none, so only a bus that accepts a connection and
-then never answers could hold the daemon up.) Signals can be listened for too: the
-event loop watches the socket and takes in what has arrived, without waiting.
+Every call has a deadline, so a wedged service holds its caller (the daemon's idle
+worker, never its loop: `idle_reader.py`) for a second at most. (jeepney's blocking
+Hello has none, so a bus that accepts a connection and then never answers holds the
+worker for good; the daemon then counts the user as present.) Signals can be
+listened for too: the event loop watches the socket, and the worker takes in what
+has arrived, without waiting.
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ class IdleSourceUnavailable(Exception):
 
 
 class IdleSource(Protocol):
-    """Threading contract: called only from the daemon's event loop thread, never
-    concurrently; `idle_seconds` must return quickly (one local round trip).
+    """Threading contract: called from one thread at a time, never concurrently; the
+    daemon makes every call on its idle worker (`adapters/worker.py`), so a call may
+    wait on another process, within a deadline of its own, without holding the loop.
     """
 
     name: str

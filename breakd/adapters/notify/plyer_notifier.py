@@ -12,13 +12,13 @@ import asyncio
 import contextlib
 import io
 import sys
-import threading
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from breakd.adapters.dbus.address import BusUnavailable, session_bus_address
 from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
+from breakd.adapters.worker import in_own_thread
 from breakd.core.reminder_text import ReminderMessage
 
 if TYPE_CHECKING:
@@ -68,7 +68,8 @@ class PlyerNotifier:
             # plyer blocks until its helper (notify-send, osascript) exits, and a hung
             # notification server can hold that for long: a worker thread waits instead
             # of the loop, and the reminder moves on after DEADLINE.
-            await asyncio.wait_for(_in_daemon_thread(_deliver, backend, message), DEADLINE)
+            delivery = in_own_thread(lambda: _deliver(backend, message), "plyer")
+            await asyncio.wait_for(delivery, DEADLINE)
         except asyncio.TimeoutError:
             raise NotifierError(f"plyer did not deliver within {DEADLINE:g} s") from None
         except Exception as error:  # plyer backends raise anything from OSError to DBusException
@@ -76,29 +77,6 @@ class PlyerNotifier:
 
     async def withdraw(self) -> None:
         """plyer cannot take a notification back; the next one simply follows it."""
-
-
-def _in_daemon_thread(function: Callable[..., None], *args: object) -> asyncio.Future[None]:
-    """Run `function` in a thread of its own that never holds the daemon's exit up
-    (the loop's default executor is joined at shutdown, a hung helper with it)."""
-    loop = asyncio.get_running_loop()
-    done: asyncio.Future[None] = loop.create_future()
-
-    def settle(error: BaseException | None) -> None:
-        if not done.done():
-            done.set_result(None) if error is None else done.set_exception(error)
-
-    def run() -> None:
-        outcome: BaseException | None = None
-        try:
-            function(*args)
-        except BaseException as error:
-            outcome = error
-        with contextlib.suppress(RuntimeError):  # the loop closed while the helper hung
-            loop.call_soon_threadsafe(settle, outcome)
-
-    threading.Thread(target=run, name="plyer", daemon=True).start()
-    return done
 
 
 def _deliver(backend: object, message: ReminderMessage) -> None:

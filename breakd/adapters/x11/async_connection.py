@@ -1,6 +1,7 @@
 """An X11 connection on the asyncio loop: requests, replies and events.
 
-It connects, authenticates and sets up as `XConnection` does; after that the
+It connects, authenticates and sets up as `XConnection` does, in a thread of its
+own, so that a hung X server holds no more than that thread; after that the
 socket is handed to the loop: replies are matched to their requests by sequence
 number, and events wait in a queue, so a watcher sleeps until the X server has
 something to say.
@@ -15,6 +16,7 @@ import asyncio
 import struct
 from dataclasses import dataclass
 
+from breakd.adapters.worker import in_own_thread
 from breakd.adapters.x11 import connection
 from breakd.adapters.x11.connection import XConnection
 from breakd.adapters.x11.errors import XError, XLost
@@ -58,7 +60,7 @@ class AsyncXConnection(XConnection):
     """One X connection served by the loop. Connect with `open()`; `close()` when done."""
 
     def __init__(self, display: str) -> None:
-        """Connects and sets up (blocking: a local server answers in well under 1 ms)."""
+        """Connects and sets up, blocking, within `connection.TIMEOUT` for each exchange."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self.lost = False
         self._replies: dict[int, asyncio.Future[bytes]] = {}
@@ -66,9 +68,9 @@ class AsyncXConnection(XConnection):
         super().__init__(display)
 
     @classmethod
-    def open(cls, display: str) -> AsyncXConnection:
-        """Connect and hand the socket to the running loop; XUnavailable if not."""
-        opened = cls(display)
+    async def open(cls, display: str) -> AsyncXConnection:
+        """Connect off the loop and hand the socket to the running loop; XUnavailable if not."""
+        opened = await in_own_thread(lambda: cls(display), "x11-connect")
         opened._loop = asyncio.get_running_loop()
         opened._sock.setblocking(False)
         opened._loop.add_reader(opened.fileno(), opened._readable)

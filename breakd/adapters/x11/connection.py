@@ -1,7 +1,8 @@
 """One X11 client connection, blocking: connect, authenticate, set up, then round trips.
 
-Each exchange has a deadline, so an unresponsive server holds the daemon up for a few
-seconds at most (only the name lookup of a remote DISPLAY's host is not bounded).
+Each exchange has a deadline, so an unresponsive server holds its caller for a few
+seconds at most (only the name lookup of a remote DISPLAY's host is not bounded); the
+daemon's callers are threads, never its loop (`idle_reader.py`, `async_connection.py`).
 Between round trips the event loop may watch the socket and call `read_waiting`, so a
 client that waits for an event sleeps until the server has one.
 """
