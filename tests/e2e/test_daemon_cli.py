@@ -129,10 +129,7 @@ def test_pause_holds_reminders_and_resume_ends_the_pause(daemon: DaemonProcess) 
     assert 3590 < seconds_until(status["paused_until"]) <= 3600
     rejected = daemon.cli("remind-now")
     assert rejected.returncode == 1
-    assert (
-        rejected.stderr.strip()
-        == "breakd: cannot remind-now now: breakd is paused; run `breakd resume` first"
-    )
+    assert rejected.stderr.strip() == "breakd: Reminders are paused; run `breakd resume` first."
     assert daemon.cli("resume").returncode == 0
     assert daemon.status()["state"] == "sitting"
     again = daemon.cli("resume")
