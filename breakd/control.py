@@ -88,8 +88,12 @@ class Control:
             raise
         except Exception:  # a bug or a broken adapter: this command fails, the daemon goes on
             log.exception("the %s command failed", command)
+            try:
+                words = self._words()
+            except Exception:  # the status itself may be what fails
+                words = WORDS["en"]
             raise CommandRefused(
-                protocol.FAILED, self._words().command_failed.format(command=command)
+                protocol.FAILED, words.command_failed.format(command=command)
             ) from None
 
     async def handle(self, command: str, args: dict[str, object]) -> bytes:
