@@ -4,7 +4,7 @@ The CLI (over the control socket) and the notification's buttons both come in
 here, so each command maps to a core event in this one place. Each command first
 takes a fresh idle sample, so that it acts on the user's real state rather than on
 the last scheduled sample, then answers with a sentence for people and the status
-for scripts.
+for scripts. Every sentence, a refusal included, is in the configured language.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from breakd.core.events import (
     Skip,
     Snooze,
 )
+from breakd.core.words import WORDS, Words
 from breakd.ipc import protocol
 from breakd.ipc.status import StatusReply
 from breakd.repeated_log import RepeatedLog
-from breakd.status_text import clock_time
+from breakd.status_text import clock_time, state_text
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class Control:
             await self._daemon.refresh()
             return run(args)
         except EventRejected as error:
-            raise CommandRefused(protocol.NOT_APPLICABLE, str(error)) from None
+            raise CommandRefused(protocol.NOT_APPLICABLE, error.say(self._words())) from None
         except CommandRefused:
             raise
         except Exception:  # a bug or a broken adapter: this command fails, the daemon goes on
@@ -105,32 +106,46 @@ class Control:
         """Log the failure under way with its traceback (once a minute at most, should it
         come back with every request); the client gets one line."""
         self._failures.error("the %s command failed", command, exc_info=True)
-        return CommandRefused(protocol.FAILED, f"{command} failed inside breakd; its log says why")
+        try:
+            words = self._words()
+        except Exception:  # the status itself may be what fails
+            words = WORDS["en"]
+        return CommandRefused(protocol.FAILED, words.command_failed.format(command=command))
+
+    def _words(self) -> type[Words]:
+        return WORDS[self._daemon.status()["language"]]
 
     def _snooze(self, args: dict[str, object]) -> str:
         self._daemon.apply(Snooze(_seconds(args)))
-        return f"Snoozed until {clock_time(str(self._daemon.status()['snoozed_until']))}."
+        status = self._daemon.status()
+        return self._words().snoozed_until.format(time=clock_time(str(status["snoozed_until"])))
 
     def _done(self, args: dict[str, object]) -> str:
         self._daemon.apply(Done())
-        return f"Well done. Next stretch: {self._daemon.status()['exercise_name']}."
+        return self._words().well_done.format(name=self._daemon.status()["exercise_name"])
 
     def _skip(self, args: dict[str, object]) -> str:
         self._daemon.apply(Skip())
-        return "Skipped; sitting time starts again from 0."
+        return self._words().skipped
 
     def _pause(self, args: dict[str, object]) -> str:
         self._daemon.apply(Pause(_seconds(args)))
         until = self._daemon.status()["paused_until"]
-        return f"Paused until {clock_time(until)}." if until else "Paused until `breakd resume`."
+        words = self._words()
+        return (
+            words.paused_until.format(time=clock_time(until))
+            if until
+            else words.paused_until_resume
+        )
 
     def _resume(self, args: dict[str, object]) -> str:
         self._daemon.apply(Resume())
-        return f"Resumed: {self._daemon.status()['state']}."
+        status = self._daemon.status()
+        return self._words().resumed.format(state=state_text(status["state"], self._words()))
 
     def _remind_now(self, args: dict[str, object]) -> str:
         self._daemon.apply(RemindNow())
-        return f"Reminder shown: {self._daemon.status()['exercise_name']}."
+        return self._words().reminder_shown.format(name=self._daemon.status()["exercise_name"])
 
 
 def _seconds(args: dict[str, object]) -> float | None:

@@ -47,6 +47,7 @@ from breakd.core.events import (
     IdleSampled,
     IdleSampleLate,
     InhibitorChanged,
+    ReminderOpened,
     ScreenLocked,
     ScreenUnlocked,
     SessionEvent,
@@ -261,7 +262,17 @@ class Daemon:
         )
 
     def _answer(self, key: str) -> None:
-        """A button on the notification: the CLI command of its name, by the same path."""
+        """A button on the notification: the CLI command of its name, by the same path.
+        A click on the body asks for the steps and answers nothing."""
+        if key == actions.BODY:
+            log.info("notification opened: showing the steps")
+
+            async def show_steps() -> None:
+                await self.refresh()
+                self.apply(ReminderOpened())
+
+            self._in_task("the notification's opening", show_steps())
+            return
         command = actions.command_for(key)
         if command is None:
             log.warning("ignored an unknown notification action %r", key)
@@ -331,6 +342,7 @@ class Daemon:
             effect.sitting_seconds,
             effect.repeat,
             effect.held_by,
+            effect.steps,
         )
         log.info(
             "reminder%s: %s", f" (repeat {effect.repeat})" if effect.repeat else "", message.title

@@ -158,6 +158,7 @@ def test_breakd_status_imports_nothing_heavy() -> None:
         "breakd",
         "breakd.cli",
         "breakd.core",
+        "breakd.core.busy_reasons",
         "breakd.core.commands",
         "breakd.core.durations",
         "breakd.core.words",

@@ -9,7 +9,9 @@ stay plain strings because `breakd status --json` shows them as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing only: `breakd status` reads the kinds, and imports nothing
+    from collections.abc import Iterable
 
 DND = "dnd"
 """A do-not-disturb switch is on (the notification server's, the desktop's, a Focus)."""

@@ -24,6 +24,8 @@ class ShowReminder:
     sitting_seconds: float
     held_by: frozenset[str] = frozenset()
     """Non-empty when this prompt was held while the user was busy (the busy reasons)."""
+    steps: bool = False
+    """The user opened the reminder: show the stretch step by step."""
 
 
 @dataclass(frozen=True)

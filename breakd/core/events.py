@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from breakd.core import commands
+from breakd.core.words import WORDS, Words
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,30 @@ class BusyChanged:
     reasons: frozenset[str]
 
 
+@dataclass(frozen=True)
+class ReminderOpened:
+    """A click on the reminder's body: the user wants the steps, not to answer yet.
+
+    Not a command: nothing is counted, and the reminder stays until it is answered.
+    """
+
+
 SessionEvent = ScreenLocked | ScreenUnlocked | Sleeping | Woke | InhibitorChanged | BusyChanged
 Command = Done | Skip | Snooze | Pause | Resume | RemindNow
-Event = IdleSampled | IdleSampleLate | SessionEvent | Command
+Event = IdleSampled | IdleSampleLate | SessionEvent | Command | ReminderOpened
 
 
 class EventRejected(ValueError):
-    """A command that does not apply in the current state; the message says why."""
+    """A command that does not apply in the current state.
+
+    `text` names the `Words` text that says why, so the daemon can say it in the
+    user's language; `fields` fill its placeholders. `str()` gives the English, for logs.
+    """
+
+    def __init__(self, text: str, **fields: str) -> None:
+        self.text = text
+        self.fields = fields
+        super().__init__(self.say(WORDS["en"]))
+
+    def say(self, words: type[Words]) -> str:
+        return str(getattr(words, self.text)).format(**self.fields)

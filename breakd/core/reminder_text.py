@@ -28,19 +28,27 @@ def compose_reminder(
     sitting_seconds: float,
     repeat: int = 0,
     held_by: frozenset[str] = frozenset(),
+    steps: bool = False,
 ) -> ReminderMessage:
-    """Title names the stretch; body gives the one cue that matters, the hold, and how long seated."""
+    """Title names the stretch; body gives the starting position (first prompt only), the
+    one cue that matters, the hold, and how long seated. With `steps`, the body is the
+    whole stretch step by step instead: what a click on the reminder asks for."""
     stretch = STRETCHES[exercise]
     text = stretch.text[language]
     words = WORDS[language]
+    hold = (words.hold_each_side if stretch.each_side else words.hold).format(
+        hold=spoken_duration(hold_seconds, language)
+    )
+    if steps:
+        lines = [f"{number}. {step}" for number, step in enumerate(text.steps, start=1)]
+        body = "\n".join([*lines, hold])
+        return ReminderMessage(exercise, words.steps_title.format(name=text.name), body, repeat)
     title = (
         _held_title(held_by, words) if held_by else words.title_repeat if repeat else words.title
     )
     title = title.format(name=text.name)
-    hold = (words.hold_each_side if stretch.each_side else words.hold).format(
-        hold=spoken_duration(hold_seconds, language)
-    )
-    lines = [text.cue, hold]
+    lines = [text.start] if repeat == 0 else []
+    lines += [text.cue, hold]
     if sitting_seconds >= 60:
         lines.append(words.seated.format(seated=spoken_duration(sitting_seconds, language)))
     return ReminderMessage(exercise, title, "\n".join(lines), repeat)

@@ -16,9 +16,13 @@ LANGUAGES: tuple[Language, ...] = ("en", "nl")
 
 @dataclass(frozen=True)
 class StretchText:
+    """`start` is the starting position in one line, which the first reminder shows;
+    `steps` the whole stretch, shown on request (a click on the reminder's body)."""
+
     name: str
     steps: tuple[str, ...]
     cue: str
+    start: str
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ STRETCHES: dict[str, Stretch] = {
                         "Draw your navel in so the lower back stays flat, breathe, and hold.",
                         "Change legs and repeat.",
                     ),
-                    cue="Navel in: feel it at the front of the back hip, not in your lower back.",
+                    cue="Navel in: feel it at the front of the hip of the leg behind, not in your lower back.",
+                    start="Stand in a long stride, one foot well ahead of the other.",
                 ),
                 "nl": StretchText(
                     name="Staande uitvalspas",
@@ -54,6 +59,7 @@ STRETCHES: dict[str, Stretch] = {
                         "Wissel van been en herhaal.",
                     ),
                     cue="Navel in: je voelt het voor in de heup van je achterbeen, niet in je onderrug.",
+                    start="Sta in een lange pas, de ene voet ver voor de andere.",
                 ),
             },
         ),
@@ -70,6 +76,7 @@ STRETCHES: dict[str, Stretch] = {
                         "Tighten your belly to keep the spine long rather than arched; hold, then switch.",
                     ),
                     cue="Long back, firm belly: don't let the lower back sag into a hollow.",
+                    start="Kneel on one knee, the other foot flat on the floor in front of you.",
                 ),
                 "nl": StretchText(
                     name="Halfknielende uitvalspas",
@@ -80,6 +87,7 @@ STRETCHES: dict[str, Stretch] = {
                         "Span je buik aan zodat je rug lang blijft en niet hol trekt; houd vast en wissel.",
                     ),
                     cue="Lange rug, buik aan: laat je onderrug niet hol inzakken.",
+                    start="Kniel op één knie, de andere voet plat op de grond voor je.",
                 ),
             },
         ),
@@ -95,6 +103,7 @@ STRETCHES: dict[str, Stretch] = {
                         "Hands further forward make it easier, hands under the shoulders make it harder.",
                     ),
                     cue="Pull your navel in and feel the stretch at the front of the hips.",
+                    start="Lie face down on the floor, hands beside your chest.",
                 ),
                 "nl": StretchText(
                     name="Opdrukken in buiklig",
@@ -105,6 +114,7 @@ STRETCHES: dict[str, Stretch] = {
                         "Handen verder naar voren is lichter, handen onder je schouders is zwaarder.",
                     ),
                     cue="Trek je navel in en voel de rek aan de voorkant van je heupen.",
+                    start="Ga op je buik op de grond liggen, handen naast je borst.",
                 ),
             },
         ),

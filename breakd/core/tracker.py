@@ -33,6 +33,7 @@ from breakd.core.events import (
     IdleSampleLate,
     InhibitorChanged,
     Pause,
+    ReminderOpened,
     RemindNow,
     Resume,
     ScreenLocked,
@@ -43,7 +44,7 @@ from breakd.core.events import (
     Snooze,
     Woke,
 )
-from breakd.core.settings import TrackerSettings, day_of
+from breakd.core.settings import ActiveHours, TrackerSettings, day_of
 
 _TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
 _SHOWING = frozenset({State.REMINDING})
@@ -68,6 +69,10 @@ class TrackerStatus:
     deferred_since: datetime | None = None
     deferred_reasons: tuple[str, ...] = ()
     busy_reasons: tuple[str, ...] = ()
+    awaiting_return: bool = False
+    """A reminder is due but waits for the user's next input (they look absent)."""
+    active_again_at: datetime | None = None
+    """Outside active hours: when they next begin, if within a week."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,9 @@ class Tracker:
         self._exercise = settings.exercises[0]
         self._done_count = 0
         self._skipped_count = 0
+        # A done or skip answered since the last reminder: with none out, a second
+        # answer would count the same stretch twice.
+        self._answered = False
         self._locked = False
         self._inhibited = False
         self._asleep_since: float | None = None
@@ -132,6 +140,9 @@ class Tracker:
             self._observe(event, now, effects)
             self._follow_schedule(now, effects)
             self._follow_presence(now, effects)
+        elif isinstance(event, ReminderOpened):
+            self._follow_schedule(now, effects)
+            self._open_reminder(now, effects)
         else:
             self._follow_schedule(now, effects)
             self._command(event, now, effects)
@@ -219,7 +230,7 @@ class Tracker:
             self._move(State.PAUSED, effects)
         elif isinstance(event, Resume):
             if self._state is not State.PAUSED:
-                raise EventRejected(f"breakd is not paused (state: {self._state.value})")
+                raise EventRejected("refused_not_paused")
             self._paused_until = None
             self._leave_pause_or_hours(now, effects)
         else:
@@ -230,6 +241,8 @@ class Tracker:
                 self._snoozed_until = now + seconds
                 self._move(State.SNOOZED, effects)
             elif isinstance(event, (Done, Skip)):
+                self._require_reminder(event, now)
+                self._answered = True
                 self._clear_reminder(effects)
                 if isinstance(event, Done):
                     self._done_count += 1
@@ -249,11 +262,31 @@ class Tracker:
         if self._state in allowed:
             return
         reasons = {
-            State.AWAY: "you are away, so there is nothing to answer",
-            State.PAUSED: "breakd is paused; run `breakd resume` first",
-            State.OFF_HOURS: "it is outside active hours",
+            State.AWAY: "refused_away",
+            State.PAUSED: "refused_paused",
+            State.OFF_HOURS: "refused_off_hours",
         }
-        raise EventRejected(f"cannot {event.command} now: {reasons[self._state]}")
+        raise EventRejected(reasons[self._state])
+
+    def _require_reminder(self, event: Done | Skip, now: float) -> None:
+        """Honest counts: with no reminder out and none due, `done` records a stretch the
+        user chose to do, once until the next reminder; `skip` has nothing to skip."""
+        due = self._reminder_due()
+        if self._state is not State.SITTING or (due is not None and due <= now):
+            return  # a reminder on screen, snoozed, or due and held back
+        if isinstance(event, Skip):
+            raise EventRejected("refused_nothing_to_skip")
+        if self._answered:
+            raise EventRejected("refused_counted")
+
+    def _open_reminder(self, now: float, effects: list[Effect]) -> None:
+        """The steps replace the reminder on screen, which then waits a whole
+        `repeat_every` again: the user is doing the stretch, not ignoring it."""
+        if self._state is not State.REMINDING:
+            return  # answered or withdrawn meanwhile: nothing to open
+        self._shown_at = now
+        sitting = self._sitting_for(now) or 0.0
+        effects.append(ShowReminder(self._exercise, self._repeat, sitting, steps=True))
 
     # -- the rules ------------------------------------------------------------
 
@@ -297,6 +330,7 @@ class Tracker:
             away_since = self._away_since if self._away_since is not None else self._last_input
             effects.append(NaturalBreak(seconds=self._last_input - away_since))
             self._away_since = None
+            self._answered = False  # a new stretch of sitting after a break
             self._sitting_since = self._last_input
             self._move(State.SITTING, effects)
 
@@ -318,10 +352,6 @@ class Tracker:
             self._move(State.SITTING, effects)
             return
         repeat = self._repeat + 1 if self._state is State.REMINDING else 0
-        if held_by:
-            # The one prompt after a call or do-not-disturb is a fresh start, never an
-            # escalation: repeats from the second on are shown with critical urgency.
-            repeat = min(repeat, 1)
         self._snoozed_until = None
         self._show(now, repeat, effects, held_by)
 
@@ -330,6 +360,7 @@ class Tracker:
     ) -> None:
         self._shown_at = now
         self._repeat = repeat
+        self._answered = False
         self._move(State.REMINDING, effects)
         sitting = self._sitting_for(now) or 0.0
         effects.append(ShowReminder(self._exercise, repeat, sitting, held_by))
@@ -443,6 +474,7 @@ class Tracker:
             and not hours.contains(next_reminder_at)
         ):
             next_reminder_at = None
+        overdue = self._state in (State.SITTING, State.SNOOZED) and due is not None and due <= now
         return TrackerStatus(
             state=self._state,
             sitting_seconds=self._sitting_for(now),
@@ -458,6 +490,8 @@ class Tracker:
             deferred_since=None if pending is None else _wall_at(wall, now, pending.since),
             deferred_reasons=() if pending is None else tuple(sorted(pending.reasons)),
             busy_reasons=tuple(sorted(self._deferral.reasons)),
+            awaiting_return=overdue and self._looks_absent(now),
+            active_again_at=_next_start(hours, wall) if self._state is State.OFF_HOURS else None,
         )
 
     # -- persistence ----------------------------------------------------------
@@ -509,6 +543,19 @@ class Tracker:
         if snapshot.snoozed_until is not None and snapshot.snoozed_until > wall:
             self._snoozed_until = _monotonic_at(wall, now, snapshot.snoozed_until)
             self._state = State.SNOOZED
+
+
+def _next_start(hours: ActiveHours | None, wall: datetime) -> datetime | None:
+    """The next time active hours begin after `wall`, looking a week ahead."""
+    if hours is None:
+        return None
+    for days_ahead in range(8):
+        start = datetime.combine(
+            (wall + timedelta(days=days_ahead)).date(), hours.start, wall.tzinfo
+        )
+        if start > wall and hours.contains(start):
+            return start
+    return None
 
 
 def _wall_at(wall: datetime, now: float, at: float) -> datetime:

@@ -44,46 +44,203 @@ class Words:
     second: ClassVar[str]
     minute: ClassVar[str]
     hour: ClassVar[str]
+    # The label of a click on the body (freedesktop's `default` action): the steps.
+    steps_action: ClassVar[str]
+    # A reminder opened for its steps (a click on its body).
+    steps_title: ClassVar[str]
+    # The body's line where a server keeps the buttons in a menu (dunst, mako).
+    menu: ClassVar[str]
+    # The daemon's replies to a command (control.py).
+    snoozed_until: ClassVar[str]
+    well_done: ClassVar[str]
+    skipped: ClassVar[str]
+    paused_until: ClassVar[str]
+    paused_until_resume: ClassVar[str]
+    resumed: ClassVar[str]
+    reminder_shown: ClassVar[str]
+    command_failed: ClassVar[str]
+    # Why a command does not apply now (tracker.py raises them by name).
+    refused_away: ClassVar[str]
+    refused_paused: ClassVar[str]
+    refused_off_hours: ClassVar[str]
+    refused_not_paused: ClassVar[str]
+    refused_counted: ClassVar[str]
+    refused_nothing_to_skip: ClassVar[str]
+    # `breakd status` (status_text.py): the states, the row labels, and the
+    # reminder row that says why nothing is on screen.
+    state_sitting: ClassVar[str]
+    state_away: ClassVar[str]
+    state_reminding: ClassVar[str]
+    state_snoozed: ClassVar[str]
+    state_paused: ClassVar[str]
+    state_off_hours: ClassVar[str]
+    label_state: ClassVar[str]
+    label_seated: ClassVar[str]
+    label_reminder: ClassVar[str]
+    label_stretch: ClassVar[str]
+    label_counts: ClassVar[str]
+    label_idle_source: ClassVar[str]
+    label_notifications: ClassVar[str]
+    no_idle_source: ClassVar[str]
+    at_in: ClassVar[str]
+    at_ago: ClassVar[str]
+    next_at: ClassVar[str]
+    on_screen: ClassVar[str]
+    held: ClassVar[str]
+    held_call: ClassVar[str]
+    held_dnd: ClassVar[str]
+    held_fullscreen: ClassVar[str]
+    held_busy: ClassVar[str]
+    awaiting_return: ClassVar[str]
+    away_now: ClassVar[str]
+    snoozed_now: ClassVar[str]
+    paused_now: ClassVar[str]
+    paused_now_until_resume: ClassVar[str]
+    off_hours_now: ClassVar[str]
+    off_hours_until: ClassVar[str]
 
 
 class English(Words):
     title = "Stretch break: {name}"
-    title_repeat = "Still sitting: {name}"
+    title_repeat = "Still sitting? Stretch break: {name}"
     hold = "Hold {hold}."
     hold_each_side = "Hold {hold} each side."
     seated = "Seated for {seated}."
-    call = "Call's over: {name}"
-    dnd = "Do not disturb is off: {name}"
-    fullscreen = "Out of full screen: {name}"
-    busy = "Free again: {name}"
+    call = "Stretch break: {name}, now your call is over"
+    dnd = "Stretch break: {name}, now do not disturb is off"
+    fullscreen = "Stretch break: {name}, now full screen is over"
+    busy = "Stretch break: {name}, now you are free again"
     snooze = "Snooze {duration}"
     done = "Done"
     skip = "Skip"
-    cli = "Snooze: breakd snooze"
+    cli = "Answer with breakd done, breakd skip or breakd snooze."
     each_side = " each side"
     second = "s"
     minute = "min"
     hour = "h"
+    steps_action = "Show the steps"
+    steps_title = "Step by step: {name}"
+    menu = "Answer from the menu ({menu}) or with breakd done, breakd skip or breakd snooze."
+    snoozed_until = "Snoozed until {time}."
+    well_done = "Well done. Next stretch: {name}."
+    skipped = "Skipped; sitting time starts again from 0."
+    paused_until = "Paused until {time}."
+    paused_until_resume = "Paused until `breakd resume`."
+    resumed = "Resumed: {state}."
+    reminder_shown = "Reminder shown: {name}."
+    command_failed = "{command} failed inside breakd; its log says why"
+    refused_away = "You are away, so there is no reminder to answer."
+    refused_paused = "Reminders are paused; run `breakd resume` first."
+    refused_off_hours = "It is outside active hours; reminders start again when they begin."
+    refused_not_paused = "Nothing to resume: breakd is not paused."
+    refused_counted = (
+        "Already counted: no reminder has come since your last answer; `breakd status` says when."
+    )
+    refused_nothing_to_skip = "There is no reminder to skip; `breakd snooze` puts off the next one."
+    state_sitting = "sitting"
+    state_away = "away (a break is running)"
+    state_reminding = "reminding: time for a stretch"
+    state_snoozed = "snoozed"
+    state_paused = "paused"
+    state_off_hours = "outside active hours"
+    label_state = "state"
+    label_seated = "seated for"
+    label_reminder = "reminder"
+    label_stretch = "stretch"
+    label_counts = "done / skipped"
+    label_idle_source = "idle source"
+    label_notifications = "notifications"
+    no_idle_source = "none: you count as present"
+    at_in = "{time} (in {duration})"
+    at_ago = "{time} ({duration} ago)"
+    next_at = "next at {at}"
+    on_screen = "on screen now"
+    held = "held since {at}: {why}; it comes when that ends"
+    held_call = "you are in a call"
+    held_dnd = "do not disturb is on"
+    held_fullscreen = "a window is full screen"
+    held_busy = "you are busy"
+    awaiting_return = "due since {at}; waiting for you to come back"
+    away_now = "none while you are away (no input for {idle})"
+    snoozed_now = "snoozed until {at}"
+    paused_now = "paused until {at}"
+    paused_now_until_resume = "paused until you run `breakd resume`"
+    off_hours_now = "none outside active hours"
+    off_hours_until = "none outside active hours; they start again at {at}"
 
 
 class Dutch(Words):
     title = "Rekpauze: {name}"
-    title_repeat = "Nog steeds aan het zitten: {name}"
-    hold = "Houd {hold} vast."
-    hold_each_side = "Houd {hold} vast, per kant."
+    title_repeat = "Zit je nog steeds? Rekpauze: {name}"
+    hold = "Houd dit {hold} aan."
+    hold_each_side = "Houd dit {hold} aan, per kant."
     seated = "Je zit al {seated}."
-    call = "Gesprek voorbij: {name}"
-    dnd = "Niet storen is uit: {name}"
-    fullscreen = "Volledig scherm dicht: {name}"
-    busy = "Weer vrij: {name}"
-    snooze = "Nog {duration}"
+    call = "Rekpauze: {name}, nu je gesprek voorbij is"
+    dnd = "Rekpauze: {name}, nu niet storen uit staat"
+    fullscreen = "Rekpauze: {name}, nu volledig scherm voorbij is"
+    busy = "Rekpauze: {name}, nu je weer vrij bent"
+    snooze = "{duration} uitstellen"
     done = "Gedaan"
     skip = "Overslaan"
-    cli = "Uitstellen: breakd snooze"
+    cli = "Antwoord met breakd done, breakd skip of breakd snooze."
     each_side = " per kant"
     second = "s"
     minute = "min"
     hour = "uur"
+    steps_action = "Laat de stappen zien"
+    steps_title = "Stap voor stap: {name}"
+    menu = "Antwoord via het menu ({menu}) of met breakd done, breakd skip of breakd snooze."
+    snoozed_until = "Uitgesteld tot {time}."
+    well_done = "Goed gedaan. Volgende rekoefening: {name}."
+    skipped = "Overgeslagen; je zittijd begint weer bij 0."
+    paused_until = "Gepauzeerd tot {time}."
+    paused_until_resume = "Gepauzeerd tot `breakd resume`."
+    resumed = "Hervat: {state}."
+    reminder_shown = "Herinnering getoond: {name}."
+    command_failed = "{command} ging mis in breakd; het logboek zegt waarom"
+    refused_away = "Je bent weg, dus er is geen herinnering om te beantwoorden."
+    refused_paused = "Herinneringen zijn gepauzeerd; geef eerst `breakd resume`."
+    refused_off_hours = (
+        "Het is buiten de actieve uren; herinneringen komen weer zodra die beginnen."
+    )
+    refused_not_paused = "Niets te hervatten: breakd is niet gepauzeerd."
+    refused_counted = (
+        "Al geteld: sinds je vorige antwoord is er geen herinnering geweest;"
+        " `breakd status` zegt wanneer de volgende komt."
+    )
+    refused_nothing_to_skip = (
+        "Er is geen herinnering om over te slaan; `breakd snooze` stelt de volgende uit."
+    )
+    state_sitting = "zittend"
+    state_away = "weg (je hebt pauze)"
+    state_reminding = "herinnering: tijd om te rekken"
+    state_snoozed = "uitgesteld"
+    state_paused = "gepauzeerd"
+    state_off_hours = "buiten de actieve uren"
+    label_state = "toestand"
+    label_seated = "zit al"
+    label_reminder = "herinnering"
+    label_stretch = "rekoefening"
+    label_counts = "gedaan / overgeslagen"
+    label_idle_source = "activiteit gemeten via"
+    label_notifications = "meldingen via"
+    no_idle_source = "niets: je telt als aanwezig"
+    at_in = "{time} (over {duration})"
+    at_ago = "{time} ({duration} geleden)"
+    next_at = "de volgende om {at}"
+    on_screen = "staat nu op je scherm"
+    held = "wacht sinds {at}: {why}; ze komt zodra dat voorbij is"
+    held_call = "je zit in een gesprek"
+    held_dnd = "niet storen staat aan"
+    held_fullscreen = "een venster staat op volledig scherm"
+    held_busy = "je bent bezig"
+    awaiting_return = "had om {at} moeten komen; wacht tot je terug bent"
+    away_now = "geen zolang je weg bent (al {idle} geen invoer)"
+    snoozed_now = "uitgesteld tot {at}"
+    paused_now = "gepauzeerd tot {at}"
+    paused_now_until_resume = "gepauzeerd tot je `breakd resume` geeft"
+    off_hours_now = "geen buiten de actieve uren"
+    off_hours_until = "geen buiten de actieve uren; die beginnen weer om {at}"
 
 
 WORDS: dict[Language, type[Words]] = {"en": English, "nl": Dutch}

@@ -42,6 +42,10 @@ class StatusReply(TypedDict):
     config: str | None
     pid: int
     version: str
+    language: Language
+    now: str
+    awaiting_return: bool
+    active_again_at: str | None
 
 
 class Reply(TypedDict):
@@ -89,6 +93,10 @@ def build_status(
         "config": config,
         "pid": os.getpid(),
         "version": __version__,
+        "language": language,
+        "now": now.isoformat(timespec="seconds"),
+        "awaiting_return": status.awaiting_return,
+        "active_again_at": _iso(status.active_again_at),
     }
 
 

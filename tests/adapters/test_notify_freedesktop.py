@@ -20,7 +20,6 @@ from breakd.adapters.notify.freedesktop import (
     FreedesktopNotifier,
     action_list,
     notification_body,
-    urgency,
 )
 from breakd.adapters.notify.log_notifier import LogNotifier
 from breakd.config.model import DEFAULT_CONFIG, Config
@@ -38,9 +37,9 @@ from tests.notify_monitor import NotificationMonitor
 MESSAGE = compose_reminder("kneeling-lunge", "en", 30, 50 * 60)
 
 
-def test_done_and_skip_then_a_button_per_snooze_choice_and_the_body_means_done() -> None:
+def test_one_done_then_skip_then_a_button_per_snooze_choice_and_the_body_shows_steps() -> None:
     assert action_list((300, 600, 1800), "en") == [
-        "default", "Done",
+        "default", "Show the steps",
         "done", "Done",
         "skip", "Skip",
         "snooze:300", "Snooze 5 min",
@@ -51,28 +50,33 @@ def test_done_and_skip_then_a_button_per_snooze_choice_and_the_body_means_done()
 
 def test_labels_are_dutch_when_the_language_is() -> None:
     assert action_list((30, 3600, 5400), "nl") == [
-        "default", "Gedaan",
+        "default", "Laat de stappen zien",
         "done", "Gedaan",
         "skip", "Overslaan",
-        "snooze:30", "Nog 30 s",
-        "snooze:3600", "Nog 1 uur",
-        "snooze:5400", "Nog 1 uur 30 min",
+        "snooze:30", "30 s uitstellen",
+        "snooze:3600", "1 uur uitstellen",
+        "snooze:5400", "1 uur 30 min uitstellen",
     ]  # fmt: skip
-
-
-@pytest.mark.parametrize(("repeat", "expected"), [(0, 1), (1, 1), (2, 2), (3, 2), (10, 2)])
-def test_the_first_reminder_and_first_repeat_are_normal_later_ones_critical(
-    repeat: int, expected: int
-) -> None:
-    assert urgency(repeat) == expected
 
 
 def test_without_buttons_the_body_names_the_command() -> None:
     assert notification_body(MESSAGE, "en", buttons=True) == MESSAGE.body
     assert notification_body(MESSAGE, "en", buttons=False) == MESSAGE.body + (
-        "\nSnooze: breakd snooze"
+        "\nAnswer with breakd done, breakd skip or breakd snooze."
     )
-    assert notification_body(MESSAGE, "nl", buttons=False).endswith("\nUitstellen: breakd snooze")
+    assert notification_body(MESSAGE, "nl", buttons=False).endswith(
+        "\nAntwoord met breakd done, breakd skip of breakd snooze."
+    )
+
+
+def test_where_the_buttons_sit_in_a_menu_the_body_names_its_key() -> None:
+    assert notification_body(MESSAGE, "en", True, server="dunst") == MESSAGE.body + (
+        "\nAnswer from the menu (ctrl+shift+.) or with breakd done, breakd skip or breakd snooze."
+    )
+    assert notification_body(MESSAGE, "nl", True, server="mako").endswith(
+        "\nAntwoord via het menu (makoctl menu) of met breakd done, breakd skip of breakd snooze."
+    )
+    assert notification_body(MESSAGE, "en", True, server="Xfce Notify Daemon") == MESSAGE.body
 
 
 def test_a_markup_server_shows_the_text_literally() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from breakd.core.reminder_text import compose_reminder
-from breakd.core.stretches import EXERCISE_IDS, LANGUAGES, STRETCHES
+from breakd.core.stretches import EXERCISE_IDS, LANGUAGES, STRETCHES, Language
 
 
 def test_the_three_stretches_in_both_languages() -> None:
@@ -14,7 +14,8 @@ def test_the_three_stretches_in_both_languages() -> None:
         for language in LANGUAGES:
             text = stretch.text[language]
             assert 2 <= len(text.steps) <= 4, (stretch.id, language)
-            assert text.name and text.cue
+            assert text.name and text.cue and text.start
+            assert len(text.start) < 80 and "\n" not in text.start
             assert all(len(step) < 120 for step in text.steps)
     assert [s.each_side for s in STRETCHES.values()] == [True, True, False]
 
@@ -25,11 +26,12 @@ def test_every_cue_is_about_drawing_the_navel_in_or_a_firm_belly() -> None:
         assert any(word in stretch.text["nl"].cue.lower() for word in ("navel", "buik"))
 
 
-def test_a_reminder_names_the_stretch_and_gives_cue_and_hold() -> None:
+def test_a_reminder_names_the_stretch_and_gives_position_cue_and_hold() -> None:
     message = compose_reminder("kneeling-lunge", "en", 30, 47 * 60)
     assert message.title == "Stretch break: Half-kneeling lunge"
     assert message.app_name == "breakd"
     assert message.body.splitlines() == [
+        "Kneel on one knee, the other foot flat on the floor in front of you.",
         STRETCHES["kneeling-lunge"].text["en"].cue,
         "Hold 30 s each side.",
         "Seated for 47 min.",
@@ -38,21 +40,60 @@ def test_a_reminder_names_the_stretch_and_gives_cue_and_hold() -> None:
 
 def test_a_repeat_says_so_and_dutch_is_dutch() -> None:
     message = compose_reminder("prone-press-up", "nl", 45, 65 * 60, repeat=2)
-    assert message.title == "Nog steeds aan het zitten: Opdrukken in buiklig"
-    assert "Houd 45 s vast." in message.body
-    assert "Je zit al 1 uur 5 min." in message.body
+    assert message.title == "Zit je nog steeds? Rekpauze: Opdrukken in buiklig"
+    assert message.body.splitlines() == [
+        STRETCHES["prone-press-up"].text["nl"].cue,  # no starting position: seen before
+        "Houd dit 45 s aan.",
+        "Je zit al 1 uur 5 min.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("exercise", "language", "start"),
+    [
+        ("standing-lunge", "en", "Stand in a long stride"),
+        ("kneeling-lunge", "en", "Kneel on one knee"),
+        ("prone-press-up", "en", "Lie face down"),
+        ("standing-lunge", "nl", "Sta in een lange pas"),
+        ("kneeling-lunge", "nl", "Kniel op één knie"),
+        ("prone-press-up", "nl", "Ga op je buik"),
+    ],
+)
+def test_the_first_reminder_opens_with_the_starting_position(
+    exercise: str, language: Language, start: str
+) -> None:
+    first = compose_reminder(exercise, language, 30, 45 * 60)
+    assert first.body.splitlines()[0].startswith(start)
+
+
+def test_the_steps_are_the_whole_stretch_numbered_then_the_hold() -> None:
+    message = compose_reminder("standing-lunge", "nl", 30, 50 * 60, repeat=1, steps=True)
+    assert message.title == "Stap voor stap: Staande uitvalspas"
+    steps = STRETCHES["standing-lunge"].text["nl"].steps
+    assert message.body.splitlines() == [
+        *(f"{number}. {step}" for number, step in enumerate(steps, start=1)),
+        "Houd dit 30 s aan, per kant.",
+    ]
+
+
+def test_the_cue_says_which_hip() -> None:
+    cue = STRETCHES["standing-lunge"].text["en"].cue
+    assert "back hip" not in cue and "hip of the leg behind" in cue
 
 
 @pytest.mark.parametrize(
     ("held_by", "title"),
     [
-        ({"camera:zoom", "dnd:dunst"}, "Call's over: Standing lunge"),
-        ({"microphone:firefox"}, "Call's over: Standing lunge"),
-        ({"meeting:zoom", "fullscreen:zoom"}, "Call's over: Standing lunge"),
-        ({"app:gimp"}, "Free again: Standing lunge"),
-        ({"dnd:dunst"}, "Do not disturb is off: Standing lunge"),
-        ({"fullscreen:vlc"}, "Out of full screen: Standing lunge"),
-        ({"fullscreen:vlc", "dnd:dunst"}, "Free again: Standing lunge"),
+        ({"camera:zoom", "dnd:dunst"}, "Stretch break: Standing lunge, now your call is over"),
+        ({"microphone:firefox"}, "Stretch break: Standing lunge, now your call is over"),
+        (
+            {"meeting:zoom", "fullscreen:zoom"},
+            "Stretch break: Standing lunge, now your call is over",
+        ),
+        ({"app:gimp"}, "Stretch break: Standing lunge, now you are free again"),
+        ({"dnd:dunst"}, "Stretch break: Standing lunge, now do not disturb is off"),
+        ({"fullscreen:vlc"}, "Stretch break: Standing lunge, now full screen is over"),
+        ({"fullscreen:vlc", "dnd:dunst"}, "Stretch break: Standing lunge, now you are free again"),
     ],
 )
 def test_a_held_prompt_says_what_it_waited_for_and_how_long_seated(

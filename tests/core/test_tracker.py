@@ -18,6 +18,7 @@ from breakd.core.events import (
     IdleSampled,
     InhibitorChanged,
     Pause,
+    ReminderOpened,
     RemindNow,
     Resume,
     ScreenLocked,
@@ -251,6 +252,57 @@ def test_done_before_any_reminder_counts_and_resets() -> None:
     desk.do(Done())
     desk.live(44 * MIN)
     assert desk.reminders() == []
+    assert desk.tracker.status().done_count == 1
+
+
+def test_done_twice_with_no_reminder_out_counts_once() -> None:
+    desk = Desk()
+    desk.live(20 * MIN)
+    desk.do(Done())
+    desk.live(MIN)
+    with pytest.raises(EventRejected, match="Already counted") as refused:
+        desk.do(Done())
+    assert refused.value.text == "refused_counted"  # said in the user's language by name
+    status = desk.tracker.status()
+    assert (status.done_count, status.exercise, status.sitting_seconds) == (
+        1,
+        "kneeling-lunge",
+        MIN,
+    )
+    desk.leave()  # a natural break: a stretch chosen after it counts again
+    desk.live(6 * MIN)
+    desk.come_back()
+    desk.sample()
+    desk.do(Done())
+    assert desk.tracker.status().done_count == 2
+
+
+def test_skip_with_nothing_out_or_due_is_refused() -> None:
+    desk = Desk()
+    desk.live(20 * MIN)
+    with pytest.raises(EventRejected, match="no reminder to skip"):
+        desk.do(Skip())
+    desk.live(25 * MIN + 1)
+    desk.do(Snooze())
+    desk.do(Skip())  # a snoozed reminder is one to skip
+    assert desk.tracker.status().skipped_count == 1
+
+
+def test_opening_the_reminder_shows_the_steps_and_puts_the_repeat_off() -> None:
+    desk = Desk()
+    desk.live(45 * MIN + 1)
+    desk.live(4 * MIN)
+    effects = desk.do(ReminderOpened())
+    assert effects == [
+        ShowReminder("standing-lunge", 0, pytest.approx(49 * MIN, abs=2), steps=True)
+    ]
+    assert desk.state is State.REMINDING
+    desk.live(5 * MIN - 2)
+    assert len(desk.reminders()) == 2  # no repeat yet: the click was 5 min ago
+    desk.live(3)
+    assert desk.reminders()[-1].repeat == 1
+    desk.do(Done())
+    assert desk.do(ReminderOpened()) == []  # answered: nothing left to open
     assert desk.tracker.status().done_count == 1
 
 

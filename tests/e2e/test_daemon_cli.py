@@ -100,6 +100,7 @@ def test_snooze_from_the_cli_by_the_given_time_or_the_default(daemon: DaemonProc
 
 
 def test_done_names_the_next_stretch_and_skip_keeps_it(daemon: DaemonProcess) -> None:
+    assert daemon.cli("remind-now").returncode == 0
     before = daemon.status()
     result = daemon.cli("done")
     assert result.returncode == 0, result.stderr
@@ -110,6 +111,15 @@ def test_done_names_the_next_stretch_and_skip_keeps_it(daemon: DaemonProcess) ->
     assert status["done_count"] == before["done_count"] + 1
     assert status["sitting_seconds"] <= 2
 
+    again = daemon.cli("done")  # no reminder since: the same stretch is not counted twice
+    assert (again.returncode, again.stdout) == (1, "")
+    assert again.stderr == (
+        "breakd: Already counted: no reminder has come since your last answer;"
+        " `breakd status` says when.\n"
+    )
+    assert daemon.status()["done_count"] == status["done_count"]
+
+    assert daemon.cli("remind-now").returncode == 0
     result = daemon.cli("skip")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Skipped; sitting time starts again from 0.\n"
@@ -129,10 +139,7 @@ def test_pause_holds_reminders_and_resume_ends_the_pause(daemon: DaemonProcess) 
     assert 3590 < seconds_until(status["paused_until"]) <= 3600
     rejected = daemon.cli("remind-now")
     assert rejected.returncode == 1
-    assert (
-        rejected.stderr.strip()
-        == "breakd: cannot remind-now now: breakd is paused; run `breakd resume` first"
-    )
+    assert rejected.stderr.strip() == "breakd: Reminders are paused; run `breakd resume` first."
     assert daemon.cli("resume").returncode == 0
     assert daemon.status()["state"] == "sitting"
     again = daemon.cli("resume")

@@ -45,7 +45,7 @@ dont_interrupt:
     inhibitors: "off"
 """
 ACTIONS = {
-    "default": "Done",
+    "default": "Show the steps",
     "done": "Done",
     "skip": "Skip",
     "snooze:300": "Snooze 5 min",
@@ -115,6 +115,8 @@ def test_makoctl_invoke_and_menu_answer_a_reminder_as_its_buttons_do(
     assert (listed["id"], listed["app-name"]) == (shown.id, "breakd")
     assert listed["actions"] == ACTIONS
     assert "notifications go to mako " in daemon.log()
+    # mako draws no buttons: the body says where they are.
+    assert shown.body.splitlines()[-1].startswith("Answer from the menu (makoctl menu)")
 
     session.makoctl("invoke", "snooze:300")  # mako's last notification: the reminder
     status = daemon.wait_for_state("snoozed")
@@ -132,7 +134,12 @@ def test_makoctl_invoke_and_menu_answer_a_reminder_as_its_buttons_do(
 
     assert daemon.cli("remind-now").returncode == 0
     monitor.wait_for_notify(3)
-    session.makoctl("invoke")  # the default action: a click on the body
+    session.makoctl("invoke")  # the default action: a click on the body shows the steps
+    steps = monitor.wait_for_notify(4)
+    assert steps.summary.startswith("Step by step: ")
+    status = daemon.status()
+    assert (status["state"], status["done_count"]) == ("reminding", 0)
+    session.makoctl("invoke", "done")
     assert daemon.wait_for_state("sitting")["done_count"] == 1
     wait_until(lambda: session.notifications() == [], message="breakd left it on screen")
     assert_mako_watched(daemon)
@@ -159,7 +166,7 @@ def test_a_do_not_disturb_mode_holds_a_due_reminder_and_one_prompt_follows(
     prompt = monitor.wait_for_notify(1, timeout=POLL + DEBOUNCE + SETTLE + 5)
     waited = time.monotonic() - off
 
-    assert prompt.summary.startswith("Do not disturb is off: "), prompt.summary
+    assert prompt.summary.endswith(", now do not disturb is off"), prompt.summary
     assert waited >= DEBOUNCE + SETTLE - 0.3, f"sent {waited:.1f} s after the mode went"
     assert [entry["id"] for entry in session.notifications()] == [prompt.id]
     daemon.wait_for_log("busy: no longer")

@@ -54,7 +54,7 @@ log:
 """
 
 EN_ACTIONS = [
-    ("default", "Done"),
+    ("default", "Show the steps"),
     ("done", "Done"),
     ("skip", "Skip"),
     ("snooze:300", "Snooze 5 min"),
@@ -162,9 +162,14 @@ def test_a_reminder_arrives_with_its_stretch_icon_and_buttons(
     shown = monitor.wait_for_notify()
 
     assert shown.summary == "Stretch break: Standing lunge"
+    lines = shown.body.splitlines()
+    assert lines[0] == "Stand in a long stride, one foot well ahead of the other."
     assert "Navel in" in shown.body
     assert "Hold 30 s each side." in shown.body
-    assert "breakd snooze" not in shown.body  # the buttons say it
+    # dunst draws no buttons: the last line says where they are.
+    assert lines[-1] == (
+        "Answer from the menu (ctrl+shift+.) or with breakd done, breakd skip or breakd snooze."
+    )
     assert shown.action_pairs == EN_ACTIONS
     assert shown.urgency == 1
     assert shown.replaces_id == 0
@@ -194,11 +199,11 @@ def test_labels_follow_the_configured_language_and_a_reload(
     shown = monitor.wait_for_notify()
     assert shown.summary == "Rekpauze: Staande uitvalspas"
     assert shown.action_pairs == [
-        ("default", "Gedaan"),
+        ("default", "Laat de stappen zien"),
         ("done", "Gedaan"),
         ("skip", "Overslaan"),
-        ("snooze:60", "Nog 1 min"),
-        ("snooze:3600", "Nog 1 uur"),
+        ("snooze:60", "1 min uitstellen"),
+        ("snooze:3600", "1 uur uitstellen"),
     ]
 
     daemon.config.write_text(config(choices="[10m]", language="en"))
@@ -207,7 +212,7 @@ def test_labels_follow_the_configured_language_and_a_reload(
     assert daemon.cli("remind-now").returncode == 0
     again = monitor.wait_for_notify(2)
     assert again.action_pairs == [
-        ("default", "Done"),
+        ("default", "Show the steps"),
         ("done", "Done"),
         ("skip", "Skip"),
         ("snooze:600", "Snooze 10 min"),
@@ -265,10 +270,30 @@ def test_the_skip_button_restarts_sitting_without_counting_it_done(
     wait_closed_by_breakd(monitor, shown)
 
 
-def test_a_click_on_the_body_counts_as_done(
+def test_dunsts_menu_offers_done_once(
     answering: DaemonProcess, desktop: DesktopSession, monitor: NotificationMonitor
 ) -> None:
-    daemon, before = answering, answering.status()
+    remind_now(answering)
+    shown = monitor.wait_for_notify()
+    desktop.menu_log.write_text("")
+    desktop.pick_action(f"{shown.id},no-such-key")  # open the menu, pick nothing
+
+    def offered() -> list[str]:
+        menu = desktop.menu_log.read_text()  # the script writes "---" after a whole menu
+        whole = menu.split("\n---\n")[0] if "\n---\n" in menu else ""
+        return [line for line in whole.splitlines() if f"[{shown.id}," in line]
+
+    lines = wait_until(offered, message="dunst offered no menu")
+    labels = [line.removeprefix("#").split(" (", 1)[0] for line in lines]
+    assert labels.count("Done") == 1, lines
+    assert sorted(labels) == sorted(label for _key, label in EN_ACTIONS)  # dunst's order
+    assert answering.status()["state"] == "reminding"  # nothing picked, nothing answered
+
+
+def test_a_click_on_the_body_shows_the_steps_and_counts_nothing(
+    answering: DaemonProcess, desktop: DesktopSession, monitor: NotificationMonitor
+) -> None:
+    daemon, before, mark = answering, answering.status(), answering.log_mark()
     remind_now(daemon)
     shown = monitor.wait_for_notify()
 
@@ -287,12 +312,24 @@ def test_a_click_on_the_body_counts_as_done(
 
     invoked = monitor.wait_for("ActionInvoked", lambda signal: True)
     assert invoked.body == (shown.id, "default")
-    status = daemon.wait_for_state("sitting")
-    assert status["done_count"] == before["done_count"] + 1
-    assert status["exercise"] != before["exercise"]
+    steps = monitor.wait_for_notify(2)
+    assert steps.summary == f"Step by step: {before['exercise_name']}"
+    assert steps.body.startswith("1. ")
+    assert steps.action_pairs == EN_ACTIONS  # still answerable from the steps
+    assert steps.urgency == 1
+    assert "notification opened: showing the steps" in daemon.log(mark)
+    status = daemon.status()
+    assert status["state"] == "reminding"  # kept until answered
+    assert (status["done_count"], status["skipped_count"]) == (
+        before["done_count"],
+        before["skipped_count"],
+    )
+    assert status["exercise"] == before["exercise"]
+    # The steps take the reminder's place: one notification on screen.
+    wait_until(lambda: desktop.displayed_count() == 1, message="the steps are not on screen")
 
 
-def test_a_dismissed_reminder_repeats_in_place_and_turns_critical(
+def test_a_dismissed_reminder_repeats_in_place_at_normal_urgency(
     desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
 ) -> None:
     daemon = start_daemon(desktop, config(repeat="1s"))
@@ -308,12 +345,13 @@ def test_a_dismissed_reminder_repeats_in_place_and_turns_critical(
     assert daemon.status()["state"] == "reminding"  # unanswered: nothing happened
 
     second = monitor.wait_for_notify(2)
-    assert second.summary == "Still sitting: Standing lunge"
+    assert second.summary == "Still sitting? Stretch break: Standing lunge"
     assert second.replaces_id == first.id
-    assert second.urgency == 1
-    third = monitor.wait_for_notify(3)
-    assert third.replaces_id == first.id
-    assert third.urgency == 2
+    # The repeats go on at normal urgency: never red, never through do-not-disturb.
+    for count in (3, 4):
+        repeat = monitor.wait_for_notify(count)
+        assert repeat.replaces_id == first.id
+        assert repeat.urgency == 1
     assert desktop.displayed_count() == 1  # replaced, never stacked
     status = daemon.status()
     assert (status["done_count"], status["skipped_count"]) == (0, 0)
@@ -344,7 +382,9 @@ def test_a_server_without_buttons_gets_none_and_the_body_names_the_command(
             remind_now(daemon)
             shown = monitor.wait_for_notify()
             assert shown.actions == []  # notify-osd would turn them into a modal dialog
-            assert shown.body.splitlines()[-1] == "Snooze: breakd snooze"
+            assert shown.body.splitlines()[-1] == (
+                "Answer with breakd done, breakd skip or breakd snooze."
+            )
             assert shown.app_icon.endswith("/icons/standing-lunge.svg")  # it renders SVG
             assert shown.expire_timeout == -1  # a lasting one would become a dialog box
             assert shown.id != 0  # a real bubble, which breakd can take back

@@ -179,7 +179,7 @@ def test_do_not_disturb_holds_a_due_reminder_and_one_prompt_follows(
         prompt = monitor.wait_for_notify(1, timeout=15)
         waited = time.monotonic() - off
 
-        assert prompt.summary.startswith("Do not disturb is off: "), prompt.summary
+        assert prompt.summary.endswith(", now do not disturb is off"), prompt.summary
         assert waited >= DEBOUNCE + SETTLE - 0.3, f"sent {waited:.1f} s after DND went off"
         daemon.wait_for_log("busy: no longer")
         time.sleep(0.3)

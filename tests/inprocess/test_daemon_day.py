@@ -232,7 +232,7 @@ def test_busy_holds_the_reminder_and_one_prompt_follows_once_settled(tmp_path: P
         await d.advance(45 - 1)  # dont_interrupt.settle: 45 s
         assert titles(d) == []
         await d.advance(2)
-        assert titles(d) == ["Do not disturb is off: Standing lunge"]
+        assert titles(d) == ["Stretch break: Standing lunge, now do not disturb is off"]
         assert "Seated for 1 h 10 min." in d.notifier.shown[0].message.body
         status = await d.status()
         assert (status["state"], status["deferred"]) == ("reminding", None)
@@ -251,7 +251,7 @@ def test_a_full_screen_window_that_held_the_reminder_names_the_prompt(tmp_path: 
         assert deferred["reasons"] == ["fullscreen:xmessage"]
         d.busy()
         await d.advance(46)
-        assert titles(d) == ["Out of full screen: Standing lunge"]
+        assert titles(d) == ["Stretch break: Standing lunge, now full screen is over"]
 
     run(tmp_path, scenario)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from breakd.core import commands
 
 BODY = "default"
-"""The freedesktop key of a click on the notification's body: counts as done."""
+"""The freedesktop key of a click on the notification's body: shows the steps and
+answers nothing (a click that counted a stretch would be a guess nobody makes)."""
 DONE = commands.DONE
 SKIP = commands.SKIP
 _SNOOZE = f"{commands.SNOOZE}:"
@@ -22,8 +23,9 @@ def snooze_key(seconds: float) -> str:
 
 
 def command_for(key: str) -> Command | None:
-    """The control command a button's key stands for; None for a key breakd never sent."""
-    if key in (BODY, DONE):
+    """The control command a button's key stands for; None for the body (`BODY`, no
+    command) and for a key breakd never sent."""
+    if key == DONE:
         return (commands.DONE, {})
     if key == SKIP:
         return (commands.SKIP, {})

@@ -1,7 +1,8 @@
 """Reminders as freedesktop notifications over D-Bus, with buttons that answer them.
 
-Each reminder offers one "Snooze" button per `snooze.choices` entry, "Done" and
-"Skip"; a click on the body means done. The server tells the sender, and only
+Each reminder offers "Done", "Skip" and one "Snooze" button per `snooze.choices`
+entry; a click on the body (the `default` action) shows the stretch's steps and
+answers nothing. The server tells the sender, and only
 the sender, which button was pressed, so the signals are received on the very
 connection that sent the notification.
 
@@ -55,9 +56,11 @@ SERVER_DEFAULT = -1
 """expire_timeout without buttons: notify-osd, for one, turns a lasting notification into
 a dialog box (and returns id 0), and there is nothing to answer on it anyway."""
 URGENCY_NORMAL = 1
-URGENCY_CRITICAL = 2
-CRITICAL_FROM_REPEAT = 2
-"""The first reminder and the first repeat are normal; from the second repeat on, critical."""
+"""Every reminder and repeat: critical ones stay on screen and pass do-not-disturb on
+some desktops (GNOME), which is too loud for a stretch."""
+MENU_ONLY: dict[str, str] = {"dunst": "ctrl+shift+.", "mako": "makoctl menu"}
+"""Servers (by GetServerInformation's name) that announce actions but draw no buttons,
+and how their users reach the menu that holds them (dunst's default key)."""
 
 
 FEATURES: tuple[tuple[str, frozenset[str]], ...] = (
@@ -157,7 +160,7 @@ def action_list(snooze_choices: Sequence[float], language: Language) -> list[str
     """
     words = WORDS[language]
     pairs = [
-        (actions.BODY, words.done),
+        (actions.BODY, words.steps_action),
         (actions.DONE, words.done),
         (actions.SKIP, words.skip),
     ]
@@ -171,16 +174,21 @@ def action_list(snooze_choices: Sequence[float], language: Language) -> list[str
     return [text for pair in pairs for text in pair]
 
 
-def urgency(repeat: int) -> int:
-    """Critical only once a reminder has been ignored twice, so the first ones stay gentle."""
-    return URGENCY_CRITICAL if repeat >= CRITICAL_FROM_REPEAT else URGENCY_NORMAL
-
-
 def notification_body(
-    message: ReminderMessage, language: Language, buttons: bool, markup: bool = False
+    message: ReminderMessage,
+    language: Language,
+    buttons: bool,
+    markup: bool = False,
+    server: str = "",
 ) -> str:
-    """The reminder's body; without buttons it says how to answer from the command line."""
-    body = message.body if buttons else f"{message.body}\n{WORDS[language].cli}"
+    """The reminder's body, and how to answer it where the server shows no buttons:
+    from the command line, or from the menu of a server that keeps them there."""
+    words = WORDS[language]
+    body = message.body
+    if not buttons:
+        body += f"\n{words.cli}"
+    elif server in MENU_ONLY:
+        body += "\n" + words.menu.format(menu=MENU_ONLY[server])
     if markup:  # the server reads the body as markup: keep our text literal
         body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return body
@@ -201,6 +209,7 @@ class FreedesktopNotifier:
         self._link: BusLink | None = None
         self._listener: asyncio.Task[None] | None = None
         self._server: str | None = None  # the unique bus name of the server we last used
+        self._server_name = ""  # its GetServerInformation name, "" if it gave none
         self._id = 0  # our notification's id, for replaces_id; 0: none to replace
         self._open = False  # that notification is still on screen
         self._showing = False
@@ -261,14 +270,15 @@ class FreedesktopNotifier:
         if server != self._server:
             # A new server (first use, or a restart) knows none of the old ids.
             self._server, self._id, self._open = server, 0, False
-            await self._log_server(link, capabilities)
+            self._server_name = await self._log_server(link, capabilities)
         config = self._config()
         buttons = "actions" in capabilities
         # Without the capability some servers (notify-osd) turn actions into a modal dialog.
         actions = action_list(config.snooze.choices, config.language) if buttons else []
-        body = notification_body(message, config.language, buttons, "body-markup" in capabilities)
+        markup = "body-markup" in capabilities
+        body = notification_body(message, config.language, buttons, markup, self._server_name)
         icon = icon_file(message.exercise, "svg" if "image/svg+xml" in capabilities else "png")
-        hints: dict[str, tuple[str, object]] = {"urgency": ("y", urgency(message.repeat))}
+        hints: dict[str, tuple[str, object]] = {"urgency": ("y", URGENCY_NORMAL)}
         if icon is not None:
             hints["image-path"] = ("s", icon.as_uri())
         call = new_method_call(
@@ -288,11 +298,10 @@ class FreedesktopNotifier:
         )
         (notification_id,) = await link.call(call, CALL_TIMEOUT, returns="u")
         log.debug(
-            "notification %d (replacing %d): repeat %d, urgency %d, %s",
+            "notification %d (replacing %d): repeat %d, %s",
             notification_id,
             self._id,
             message.repeat,
-            urgency(message.repeat),
             "with buttons" if buttons else "without buttons",
         )
         # Id 0 is no real id: such a server (notify-osd given actions) cannot be followed.
@@ -300,19 +309,27 @@ class FreedesktopNotifier:
         if not self._open:
             await self._disconnect()
 
-    async def _log_server(self, link: BusLink, capabilities: frozenset[str]) -> None:
-        name = "a notification server"
+    async def _log_server(self, link: BusLink, capabilities: frozenset[str]) -> str:
+        """Log which server shows the reminders; returns its name ("" if it gave none)."""
+        name, server_name = "a notification server", ""
         with contextlib.suppress(DBusErrorResponse, CallTimedOut, UnexpectedReply):
             server = await read_server(link, capabilities)
-            name = f"{server.name} {server.version}"
+            name, server_name = f"{server.name} {server.version}", server.name
             log.debug("the notification server: %s", server.describe())
-        if "actions" in capabilities:
-            log.info("notifications go to %s, with snooze, done and skip buttons", name)
-        else:
+        if "actions" not in capabilities:
             log.info(
                 "notifications go to %s, which shows no buttons: answer with the breakd command",
                 name,
             )
+        elif server_name in MENU_ONLY:
+            log.info(
+                "notifications go to %s, which keeps the buttons in its menu (%s)",
+                name,
+                MENU_ONLY[server_name],
+            )
+        else:
+            log.info("notifications go to %s, with snooze, done and skip buttons", name)
+        return server_name
 
     # -- the connection and the server's signals ------------------------------------
 
