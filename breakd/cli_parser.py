@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.required = True
     check = config_commands.add_parser("check", help="report every problem in a config file")
     check.add_argument("path", nargs="?", help="default: --config, else the default config file")
-    config_commands.add_parser("path", help="print the default config file's path")
+    config_commands.add_parser(
+        "path", help="print the config file's path (--config, else the default file)"
+    )
 
     doctor = commands.add_parser(
         "doctor",

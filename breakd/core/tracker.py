@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from breakd.core import commands
 from breakd.core.clock import Clock
 from breakd.core.deferral import Deferral, Verdict
 from breakd.core.effects import (
@@ -46,6 +47,13 @@ from breakd.core.settings import TrackerSettings, day_of
 
 _TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
 _SHOWING = frozenset({State.REMINDING})
+# What a refused command would have done, as "cannot ... now" says it.
+_WHAT = {
+    commands.SNOOZE: "snooze",
+    commands.DONE: "count a stretch as done",
+    commands.SKIP: "skip a reminder",
+    commands.REMIND_NOW: "show a reminder",
+}
 # A reminder that falls due while there has been no input for this long waits
 # for the next sign of life (or becomes a break): nobody is prompted at an empty chair.
 PRESENT_WITHIN = 30.0
@@ -252,7 +260,7 @@ class Tracker:
             State.PAUSED: "breakd is paused; run `breakd resume` first",
             State.OFF_HOURS: "it is outside active hours",
         }
-        raise EventRejected(f"cannot {event.command} now: {reasons[self._state]}")
+        raise EventRejected(f"cannot {_WHAT[event.command]} now: {reasons[self._state]}")
 
     # -- the rules ------------------------------------------------------------
 

@@ -280,7 +280,7 @@ def test_a_malformed_duration_uses_the_duration_message() -> None:
     assert problem.line == 2
     assert str(problem) == (
         'config.yaml:2: sitting.remind_after: "45 minutes" is not a duration;'
-        ' expected a number with a unit, like "45m", "20s" or "1h30m"'
+        ' expected a number with a unit, like "45m", "20s" or "1h30m"; did you mean "45m"?'
     )
 
 

@@ -342,6 +342,22 @@ def test_commands_that_do_not_apply_are_rejected_with_a_reason() -> None:
         desk.do(Snooze())
 
 
+def test_a_refused_command_says_what_it_would_have_done_in_plain_words() -> None:
+    desk = Desk()
+    desk.do(Pause())
+    said = {}
+    for command in (Snooze(), Done(), Skip(), RemindNow()):
+        with pytest.raises(EventRejected) as refused:
+            desk.do(command)
+        said[command.command] = str(refused.value).split(":")[0]
+    assert said == {
+        "snooze": "cannot snooze now",
+        "done": "cannot count a stretch as done now",
+        "skip": "cannot skip a reminder now",
+        "remind-now": "cannot show a reminder now",
+    }
+
+
 def test_remind_now_shows_the_due_stretch_at_once_even_when_away() -> None:
     desk = Desk()
     desk.do(RemindNow())

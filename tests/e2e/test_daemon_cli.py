@@ -131,7 +131,7 @@ def test_pause_holds_reminders_and_resume_ends_the_pause(daemon: DaemonProcess) 
     assert rejected.returncode == 1
     assert (
         rejected.stderr.strip()
-        == "breakd: cannot remind-now now: breakd is paused; run `breakd resume` first"
+        == "breakd: cannot show a reminder now: breakd is paused; run `breakd resume` first"
     )
     assert daemon.cli("resume").returncode == 0
     assert daemon.status()["state"] == "sitting"
