@@ -27,6 +27,7 @@ from breakd.adapters.dbus.buses import Buses
 from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.notify import NotifierError
 from breakd.adapters.select import (
+    check_notifier,
     here,
     open_busy_signal,
     open_session_source,
@@ -148,17 +149,13 @@ async def check_notifiers(config: Config) -> list[SourceCheck]:
             not_chosen = f'not chosen: notify.backend is "{backend}"'
             checks.append(SourceCheck("notifier", row.name, "off", not_chosen))
             continue
-        assert row.probe is not None, f"the notifier {row.name} has no probe in the table"
         try:
-            detail = await asyncio.wait_for(row.load(row.probe)(), PROBE_TIMEOUT)
+            found = await check_notifier(row)
         except NotifierError as error:
             checks.append(SourceCheck("notifier", row.name, "unavailable", str(error)))
             continue
-        except asyncio.TimeoutError:
-            reason = f"no answer within {PROBE_TIMEOUT:g} s"
-            checks.append(SourceCheck("notifier", row.name, "unavailable", reason))
-            continue
-        checks.append(SourceCheck("notifier", row.name, "works" if in_use else "in use", detail))
+        status: Status = "works" if in_use else "in use"
+        checks.append(SourceCheck("notifier", row.name, status, found.detail))
         in_use = True
     return checks
 

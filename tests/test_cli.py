@@ -77,7 +77,7 @@ def test_config_check_reports_every_problem_with_file_and_line(tmp_path: Path) -
         "active_hours:\n"
         "  days: [mon, funday]\n"
         '  from: "18:00"\n'
-        '  to: "08:00"\n'
+        '  to: "18:00"\n'
     )
     result = cli("config", "check", str(config))
     assert result.returncode == 2

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from breakd.adapters.dbus.address import BusUnavailable, session_bus_address
-from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
+from breakd.adapters.notify import AnswerHandler, NotifierCheck, NotifierError, icon_file
 from breakd.core.reminder_text import ReminderMessage
 
 if TYPE_CHECKING:
@@ -135,14 +135,17 @@ def _session_bus_reachable() -> bool:
     return True
 
 
-async def probe() -> str:
+async def probe() -> NotifierCheck:
     """`breakd doctor`'s line: the way plyer would notify here, or NotifierError."""
     try:
         notifier = PlyerNotifier()
         notifier.ready()
     except ImportError:
         raise NotifierError("plyer is not installed") from None
-    return f"plain notifications without buttons, through {notifier.name}"
+    return NotifierCheck(
+        f"{notifier.name} without buttons",
+        f"plain notifications without buttons, through {notifier.name}",
+    )
 
 
 def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> PlyerNotifier:
