@@ -82,7 +82,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "doctor":
         from breakd.doctor import run_doctor
 
-        return run_doctor(args.json, args.config)
+        return run_doctor(args.json, args.config, args.all)
     if args.command == "autostart":
         from breakd.autostart_command import run_autostart
 
