@@ -48,6 +48,10 @@ install:
 		   echo '  export PATH="$(PREFIX)/bin:$$PATH"' ;; esac
 	@echo "next: breakd autostart enable   (starts breakd now and at every login)"
 
+# docs/screenshot.png: a real reminder from the real daemon, under Xvfb + dunst.
+screenshot: $(BIN)/breakd
+	$(BIN)/python -m tests.screenshot docs/screenshot.png
+
 # Autostart is switched off first: it would point at the Python removed here.
 uninstall:
 	@if [ -x $(APP_VENV)/bin/breakd ]; then $(APP_VENV)/bin/breakd autostart disable || true; fi
