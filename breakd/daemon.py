@@ -364,7 +364,7 @@ class Daemon:
         only_log = False
         if parts.check_notifier is not None:
             name, found, passed_over = await parts.check_notifier(self._config.notify.backend)
-            notifier = f"{name} ({found.brief})"
+            notifier = found.brief
             only_log = name == "log" and self._config.notify.backend != "log"
             for why in passed_over:
                 log.debug("notifier %s", why)

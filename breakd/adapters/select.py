@@ -146,28 +146,31 @@ def chosen_notifiers(backend: str) -> tuple[Adapter, ...]:
     )
 
 
-async def check_notifier(row: Adapter) -> NotifierCheck:
-    """What a reminder would reach through `row` now; NotifierError says why nothing."""
+async def check_notifier(row: Adapter, at_start: bool = False) -> NotifierCheck:
+    """What a reminder would reach through `row` now; NotifierError says why nothing.
+    `at_start`: the daemon asks, and the row's `start_probe` is used where it has one."""
     import asyncio
 
-    assert row.probe is not None, f"the notifier {row.name} has no probe in the table"
+    probe = (row.start_probe if at_start else None) or row.probe
+    assert probe is not None, f"the notifier {row.name} has no probe in the table"
     try:
-        return await asyncio.wait_for(row.load(row.probe)(), NOTIFIER_PROBE_TIMEOUT)
+        return await asyncio.wait_for(row.load(probe)(), NOTIFIER_PROBE_TIMEOUT)
     except asyncio.TimeoutError:
         raise NotifierError(f"no answer within {NOTIFIER_PROBE_TIMEOUT:g} s") from None
 
 
 async def working_notifier(backend: str) -> tuple[str, NotifierCheck, list[str]]:
-    """The first notifier of the chain that works now, what it reaches, and why each one
-    before it was passed over ("dbus: no D-Bus session bus ...")."""
+    """For the daemon's start-up line: the first notifier of the chain that works now,
+    what it reaches, and why each one before it was passed over ("dbus: no D-Bus session
+    bus ..."). Loads nothing the notifiers themselves put off until a reminder."""
     passed_over = []
     rows = chosen_notifiers(backend)
     for row in rows[:-1]:
         try:
-            return row.name, await check_notifier(row), passed_over
+            return row.name, await check_notifier(row, at_start=True), passed_over
         except NotifierError as error:
             passed_over.append(f"{row.name}: {error}")
-    return rows[-1].name, await check_notifier(rows[-1]), passed_over
+    return rows[-1].name, await check_notifier(rows[-1], at_start=True), passed_over
 
 
 def _shared(row: Adapter, buses: Buses) -> SharedBus | None:

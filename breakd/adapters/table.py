@@ -120,6 +120,9 @@ class Adapter:
     """A notifier's "module:attribute": an async function that says what reminders would
     reach (a `NotifierCheck`), or raises NotifierError with why not. `breakd doctor` and
     the daemon's start-up line ask it."""
+    start_probe: str | None = None
+    """The same, for the daemon's start-up line, where `probe` would load what the
+    notifier loads only at its first reminder (an idle daemon should not carry it)."""
 
     def runs_on(self, platform: str | None = None) -> bool:
         """Whether it can run on `platform` (default: this one), whatever the config says."""
@@ -304,6 +307,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         platforms=ANYWHERE,
         switch=Choice("notify.backend", "plyer"),
         probe="breakd.adapters.notify.plyer_notifier:probe",
+        start_probe="breakd.adapters.notify.plyer_notifier:probe_without_plyer",
     ),
     Adapter(
         "log",

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from breakd import __version__
-from tests.desktop import DesktopSession
+from tests.desktop import DESKTOP_TOOLS, DesktopSession, require_tools, start_desktop
 from tests.e2e.daemon_process import DaemonProcess
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d breakd (?P<level>[A-Z]+) (?P<text>.*)$")
@@ -51,7 +53,7 @@ def test_with_no_session_at_all(tmp_path: Path) -> None:
         f" control socket: {socket} (XDG_RUNTIME_DIR is not set)",
         "INFO in use: idle source none (you count as present until one appears);"
         " session events none; busy signals camera (free);"
-        " reminders through log (the daemon's log only)",
+        " reminders through the daemon's log only",
         "WARNING not here: an idle source;"
         " session events logind, screensaver, gnome-session-manager;"
         " busy signals dnd:dunst, dnd:plasma, dnd:xfce, dnd:gnome, dnd:swaync, dnd:mako,"
@@ -78,9 +80,41 @@ def test_in_the_desktop_session(desktop: DesktopSession, tmp_path: Path) -> None
         f" control socket: {socket}",
         "INFO in use: idle source x11-screensaver; session events none;"
         " busy signals dnd:dunst (free), fullscreen:x11 (free), camera (free);"
-        f" reminders through dbus (dunst {server} with buttons)",
+        f" reminders through dunst {server} with buttons",
         "INFO not here: session events logind, screensaver, gnome-session-manager;"
         " busy signals dnd:plasma, dnd:xfce, dnd:gnome, dnd:swaync, dnd:mako,"
         " inhibitors:gnome, inhibitors:logind (`breakd doctor` says why)",
     ]
     assert lines[3:] == ["INFO stopping"]
+
+
+def test_with_a_session_bus_but_no_notification_server(tmp_path: Path) -> None:
+    """The notifier named is the one that works: plyer through notify-send, found without
+    loading plyer, which an idle daemon does not carry until its first reminder."""
+    require_tools(*DESKTOP_TOOLS, "notify-send")
+    session = start_desktop(tmp_path / "session", dunst=False)
+    try:
+        env = session.subprocess_env()
+        daemon = DaemonProcess(tmp_path, "", env=env).start()
+        try:
+            daemon.wait_for_log("not here: ")
+        finally:
+            daemon.stop()
+        code = (
+            "import asyncio, sys\n"
+            "from breakd.adapters.select import working_notifier\n"
+            "name, found, passed_over = asyncio.run(working_notifier('auto'))\n"
+            "print(name, found.brief, 'plyer' in sys.modules)\n"
+        )
+        probed = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30
+        )
+    finally:
+        session.stop()
+    lines = log_lines(daemon)
+    assert lines[1].endswith("; reminders through plyer (notify-send) without buttons")
+    assert lines[2].endswith("; notifiers dbus (`breakd doctor` says why)")
+    assert (probed.returncode, probed.stdout) == (
+        0,
+        "plyer plyer (notify-send) without buttons False\n",
+    ), probed.stderr

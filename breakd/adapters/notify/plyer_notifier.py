@@ -148,6 +148,24 @@ async def probe() -> NotifierCheck:
     )
 
 
+async def probe_without_plyer() -> NotifierCheck:
+    """`probe` without importing plyer: on Linux its backend is notify-send, so that and
+    a session bus are what it needs; elsewhere plyer's own backend is trusted."""
+    if sys.platform.startswith("linux"):
+        if not _session_bus_reachable():
+            raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
+        import shutil
+
+        if shutil.which("notify-send") is None:
+            raise NotifierError(
+                "plyer found no way to notify here (on Linux it needs notify-send, from libnotify-bin)"
+            )
+        return NotifierCheck(
+            "plyer (notify-send) without buttons", "plain notifications through notify-send"
+        )
+    return NotifierCheck("plyer without buttons", "plyer's plain notifications")
+
+
 def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> PlyerNotifier:
     """plyer's notifications have no buttons to answer and no words from the config."""
     return PlyerNotifier()
