@@ -3,6 +3,9 @@
 # suite again in .venv-min, on the lowest version of each dependency pyproject allows.
 # `make bench` measures breakd installed from a wheel in .venv-bench, which the script
 # builds and rebuilds when the sources change: an editable install would flatter it.
+# `make install` is for daily use: breakd in its own venv under ~/.local/share/breakd
+# (a regular install, not tied to this checkout) and `breakd` on PATH through a
+# symlink in ~/.local/bin; `make uninstall` takes both away again.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +13,14 @@ MIN_VENV := .venv-min
 MIN_BIN := $(MIN_VENV)/bin
 BENCH_VENV ?= .venv-bench
 
-.PHONY: run test test-min lint fuzz bench clean
+.PHONY: run test test-min lint fuzz bench clean install uninstall screenshot
+
+# Where `make install` puts breakd: PREFIX/share/breakd/venv, and PREFIX/bin/breakd.
+PREFIX ?= $(HOME)/.local
+APP_DIR := $(PREFIX)/share/breakd
+APP_VENV := $(APP_DIR)/venv
+# What pip installs: this checkout, or a wheel built from it (the tests pass one).
+INSTALL_FROM ?= .
 
 $(BIN)/breakd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +29,36 @@ $(BIN)/breakd: pyproject.toml
 	touch $@
 
 run: $(BIN)/breakd
+	@echo "breakd runs in the foreground; Ctrl-C stops it. From another terminal:"
+	@echo "  $(BIN)/breakd status    (or \`make install\` once, then plain \`breakd status\`)"
 	$(BIN)/breakd run
+
+# A fresh venv each time, so an install never mixes two versions; the symlink is the
+# only thing outside APP_DIR, and it points into it.
+install:
+	rm -rf $(APP_VENV)
+	$(PYTHON) -m venv $(APP_VENV)
+	$(APP_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(INSTALL_FROM)
+	mkdir -p $(PREFIX)/bin
+	ln -sfn $(APP_VENV)/bin/breakd $(PREFIX)/bin/breakd
+	@$(APP_VENV)/bin/breakd --version
+	@echo "installed: $(PREFIX)/bin/breakd -> $(APP_VENV)/bin/breakd"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; \
+		*) echo "$(PREFIX)/bin is not on your PATH; add it (e.g. in ~/.profile):"; \
+		   echo '  export PATH="$(PREFIX)/bin:$$PATH"' ;; esac
+	@echo "next: breakd autostart enable   (starts breakd now and at every login)"
+
+# docs/screenshot.png: a real reminder from the real daemon, under Xvfb + dunst.
+screenshot: $(BIN)/breakd
+	$(BIN)/python -m tests.screenshot docs/screenshot.png
+
+# Autostart is switched off first: it would point at the Python removed here.
+uninstall:
+	@if [ -x $(APP_VENV)/bin/breakd ]; then $(APP_VENV)/bin/breakd autostart disable || true; fi
+	@if [ -L $(PREFIX)/bin/breakd ] && [ "$$(readlink $(PREFIX)/bin/breakd)" = "$(APP_VENV)/bin/breakd" ]; then \
+		rm -f $(PREFIX)/bin/breakd; echo "removed $(PREFIX)/bin/breakd"; fi
+	rm -rf $(APP_DIR)
+	@echo "your config and state stay: ~/.config/breakd, ~/.local/state/breakd"
 
 # Two workers: the suite waits on real processes more than it computes, and CI has two cores.
 test: $(BIN)/breakd lint

@@ -46,7 +46,8 @@ def enable(method_name: str | None, force: bool, config: str | None) -> int:
         raise AutostartConflict(
             f"{method.location} {_WHY_NOT[state]}; not replacing it (use --force to replace it)"
         )
-    for line in method.activate(replaced=state not in (Ownership.ABSENT, Ownership.CURRENT)):
+    replaced = state not in (Ownership.ABSENT, Ownership.CURRENT)
+    for line in method.activate(replaced, running_pid=_running_pid()):
         print(line)
     for other in native_methods():
         if other != name and open_method(other).inspect(argv) is not Ownership.ABSENT:
@@ -105,6 +106,18 @@ def status(method_name: str | None, config: str | None) -> int:
         )
     print(f"daemon: {_daemon_state()}")
     return 0
+
+
+def _running_pid() -> int | None:
+    """The pid of a breakd that answers on the control socket, if one does."""
+    from breakd.ipc.client import call
+
+    try:
+        details = call("status", timeout=2.0).get("status")
+    except (BreakdError, OSError):
+        return None
+    pid = details.get("pid") if isinstance(details, dict) else None
+    return pid if isinstance(pid, int) else None
 
 
 def _daemon_state() -> str:

@@ -77,12 +77,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from breakd.local_commands import check_config, print_config_path
 
         if args.config_command == "path":
-            return print_config_path()
+            return print_config_path(args.config)
         return check_config(args.path or args.config)
     if args.command == "doctor":
         from breakd.doctor import run_doctor
 
-        return run_doctor(args.json, args.config)
+        return run_doctor(args.json, args.config, args.all)
     if args.command == "autostart":
         from breakd.autostart_command import run_autostart
 

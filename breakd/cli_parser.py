@@ -62,16 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.required = True
     check = config_commands.add_parser("check", help="report every problem in a config file")
     check.add_argument("path", nargs="?", help="default: --config, else the default config file")
-    config_commands.add_parser("path", help="print the default config file's path")
+    config_commands.add_parser(
+        "path", help="print the config file's path (--config, else the default file)"
+    )
 
     doctor = commands.add_parser(
         "doctor",
-        help="show which idle sources, session events and busy signals work here, and why not",
-        description="Try every idle source, session-event source and busy signal here and say"
-        " which ones breakd uses, which the config switches off and what each of the others"
-        " lacks. Needs no running daemon.",
+        help="check what breakd sees and how a reminder reaches you here, and why not",
+        description="Try every idle source, session-event source, busy signal and notifier"
+        " here and say which ones breakd uses, which the config switches off and what each of"
+        " the others lacks; end with a verdict. Needs no running daemon.",
     )
     doctor.add_argument("--json", action="store_true", help="print the result as JSON")
+    doctor.add_argument(
+        "--all", action="store_true", help="also list the ones for other operating systems"
+    )
 
     autostart = commands.add_parser(
         "autostart",

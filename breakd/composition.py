@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from breakd import __version__, paths
 from breakd.adapters.calendar import SchedulerAlarms
@@ -24,6 +25,7 @@ from breakd.adapters.select import (
     open_busy_signals,
     open_idle_source,
     open_session_sources,
+    working_notifier,
 )
 from breakd.adapters.storage import JsonStateFile
 from breakd.adapters.system_clock import SystemClock
@@ -33,6 +35,10 @@ from breakd.config.effective import config_path, load_effective_config
 from breakd.config.model import Config
 from breakd.daemon import Daemon, DaemonParts, Observer, Watchers
 from breakd.ipc.runtime_dir import ensure_private_dir
+
+if TYPE_CHECKING:
+    from breakd.adapters.combined import Combined
+    from breakd.adapters.supervise import WatchReport
 
 log = logging.getLogger("breakd")
 
@@ -47,10 +53,12 @@ def run_daemon(config_arg: str | None) -> int:
     try:
         source = config_path(config_arg)
         log.info(
-            "breakd %s running (pid %d); config: %s",
+            "breakd %s running (pid %d); config: %s; control socket: %s%s",
             __version__,
             os.getpid(),
             source if config.source else f"built-in defaults ({source} not found)",
+            paths.socket_path(),
+            "" if paths.runtime_dir_from_xdg() else " (XDG_RUNTIME_DIR is not set)",
         )
         asyncio.run(_serve(config, config_arg))
     finally:
@@ -72,19 +80,26 @@ def system_parts(loop: asyncio.AbstractEventLoop, config_arg: str | None) -> Dae
     """The real adapters for this machine; D-Bus watchers share one connection per bus."""
     clock = SystemClock()
     buses = Buses()
+    running: dict[str, Combined[Any]] = {}  # the latest of each kind, for the start-up summary
 
     def watch_session(observe: Observer) -> Watchers:
         from breakd.adapters.session.combined import CombinedSessionEvents
 
-        return CombinedSessionEvents(open_session_sources(buses), observe).run()
+        running["session"] = CombinedSessionEvents(open_session_sources(buses), observe)
+        return running["session"].run()
 
     def watch_busy(config: Config, observe: Observer) -> Watchers | None:
         signals = open_busy_signals(config, buses=buses)
         if not signals:
+            running.pop("busy", None)
             return None
         from breakd.adapters.busy.combined import CombinedBusySignals
 
-        return CombinedBusySignals(signals, observe).run()
+        running["busy"] = CombinedBusySignals(signals, observe)
+        return running["busy"].run()
+
+    def watch_reports() -> list[tuple[str, WatchReport]]:
+        return [(kind, report) for kind, watchers in running.items() for report in watchers.reports]
 
     return DaemonParts(
         clock=clock,
@@ -99,6 +114,8 @@ def system_parts(loop: asyncio.AbstractEventLoop, config_arg: str | None) -> Dae
         make_notifier=choose_notifier,
         watch_session=watch_session,
         watch_busy=watch_busy,
+        watch_reports=watch_reports,
+        check_notifier=working_notifier,
     )
 
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from breakd.adapters.calendar import CalendarAlarms
 from breakd.adapters.clock_steps import ClockSteps
@@ -62,10 +62,18 @@ from breakd.ipc.server import ControlServer
 from breakd.ipc.status import StatusReply, build_status
 from breakd.repeated_log import RepeatedLog
 
+if TYPE_CHECKING:
+    from breakd.adapters.notify import NotifierCheck
+    from breakd.adapters.supervise import WatchReport
+
 log = logging.getLogger("breakd")
 RETRY_AFTER_FAILURE = 1.0
 """Seconds before the daemon looks again after handling an event failed: a failure that
 comes back at every look must not spin the loop."""
+
+STARTUP_SETTLE_SECONDS = 5.0
+"""How long the start-up summary waits for every watcher's first try; local buses
+answer in milliseconds, so this only matters for a hung peer."""
 
 Observer = Callable[[SessionEvent], None]
 Watchers = Coroutine[Any, Any, None]
@@ -94,6 +102,11 @@ class DaemonParts:
     make_notifier: Callable[[str, AnswerHandler, Callable[[], Config]], Notifier]
     watch_session: Callable[[Observer], Watchers]
     watch_busy: Callable[[Config, Observer], Watchers | None]
+    watch_reports: Callable[[], Sequence[tuple[str, WatchReport]]] = lambda: ()
+    """("session" or "busy", report) for every watcher running, for the start-up summary."""
+    check_notifier: Callable[[str], Awaitable[tuple[str, NotifierCheck, list[str]]]] | None = None
+    """The notifier of `notify.backend`'s chain that works now, what it reaches, and why
+    each before it does not; None: name the chain's first."""
 
 
 class Daemon:
@@ -128,16 +141,17 @@ class Daemon:
         await self._idle.open()
         server = ControlServer(self._parts.socket_path, self._control.handle)
         await server.start()
-        log.info("control socket: %s; reminders via %s", server.path, self._notifier.name)
         self._parts.clock_steps.start(self._clock_was_set)
         self._set_calendar()
         await self.refresh()
         session = loop.create_task(self._parts.watch_session(self.observe))
         self._start_busy()
+        summary = loop.create_task(self._say_what_runs())
         try:
             await stopping.wait()
         finally:
             log.info("stopping")
+            await _cancel(summary)
             await _cancel(session)
             for task in list(self._handlers):
                 await _cancel(task)
@@ -413,6 +427,60 @@ class Daemon:
             snapshot, saved_at = loaded
             self._tracker.restore(snapshot, saved_at)
             self._saved = snapshot
+
+    async def _say_what_runs(self) -> None:
+        """The start-up summary: one line on what breakd uses, one on what is not here
+        (`breakd doctor` says why); the reasons went to the debug log as each was tried.
+        It waits for every watcher's first try, which takes milliseconds."""
+        parts = self._parts
+        notifier = self._notifier.name
+        passed_over: list[str] = []
+        only_log = False
+        if parts.check_notifier is not None:
+            name, found, passed_over = await parts.check_notifier(self._config.notify.backend)
+            notifier = found.brief
+            only_log = name == "log" and self._config.notify.backend != "log"
+            for why in passed_over:
+                log.debug("notifier %s", why)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STARTUP_SETTLE_SECONDS
+        while loop.time() < deadline and any(
+            report.state == "starting" for _, report in parts.watch_reports()
+        ):
+            await asyncio.sleep(0.02)
+        reports = parts.watch_reports()
+
+        def names(kind: str, working: bool) -> str:
+            found = [
+                report.name + (f" ({report.reading})" if working and report.reading else "")
+                for of, report in reports
+                if of == kind and (report.state == "watching") == working
+            ]
+            return ", ".join(found) or "none"
+
+        idle = self._idle.name
+        log.info(
+            "in use: idle source %s; session events %s; busy signals %s; reminders through %s",
+            idle or "none (you count as present until one appears)",
+            names("session", True),
+            names("busy", True),
+            notifier,
+        )
+        missing = [
+            f"{what} {listed}"
+            for what, listed in (
+                ("session events", names("session", False)),
+                ("busy signals", names("busy", False)),
+            )
+            if listed != "none"
+        ]
+        if passed_over:
+            missing.append("notifiers " + ", ".join(why.split(":")[0] for why in passed_over))
+        if idle is None:
+            missing.insert(0, "an idle source")
+        if missing:
+            level = logging.WARNING if idle is None or only_log else logging.INFO
+            log.log(level, "not here: %s (`breakd doctor` says why)", "; ".join(missing))
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -1,8 +1,10 @@
 """`breakd doctor`: which idle sources, session-event sources, busy signals and notifiers
 work here.
 
-One line for each such row of the adapter table (`adapters/table.py`), in its
-order, those for other platforms included. Every source is really tried (opened
+One line for each such row of the adapter table (`adapters/table.py`) that runs
+on this platform (`--all`: those for other platforms too), in its order, then a
+one-line verdict: what a reminder reaches and whether breakd sees you come and
+go, or what is wrong and how to put it right. Every source is really tried (opened
 and read, or its bus name looked up), so the answer is about this session, not
 this platform in general; the daemon need not run. The idle source marked "in
 use" is the one the daemon would pick; every session-event source that works is
@@ -27,12 +29,13 @@ from breakd.adapters.dbus.buses import Buses
 from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.notify import NotifierError
 from breakd.adapters.select import (
+    check_notifier,
     here,
     open_busy_signal,
     open_session_source,
     try_idle_sources,
 )
-from breakd.adapters.table import Adapter, Choice, Kind, of_kind
+from breakd.adapters.table import ADAPTERS, Adapter, Choice, Kind, of_kind
 from breakd.adapters.watcher import Watcher, WatcherUnavailable
 from breakd.config.effective import load_effective_config
 from breakd.config.model import Config
@@ -49,16 +52,23 @@ class SourceCheck:
     name: str
     status: Status
     detail: str
+    brief: str = ""
+    """A notifier's few words for the verdict ("dunst 1.9.0 with buttons")."""
 
 
-def run_doctor(as_json: bool, config_path: str | None = None) -> int:
-    """Print one line per source and signal (or JSON); exit 0 whatever is missing.
+def run_doctor(as_json: bool, config_path: str | None = None, show_all: bool = False) -> int:
+    """Print one line per source and signal (or JSON), then the verdict; exit 0 whatever
+    is missing.
 
     The busy signals follow the config the daemon would run with (`config_path`,
     else the default file); a config with mistakes is an error, as for `run`.
     """
     config = load_effective_config(config_path)
     checks = check_idle_sources() + asyncio.run(_check_async(config))
+    summary = verdict(checks, config)
+    if not show_all:
+        elsewhere = {row.name for row in ADAPTERS if not row.runs_on()}
+        checks = [check for check in checks if check.name not in elsewhere]
     if as_json:
         in_use = next((c.name for c in checks if c.kind == "idle" and c.status == "in use"), None)
         document = {
@@ -67,11 +77,41 @@ def run_doctor(as_json: bool, config_path: str | None = None) -> int:
             "session_sources": [_entry(check) for check in checks if check.kind == "session"],
             "busy_signals": [_entry(check) for check in checks if check.kind == "busy"],
             "notifiers": [_entry(check) for check in checks if check.kind == "notifier"],
+            "verdict": summary,
         }
         print(json.dumps(document, indent=2))
     else:
         print(format_checks(checks))
+        print()
+        print(f"verdict: {summary}")
     return 0
+
+
+def verdict(checks: list[SourceCheck], config: Config) -> str:
+    """One line: what a reminder reaches and whether breakd sees you come and go; or
+    what is wrong, and how to put it right."""
+    notifier = next((c for c in checks if c.kind == "notifier" and c.status == "in use"), None)
+    idle = next((c for c in checks if c.kind == "idle" and c.status == "in use"), None)
+    if notifier is not None and notifier.name != "log":
+        reach = f"breakd will remind you through {notifier.brief}"
+        if "without buttons" in notifier.brief:
+            reach += " (answer with `breakd done`, `breakd skip` or `breakd snooze`)"
+    elif config.notify.backend == "log":
+        reach = 'breakd writes reminders to its log only (notify.backend is "log")'
+    else:
+        failed = next(
+            (c for c in checks if c.kind == "notifier" and c.status == "unavailable"), None
+        )
+        why = f" ({failed.name}: {failed.detail})" if failed is not None else ""
+        reach = (
+            f"no reminder will reach your screen{why}; run breakd inside your desktop session,"
+            " where a notification server answers on the session bus"
+        )
+    if idle is None:
+        sees = "it cannot see your keyboard and mouse here, so it counts you as sitting all along"
+    else:
+        sees = f"it sees your keyboard and mouse through {idle.name}"
+    return f"{reach}; {sees}"
 
 
 def check_idle_sources() -> list[SourceCheck]:
@@ -148,17 +188,13 @@ async def check_notifiers(config: Config) -> list[SourceCheck]:
             not_chosen = f'not chosen: notify.backend is "{backend}"'
             checks.append(SourceCheck("notifier", row.name, "off", not_chosen))
             continue
-        assert row.probe is not None, f"the notifier {row.name} has no probe in the table"
         try:
-            detail = await asyncio.wait_for(row.load(row.probe)(), PROBE_TIMEOUT)
+            found = await check_notifier(row)
         except NotifierError as error:
             checks.append(SourceCheck("notifier", row.name, "unavailable", str(error)))
             continue
-        except asyncio.TimeoutError:
-            reason = f"no answer within {PROBE_TIMEOUT:g} s"
-            checks.append(SourceCheck("notifier", row.name, "unavailable", reason))
-            continue
-        checks.append(SourceCheck("notifier", row.name, "works" if in_use else "in use", detail))
+        status: Status = "works" if in_use else "in use"
+        checks.append(SourceCheck("notifier", row.name, status, found.detail, found.brief))
         in_use = True
     return checks
 
@@ -195,5 +231,5 @@ def format_checks(checks: list[SourceCheck]) -> str:
 
 def _entry(check: SourceCheck) -> dict[str, str]:
     entry = asdict(check)
-    del entry["kind"]
+    del entry["kind"], entry["brief"]
     return entry

@@ -118,16 +118,15 @@ class IdleReader:
             log.exception("looking for an idle source failed")
             return
         if source is None:
-            if first:
-                log.warning(
-                    "no idle source (%s); treating you as present until one appears", reason
-                )
+            if first:  # the start-up summary says so; here, why
+                log.debug("no idle source (%s)", reason)
             return
         if self._closed:
             _quietly(self._calls.call(source.close))
             return
         self._source = source
-        log.info("idle source: %s", reason)
+        # At start the summary names it; one that turns up later gets a line of its own.
+        log.log(logging.DEBUG if first else logging.INFO, "idle source: %s", reason)
         self._reconcile()
 
     # -- samples --------------------------------------------------------------------

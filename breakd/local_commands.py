@@ -19,8 +19,9 @@ def check_config(given: str | None) -> int:
     return 0
 
 
-def print_config_path() -> int:
-    print(config_path(None))
+def print_config_path(given: str | None) -> int:
+    """The file breakd reads: `--config` when given, else the default one."""
+    print(config_path(given))
     return 0
 
 

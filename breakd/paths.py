@@ -66,15 +66,27 @@ def lock_path() -> Path:
 SOCKET = "control.sock"
 
 
-def _runtime_dir_name() -> str:
+def runtime_dir_from_xdg() -> bool:
+    """Whether XDG_RUNTIME_DIR names the runtime dir (else a fallback is used, and the
+    daemon's first line says so)."""
     base = os.environ.get("XDG_RUNTIME_DIR")
-    if base and os.path.isabs(base):
-        return os.path.join(base, APP)
-    from platformdirs import user_runtime_path
+    return bool(base) and os.path.isabs(base or "")
 
-    candidate = user_runtime_path(appauthor=False)
-    if candidate.is_dir() and os.access(candidate, os.W_OK):
-        return str(candidate / APP)
+
+def _runtime_dir_name() -> str:
+    """$XDG_RUNTIME_DIR/breakd; without it /run/user/UID/breakd where that is ours (as
+    logind makes it), else a private dir in the temp dir. On Linux and the BSDs these are
+    read here: platformdirs would warn on stderr where XDG_RUNTIME_DIR is unset."""
+    if runtime_dir_from_xdg():
+        return os.path.join(os.environ["XDG_RUNTIME_DIR"], APP)
+    if _XDG_PLATFORM:
+        candidate = f"/run/user/{os.getuid()}"
+    else:
+        from platformdirs import user_runtime_path
+
+        candidate = str(user_runtime_path(appauthor=False))
+    if os.path.isdir(candidate) and os.access(candidate, os.W_OK):
+        return os.path.join(candidate, APP)
     import tempfile
 
     return os.path.join(tempfile.gettempdir(), f"{APP}-{os.getuid()}")

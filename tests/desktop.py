@@ -341,10 +341,13 @@ class DesktopSession:
             stop_process(self.processes.pop())
 
 
-def start_desktop(runtime_dir: Path, *, dunst: bool = True) -> DesktopSession:
+def start_desktop(
+    runtime_dir: Path, *, dunst: bool = True, dunstrc: str = DUNSTRC
+) -> DesktopSession:
     """Start Xvfb, a private bus and (unless dunst=False) dunst; ready when this returns.
 
-    `dunst=False` gives a session with no notification server at all. The caller must
+    `dunst=False` gives a session with no notification server at all; `dunstrc` is the
+    template of dunst's config (`{here}`: the runtime dir). The caller must
     call `stop()`. `runtime_dir` is used as XDG_RUNTIME_DIR and holds configs and logs.
     """
     runtime_dir.mkdir(parents=True, exist_ok=True)
@@ -369,7 +372,7 @@ def start_desktop(runtime_dir: Path, *, dunst: bool = True) -> DesktopSession:
         env["DBUS_SESSION_BUS_ADDRESS"] = address
         session = DesktopSession(display, address, runtime_dir, env, processes)
         if dunst:
-            _start_dunst(session)
+            _start_dunst(session, dunstrc)
         return session
     except BaseException:
         for proc in reversed(processes):
@@ -377,14 +380,14 @@ def start_desktop(runtime_dir: Path, *, dunst: bool = True) -> DesktopSession:
         raise
 
 
-def _start_dunst(session: DesktopSession) -> None:
+def _start_dunst(session: DesktopSession, dunstrc_text: str = DUNSTRC) -> None:
     here = session.runtime_dir
     script = here / "pick_action.sh"
     script.write_text(PICK_ACTION_SH)
     script.chmod(0o755)
     session.pick_file.write_text("")
     dunstrc = here / "dunstrc"
-    dunstrc.write_text(DUNSTRC.format(here=here))
+    dunstrc.write_text(dunstrc_text.format(here=here))
     log_path = here / "dunst.log"
     with log_path.open("ab") as log:
         proc = subprocess.Popen(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,7 +77,7 @@ def test_config_check_reports_every_problem_with_file_and_line(tmp_path: Path) -
         "active_hours:\n"
         "  days: [mon, funday]\n"
         '  from: "18:00"\n'
-        '  to: "08:00"\n'
+        '  to: "18:00"\n'
     )
     result = cli("config", "check", str(config))
     assert result.returncode == 2
@@ -115,6 +116,14 @@ def test_without_a_config_file_config_check_says_defaults_run() -> None:
     result = cli("config", "check")
     assert result.returncode == 0
     assert "built-in defaults" in result.stdout
+
+
+def test_config_path_names_the_file_given_with_config_else_the_default(tmp_path: Path) -> None:
+    given = cli("--config", str(tmp_path / "mine.yaml"), "config", "path")
+    assert (given.returncode, given.stdout) == (0, f"{tmp_path / 'mine.yaml'}\n")
+    default = cli("config", "path")
+    assert default.stdout.startswith(os.environ["XDG_CONFIG_HOME"])
+    assert default.stdout.endswith("/breakd/config.yaml\n")
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ debounced into one set of reasons (`busy/combined.py`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from functools import partial
 from typing import Generic, Protocol, TypeVar
@@ -31,6 +32,10 @@ class MergeRule(Protocol[Taken]):
     def take(self, index: int, name: str, said: Taken, first: bool) -> None:
         """Watcher `index` (called `name`) reports `said`; `first` for the first report
         since it (re)started."""
+        ...
+
+    def describe(self, said: Taken) -> str:
+        """A report in a few words for the log ("free", "busy: dnd:dunst"), or ""."""
         ...
 
     def forget(self, index: int) -> None:
@@ -69,7 +74,7 @@ class Combined(Generic[Said]):
             await run_all(
                 self._supervisor.keep_watching(
                     watcher,
-                    partial(self.rule.take, index, report.name),
+                    partial(self._take, index, report),
                     report,
                     partial(self.rule.forget, index),
                 )
@@ -79,3 +84,12 @@ class Combined(Generic[Said]):
             )
         finally:
             self.rule.close()
+
+    def _take(self, index: int, report: WatchReport, said: Said, first: bool) -> None:
+        if first:
+            report.reading = self.rule.describe(said)
+            wording = self.rule.wording
+            suffix = f" ({report.reading})" if report.reading else ""
+            level = logging.INFO if report.late else logging.DEBUG
+            wording.log.log(level, wording.watching, report.name, suffix)
+        self.rule.take(index, report.name, said, first)

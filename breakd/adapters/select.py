@@ -16,7 +16,7 @@ from breakd.adapters.busy import BusySignal
 from breakd.adapters.dbus.address import BusUnavailable
 from breakd.adapters.dbus.buses import Buses, TriedBuses
 from breakd.adapters.idle import IdleSource, IdleSourceUnavailable
-from breakd.adapters.notify import AnswerHandler, Notifier
+from breakd.adapters.notify import AnswerHandler, Notifier, NotifierCheck, NotifierError
 from breakd.adapters.notify.fallback import FallbackNotifier
 from breakd.adapters.session import SessionEventSource
 from breakd.adapters.table import Adapter, Choice, Kind, of_kind
@@ -129,12 +129,48 @@ def choose_notifier(backend: str, answer: AnswerHandler, config: Callable[[], Co
     then plyer). `log`: the log only. `config` returns the config in force, so button
     labels follow a reload. Nothing is imported for a notifier that is not chosen.
     """
-    chain: list[Notifier] = [
-        _open(row, None, answer, config)
+    chain: list[Notifier] = [_open(row, None, answer, config) for row in chosen_notifiers(backend)]
+    return chain[0] if len(chain) == 1 else FallbackNotifier(chain)
+
+
+NOTIFIER_PROBE_TIMEOUT = 5.0
+"""Seconds a notifier's probe may take; a local notification server answers in ms."""
+
+
+def chosen_notifiers(backend: str) -> tuple[Adapter, ...]:
+    """The notifier rows `notify.backend` chains, in order (as `choose_notifier` opens them)."""
+    return tuple(
+        row
         for row in of_kind("notifier")
         if not isinstance(row.switch, Choice) or row.switch.picks(backend, row.runs_on())
-    ]
-    return chain[0] if len(chain) == 1 else FallbackNotifier(chain)
+    )
+
+
+async def check_notifier(row: Adapter, at_start: bool = False) -> NotifierCheck:
+    """What a reminder would reach through `row` now; NotifierError says why nothing.
+    `at_start`: the daemon asks, and the row's `start_probe` is used where it has one."""
+    import asyncio
+
+    probe = (row.start_probe if at_start else None) or row.probe
+    assert probe is not None, f"the notifier {row.name} has no probe in the table"
+    try:
+        return await asyncio.wait_for(row.load(probe)(), NOTIFIER_PROBE_TIMEOUT)
+    except asyncio.TimeoutError:
+        raise NotifierError(f"no answer within {NOTIFIER_PROBE_TIMEOUT:g} s") from None
+
+
+async def working_notifier(backend: str) -> tuple[str, NotifierCheck, list[str]]:
+    """For the daemon's start-up line: the first notifier of the chain that works now,
+    what it reaches, and why each one before it was passed over ("dbus: no D-Bus session
+    bus ..."). Loads nothing the notifiers themselves put off until a reminder."""
+    passed_over = []
+    rows = chosen_notifiers(backend)
+    for row in rows[:-1]:
+        try:
+            return row.name, await check_notifier(row, at_start=True), passed_over
+        except NotifierError as error:
+            passed_over.append(f"{row.name}: {error}")
+    return rows[-1].name, await check_notifier(rows[-1], at_start=True), passed_over
 
 
 def _shared(row: Adapter, buses: Buses) -> SharedBus | None:

@@ -34,11 +34,18 @@ class WatchReport:
     name: str
     state: WatchState = "starting"
     reason: str = ""
+    reading: str = ""
+    """What it said first since it last started watching, in a few words ("free"), if
+    its kind says it that way."""
+    late: bool = False
+    """It started watching after its first try failed or stopped: the daemon's start-up
+    summary did not name it, so the log says so on its own."""
 
     def start_watching(self) -> bool:
         """Mark it watching; True the first time since it (re)started, to say so once."""
         if self.state == "watching":
             return False
+        self.late = self.state != "starting"
         self.state, self.reason = "watching", ""
         return True
 
@@ -54,15 +61,19 @@ class Backoff:
 
 @dataclass(frozen=True)
 class Wording:
-    """One kind's log lines; each gets the watcher's name, then the reason and wait.
+    """One kind's log lines; each gets the watcher's name, then the reason and wait
+    (`watching`: then " (what it reads)" or nothing).
 
-    `nothing` is said once when there is no watcher of the kind on this platform.
+    `nothing` is said once when there is no watcher of the kind on this platform. What
+    each watcher does at its first try is said at debug level only: the daemon's
+    start-up summary names them all in one line.
     """
 
     log: logging.Logger
     failed: str
     stopped: str
     unavailable: str
+    watching: str
     nothing: str | None = None
 
 
@@ -116,7 +127,8 @@ class Supervisor:
                 report.state = "stopped"
                 last_end = reason
             else:
-                level = logging.INFO if report.reason != reason else logging.DEBUG
+                first_try = report.state == "starting"
+                level = logging.INFO if report.reason != reason and not first_try else logging.DEBUG
                 wording.log.log(level, wording.unavailable, report.name, reason)
                 report.state = "unavailable"
             report.reason = reason

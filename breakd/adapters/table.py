@@ -117,8 +117,12 @@ class Adapter:
     switch: Switch | Choice | None = None
     """None: always on where it runs."""
     probe: str | None = None
-    """A notifier's "module:attribute" for `breakd doctor`: an async function that says in
-    one sentence what reminders would reach, or raises NotifierError with why not."""
+    """A notifier's "module:attribute": an async function that says what reminders would
+    reach (a `NotifierCheck`), or raises NotifierError with why not. `breakd doctor` and
+    the daemon's start-up line ask it."""
+    start_probe: str | None = None
+    """The same, for the daemon's start-up line, where `probe` would load what the
+    notifier loads only at its first reminder (an idle daemon should not carry it)."""
 
     def runs_on(self, platform: str | None = None) -> bool:
         """Whether it can run on `platform` (default: this one), whatever the config says."""
@@ -303,6 +307,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         platforms=ANYWHERE,
         switch=Choice("notify.backend", "plyer"),
         probe="breakd.adapters.notify.plyer_notifier:probe",
+        start_probe="breakd.adapters.notify.plyer_notifier:probe_without_plyer",
     ),
     Adapter(
         "log",

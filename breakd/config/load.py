@@ -340,20 +340,22 @@ class _Reader:
             self.values.setdefault(key.path, default_value(key))
 
     def _check_hours(self) -> None:
-        """`from` must be before `to`; reported where `from` is, since that is usually the slip."""
+        """`from` and `to` must differ (a `to` before `from` is the next morning: a night
+        shift); reported where `from` is, since that is usually the slip."""
         if not self.values.get("active_hours") or self.values["active_hours"] is _INVALID:
             return
         start, end = self.values["active_hours.from"], self.values["active_hours.to"]
-        if start is _INVALID or end is _INVALID or start < end:
+        if start is _INVALID or end is _INVALID or start != end:
             return
         line = self.lines.get("active_hours.from") or self.lines.get("active_hours.to")
-        to = f'active_hours.to "{end:%H:%M}"'
+        to = "active_hours.to"
         if "active_hours.to" not in self.lines:
-            to = f'active_hours.to, which defaults to "{end:%H:%M}"'
+            to = "active_hours.to, which defaults to it"
         self._add(
             line or self.lines.get("active_hours"),
             "active_hours.from",
-            f'"{start:%H:%M}" must be before {to}',
+            f'"{start:%H:%M}" is the same time as {to}; to be reminded at any time, leave'
+            " active_hours out",
         )
 
 

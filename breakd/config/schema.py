@@ -127,13 +127,14 @@ KEYS: tuple[Key, ...] = (
     Key(
         "active_hours.from",
         "time",
-        "The time reminders start, on each of those days; must be before `to`.",
+        "The time reminders start, on each of those days.",
         default="08:00",
     ),
     Key(
         "active_hours.to",
         "time",
-        "The time reminders stop; reminders run up to, not including, this time.",
+        "The time reminders stop; reminders run up to, not including, this time. A time"
+        " before `from` is on the next morning (a night shift: from 22:00 to 06:00).",
         default="18:00",
     ),
     Key(

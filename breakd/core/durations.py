@@ -38,11 +38,34 @@ def parse_duration(text: str) -> int:
     match = _DURATION.match(cleaned)
     if not cleaned or match is None:
         shown = text if len(text) <= 40 else text[:37] + "..."
+        meant = _spelled_out(cleaned)
+        hint = f'; did you mean "{meant}"?' if meant else ""
         raise DurationError(
-            f'"{shown}" is not a duration; expected a number with a unit, like "45m", "20s" or "1h30m"'
+            f'"{shown}" is not a duration; expected a number with a unit, like "45m", "20s"'
+            f' or "1h30m"{hint}'
         )
     hours, minutes, seconds = (int(match.group(k) or 0) for k in ("h", "m", "s"))
     return hours * 3600 + minutes * 60 + seconds
+
+
+_UNIT_WORDS = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds", "sec.", "seconde", "seconden"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "min.", "minuut", "minuten"), 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "u", "uur", "uren"), 3600),
+}
+_SPELLED_PART = re.compile(r"(\d{1,6})([a-z.]+)")
+
+
+def _spelled_out(cleaned: str) -> str | None:
+    """Units spelled out ("5min", "1hour30mins", "10minuten", spaces gone) as breakd writes
+    them, for a did-you-mean; None when it is not that."""
+    parts = _SPELLED_PART.findall(cleaned)
+    if not parts or "".join(number + unit for number, unit in parts) != cleaned:
+        return None
+    if any(unit not in _UNIT_WORDS for _, unit in parts):
+        return None
+    total = sum(int(number) * _UNIT_WORDS[unit] for number, unit in parts)
+    return format_duration(total) if 0 < total <= MAX_DURATION else None
 
 
 def format_duration(seconds: float) -> str:

@@ -13,17 +13,33 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True)
 class ActiveHours:
-    """Reminders run on `days` (0 = Monday) from `start` up to, not including, `end`."""
+    """Reminders run on `days` (0 = Monday) from `start` up to, not including, `end`.
+
+    An `end` at or before `start` is on the next day (a night shift, 22:00 to 06:00):
+    the span belongs to the day it starts on, so "fri 22:00 to 06:00" runs into Saturday
+    morning and "mon" alone does not begin on Sunday night.
+    """
 
     days: frozenset[int]
     start: time
     end: time
 
+    @property
+    def overnight(self) -> bool:
+        return self.end <= self.start
+
     def contains(self, wall: datetime) -> bool:
-        return (
-            wall.weekday() in self.days
-            and self.start <= wall.time().replace(tzinfo=None) < self.end
-        )
+        now = wall.time().replace(tzinfo=None)
+        if not self.overnight:
+            return wall.weekday() in self.days and self.start <= now < self.end
+        if now >= self.start:
+            return wall.weekday() in self.days
+        return now < self.end and (wall.weekday() - 1) % 7 in self.days
+
+    def edges(self) -> tuple[WeeklyTime, WeeklyTime]:
+        """Where the spans start and end; an overnight span ends on the day after."""
+        end_days = frozenset((day + 1) % 7 for day in self.days) if self.overnight else self.days
+        return WeeklyTime(self.days, self.start), WeeklyTime(end_days, self.end)
 
 
 @dataclass(frozen=True)
@@ -64,5 +80,5 @@ class TrackerSettings:
         edges = [WeeklyTime(ALL_DAYS, self.day_starts_at)]
         hours = self.active_hours
         if hours is not None and hours.days:
-            edges += [WeeklyTime(hours.days, hours.start), WeeklyTime(hours.days, hours.end)]
+            edges += hours.edges()
         return tuple(edges)

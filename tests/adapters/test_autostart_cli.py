@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import require_tools
-from tests.e2e.daemon_process import cli
+from tests.e2e.daemon_process import DaemonProcess, cli
 
 PYTHON = os.path.abspath(sys.executable)
 
@@ -273,3 +273,19 @@ def test_every_autostart_action_has_help() -> None:
         result = cli("autostart", action, "--help")
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(f"usage: breakd autostart {action}")
+
+
+def test_enable_while_breakd_runs_says_it_runs_rather_than_how_to_start_it(
+    tmp_path: Path,
+) -> None:
+    daemon = DaemonProcess(tmp_path, "notify:\n  backend: log\n").start()
+    try:
+        pid = daemon.status()["pid"]
+        enabled = daemon.cli("autostart", "enable", "--method", "xdg")
+    finally:
+        daemon.stop()
+    assert (enabled.returncode, enabled.stderr) == (0, "")
+    assert lines(enabled)[1] == (
+        "breakd starts at your next graphical login (desktops that follow XDG autostart); "
+        f"it is running now (pid {pid})"
+    )

@@ -280,7 +280,7 @@ def test_a_malformed_duration_uses_the_duration_message() -> None:
     assert problem.line == 2
     assert str(problem) == (
         'config.yaml:2: sitting.remind_after: "45 minutes" is not a duration;'
-        ' expected a number with a unit, like "45m", "20s" or "1h30m"'
+        ' expected a number with a unit, like "45m", "20s" or "1h30m"; did you mean "45m"?'
     )
 
 
@@ -415,23 +415,30 @@ def test_an_unquoted_impossible_time_is_shown_as_written() -> None:
     assert problem.message.endswith('found "24:30"')
 
 
-def test_from_must_be_before_to_reported_at_from() -> None:
-    problem = only_problem('active_hours:\n  to: "08:00"\n  from: "18:00"\n')
+def test_equal_from_and_to_is_reported_at_from() -> None:
+    problem = only_problem('active_hours:\n  to: "08:00"\n  from: "08:00"\n')
 
     assert problem.line == 3
     assert str(problem) == (
-        'config.yaml:3: active_hours.from: "18:00" must be before active_hours.to "08:00"'
+        'config.yaml:3: active_hours.from: "08:00" is the same time as active_hours.to;'
+        " to be reminded at any time, leave active_hours out"
     )
 
 
-def test_from_after_the_default_to_names_the_default() -> None:
-    problem = only_problem('active_hours:\n  from: "19:00"\n')
+def test_from_equal_to_the_default_to_names_the_default() -> None:
+    problem = only_problem('active_hours:\n  from: "18:00"\n')
 
-    assert problem.message == '"19:00" must be before active_hours.to, which defaults to "18:00"'
+    assert problem.message.startswith(
+        '"18:00" is the same time as active_hours.to, which defaults to it;'
+    )
 
 
-def test_equal_from_and_to_is_an_empty_window() -> None:
-    assert "must be before" in only_problem("active_hours: {from: 10:00, to: 10:00}\n").message
+def test_a_to_before_from_is_a_night_shift_into_the_next_morning() -> None:
+    config = load_config_text(
+        'active_hours:\n  days: [fri]\n  from: "22:00"\n  to: "06:00"\n', "c.yaml"
+    )
+    hours = config.tracker_settings().active_hours
+    assert hours is not None and hours.overnight
 
 
 def test_a_bad_from_is_not_also_compared_with_to() -> None:
@@ -455,7 +462,7 @@ def test_every_problem_is_reported_in_line_order() -> None:
         "  order: rotat\n"  # 7
         "active_hours:\n"  # 8
         '  from: "18:00"\n'  # 9
-        '  to: "08:00"\n'  # 10
+        '  to: "18:00"\n'  # 10
         "language: de\n"  # 11
     )
 

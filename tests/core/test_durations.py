@@ -37,3 +37,27 @@ def test_a_number_without_its_unit_or_in_the_wrong_order_is_refused(text: str) -
 )
 def test_the_spoken_form_in_each_language(seconds: float, en: str, nl: str) -> None:
     assert (spoken_duration(seconds, "en"), spoken_duration(seconds, "nl")) == (en, nl)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("5 min", "5m"),
+        ("5mins", "5m"),
+        ("1 hour 30 minutes", "1h30m"),
+        ("90 seconds", "1m30s"),
+        ("10 minuten", "10m"),
+        ("2 uur", "2h"),
+    ],
+)
+def test_a_unit_spelled_out_gets_a_did_you_mean(text: str, meant: str) -> None:
+    with pytest.raises(DurationError) as refused:
+        parse_duration(text)
+    assert str(refused.value).endswith(f'; did you mean "{meant}"?')
+
+
+@pytest.mark.parametrize("text", ["5 lightyears", "min 5", "5 min 5", "25 hours", "0 min"])
+def test_no_did_you_mean_when_there_is_no_sure_reading(text: str) -> None:
+    with pytest.raises(DurationError) as refused:
+        parse_duration(text)
+    assert "did you mean" not in str(refused.value)

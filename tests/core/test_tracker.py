@@ -394,6 +394,19 @@ def test_commands_that_do_not_apply_are_rejected_with_a_reason() -> None:
         desk.do(Snooze())
 
 
+def test_a_refused_command_says_why_in_a_sentence_of_its_own() -> None:
+    """Not "cannot done now": the reason, said as a sentence, the same for every command."""
+    desk = Desk()
+    desk.do(Pause())
+    said = set()
+    for command in (Snooze(), Done(), Skip(), RemindNow()):
+        with pytest.raises(EventRejected) as refused:
+            desk.do(command)
+        assert refused.value.text == "refused_paused"
+        said.add(str(refused.value))
+    assert said == {"Reminders are paused; run `breakd resume` first."}
+
+
 def test_remind_now_shows_the_due_stretch_at_once_even_when_away() -> None:
     desk = Desk()
     desk.do(RemindNow())

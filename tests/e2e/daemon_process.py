@@ -78,7 +78,14 @@ class DaemonProcess:
 
     @property
     def socket_path(self) -> Path:
-        return Path(self.env["XDG_RUNTIME_DIR"]) / "breakd" / "control.sock"
+        """Where the daemon listens: under XDG_RUNTIME_DIR, or where breakd falls back to
+        without it (a test without one sets TMPDIR to a dir of its own)."""
+        if "XDG_RUNTIME_DIR" in self.env:
+            return Path(self.env["XDG_RUNTIME_DIR"]) / "breakd" / "control.sock"
+        run_user = Path(f"/run/user/{os.getuid()}")
+        if run_user.is_dir() and os.access(run_user, os.W_OK):
+            return run_user / "breakd" / "control.sock"
+        return Path(self.env["TMPDIR"]) / f"breakd-{os.getuid()}" / "control.sock"
 
     def _running(self) -> bool:
         assert self.proc is not None

@@ -23,7 +23,7 @@ import pytest
 
 from breakd.paths import socket_path
 from tests.desktop import require_tools, skip_or_fail, stop_process, wait_until
-from tests.e2e.daemon_process import cli
+from tests.e2e.daemon_process import DaemonProcess, cli
 
 SYSTEMD = Path("/lib/systemd/systemd")
 START_IN_NAMESPACE = (
@@ -133,3 +133,24 @@ def test_enable_starts_the_daemon_under_systemd_and_disable_stops_it(
     assert not unit.exists()
     assert systemctl("is-active", "breakd.service").stdout.strip() == "inactive"
     assert not list(unit.parent.rglob("breakd.service"))
+
+
+def test_enable_while_breakd_runs_outside_systemd_enables_without_starting_a_second(
+    user_systemd: subprocess.Popen[bytes], tmp_path: Path
+) -> None:
+    daemon = DaemonProcess(tmp_path, "notify:\n  backend: log\n").start()
+    try:
+        pid = daemon.status()["pid"]
+        enabled = daemon.cli("autostart", "enable", "--method", "systemd")
+        assert (enabled.returncode, enabled.stderr) == (0, "")
+        assert enabled.stdout.splitlines()[1] == (
+            "breakd.service is enabled and starts with your next graphical login; breakd runs "
+            f"now outside systemd (pid {pid}): to hand it to systemd, stop that one, then: "
+            "systemctl --user start breakd.service"
+        )
+        assert systemctl("is-enabled", "breakd.service").stdout.strip() == "enabled"
+        assert systemctl("is-active", "breakd.service").stdout.strip() == "inactive"
+        assert daemon.status()["pid"] == pid
+    finally:
+        daemon.stop()
+        cli("autostart", "disable", timeout=60)

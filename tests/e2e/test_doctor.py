@@ -47,17 +47,23 @@ COLUMN = re.compile(r"(?:^|(?<=  ))\S")
 def doctor(
     env: dict[str, str], config: Path | None = None
 ) -> tuple[list[list[str]], dict[str, Any]]:
-    """The text lines split into their four columns, and the JSON (both asked at once)."""
+    """`doctor --all`: the rows split into their four columns, and the JSON (both asked at
+    once); the verdict, after a blank line, is checked to be the JSON's."""
     given = ("--config", str(config)) if config is not None else ()
-    text, as_json = run_together([*given, "doctor"], [*given, "doctor", "--json"], env=env)
+    text, as_json = run_together(
+        [*given, "doctor", "--all"], [*given, "doctor", "--all", "--json"], env=env
+    )
     assert (text.returncode, text.stderr) == (0, "")
-    lines = text.stdout.splitlines()
+    table, said = text.stdout.split("\n\n")
+    lines = table.splitlines()
     assert len(lines) == len(ALL), text.stdout
     column_starts = {tuple(m.start() for m in COLUMN.finditer(line))[:4] for line in lines}
     assert len(column_starts) == 1, f"not aligned:\n{text.stdout}"
     rows = [COLUMNS.split(line, maxsplit=3) for line in lines]
     assert as_json.returncode == 0, as_json.stderr
-    return rows, json.loads(as_json.stdout)
+    document = json.loads(as_json.stdout)
+    assert said == f"verdict: {document['verdict']}\n"
+    return rows, document
 
 
 def run_together(
@@ -359,4 +365,36 @@ def test_doctor_on_gnome_with_banners_off_says_why_a_prompt_is_held(tmp_path: Pa
     assert details(rows)["dnd:gnome"] == (
         "GSettings org.gnome.desktop.notifications show-banners, read again when dconf"
         " signals a change (now: do not disturb is on)"
+    )
+
+
+def test_without_all_doctor_leaves_out_the_rows_for_other_platforms(tmp_path: Path) -> None:
+    result = cli("--config", str(no_camera(tmp_path)), "doctor", env=bare_env(tmp_path))
+    assert (result.returncode, result.stderr) == (0, "")
+    table, _verdict = result.stdout.split("\n\n")
+    names = [COLUMNS.split(line)[1] for line in table.splitlines()]
+    assert names == [row.name for row in CHECKED if row.runs_on()]
+    assert OTHER_PLATFORMS and not set(OTHER_PLATFORMS) & set(names)
+
+
+def test_doctor_ends_with_what_is_wrong_and_how_to_fix_it_with_no_session(tmp_path: Path) -> None:
+    result = cli("--config", str(no_camera(tmp_path)), "doctor", env=bare_env(tmp_path))
+    assert result.stdout.splitlines()[-1] == (
+        "verdict: no reminder will reach your screen (dbus: no D-Bus session bus:"
+        " DBUS_SESSION_BUS_ADDRESS is unset and there is no $XDG_RUNTIME_DIR/bus);"
+        " run breakd inside your desktop session, where a notification server answers on"
+        " the session bus; it cannot see your keyboard and mouse here, so it counts you as"
+        " sitting all along"
+    )
+
+
+def test_doctor_ends_with_the_server_a_reminder_reaches_in_the_desktop_session(
+    desktop: DesktopSession, tmp_path: Path
+) -> None:
+    env = desktop.subprocess_env(DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={tmp_path / 'none'}")
+    result = cli("--config", str(no_camera(tmp_path)), "doctor", env=env)
+    version = desktop.run("dunst", "-v").stdout.strip().rsplit("daemon ", 1)[-1]
+    assert result.stdout.splitlines()[-1] == (
+        f"verdict: breakd will remind you through dunst {version} with buttons;"
+        " it sees your keyboard and mouse through x11-screensaver"
     )

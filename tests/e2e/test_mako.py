@@ -179,7 +179,10 @@ def test_doctor_names_mako_and_reads_its_modes(session: WaylandSession, tmp_path
     session.makoctl("mode", "-a", "do-not-disturb")
     result = cli("doctor", env=session.subprocess_env())
     assert (result.returncode, result.stderr) == (0, "")
-    rows = {row[1]: row[2:] for row in (COLUMNS.split(line) for line in result.stdout.splitlines())}
+    rows = {
+        row[1]: row[2:]
+        for row in (COLUMNS.split(line) for line in result.stdout.split("\n\n")[0].splitlines())
+    }
     assert rows["dnd:mako"] == [
         "on",
         "mako's modes do-not-disturb, polled every 5 s as before 1.10 (now: do not disturb is on)",

@@ -397,7 +397,13 @@ def test_a_server_without_buttons_gets_none_and_the_body_names_the_command(
             # doctor names it from its own answers; it has no do-not-disturb to watch.
             doctor = daemon.cli("doctor")
             assert (doctor.returncode, doctor.stderr) == (0, "")
-            rows = [re.split(r" {2,}", line) for line in doctor.stdout.splitlines()]
+            table, verdict = doctor.stdout.split("\n\n")
+            assert verdict.startswith("verdict: breakd will remind you through notify-osd ")
+            assert verdict.endswith(
+                " without buttons (answer with `breakd done`, `breakd skip` or `breakd snooze`);"
+                " it sees your keyboard and mouse through x11-screensaver\n"
+            )
+            rows = [re.split(r" {2,}", line) for line in table.splitlines()]
             said = {name: (status, detail) for _kind, name, status, detail in rows}
             assert said["dbus"][0] == "in use"
             assert re.fullmatch(

@@ -98,7 +98,10 @@ def test_a_reminder_reaches_swaync_with_its_buttons_and_doctor_names_it(
 
     result = cli("doctor", env=session.subprocess_env())
     assert (result.returncode, result.stderr) == (0, "")
-    rows = {row[1]: row[2:] for row in (COLUMNS.split(line) for line in result.stdout.splitlines())}
+    rows = {
+        row[1]: row[2:]
+        for row in (COLUMNS.split(line) for line in result.stdout.split("\n\n")[0].splitlines())
+    }
     assert rows["dnd:swaync"] == [
         "on",
         "swaync's control centre on the session bus (now: do not disturb is off)",

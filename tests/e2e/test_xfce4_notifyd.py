@@ -190,7 +190,10 @@ def test_doctor_names_xfce4_notifyd_and_reads_its_switch(session: DesktopSession
     set_dnd(session, True)
     result = cli("doctor", env=session.subprocess_env())
     assert (result.returncode, result.stderr) == (0, "")
-    rows = {row[1]: row[2:] for row in (COLUMNS.split(line) for line in result.stdout.splitlines())}
+    rows = {
+        row[1]: row[2:]
+        for row in (COLUMNS.split(line) for line in result.stdout.split("\n\n")[0].splitlines())
+    }
     assert rows["dnd:xfce"] == [
         "on",
         "xfconf's xfce4-notifyd /do-not-disturb on the session bus (now: do not disturb is on)",

@@ -150,3 +150,74 @@ def test_counts_from_an_earlier_day_do_not_carry_over_a_restart(tmp_path: Path) 
         assert (await d.status())["done_count"] == 0
 
     run(tmp_path, next_day, wall=datetime(2026, 11, 23, 4, 1, tzinfo=timezone.utc))
+
+
+NIGHT_SHIFT = """\
+active_hours:
+  days: [{days}]
+  from: "22:00"
+  to: "06:00"
+"""
+
+
+def test_a_night_shift_runs_across_midnight_into_the_next_morning(tmp_path: Path) -> None:
+    """Friday's shift runs into Saturday morning; Saturday and Sunday have none; Monday's
+    starts at 22:00. A day not listed never starts a shift, even though one ends on it."""
+    config = NIGHT_SHIFT.format(days="mon, tue, wed, thu, fri")
+
+    async def scenario(d: InProcessDaemon) -> None:
+        assert d.notifier is not None
+        assert (await d.state(), local(d)) == ("off_hours", "2026-11-27 21:30")
+        await d.advance(30 * MIN + 1)
+        assert await d.state() == "sitting"
+        await d.advance(2 * HOUR)  # past midnight: Saturday 00:00
+        assert (await d.state(), local(d)[:10]) == ("reminding", "2026-11-28")
+        d.notifier.press("done")
+        await d.settle()
+        await d.advance(6 * HOUR - 2)  # Saturday 05:59:59
+        assert await d.state() in ("sitting", "reminding")
+        await d.advance(2)
+        assert (await d.state(), local(d)) == ("off_hours", "2026-11-28 06:00")
+        await d.advance(2 * 24 * HOUR + 16 * HOUR - 2)  # up to Monday 21:59:59
+        assert await d.state() == "off_hours"
+        await d.advance(2)
+        assert (await d.state(), local(d)) == ("sitting", "2026-11-30 22:00")
+
+    run(tmp_path, scenario, config, wall=datetime(2026, 11, 27, 21, 30, tzinfo=AMSTERDAM))
+
+
+@pytest.mark.parametrize(
+    ("saturday", "shift_hours"),
+    [
+        (datetime(2026, 10, 24, 21, 0, tzinfo=AMSTERDAM), 9),  # clocks go back in the night
+        (datetime(2027, 3, 27, 21, 0, tzinfo=AMSTERDAM), 7),  # clocks go forward
+    ],
+    ids=["autumn", "spring"],
+)
+def test_a_night_shift_ends_at_its_local_time_across_a_daylight_saving_change(
+    tmp_path: Path, saturday: datetime, shift_hours: int
+) -> None:
+    async def scenario(d: InProcessDaemon) -> None:
+        await d.advance(HOUR)
+        assert (await d.state(), local(d)[11:]) == ("sitting", "22:00")
+        await d.advance(shift_hours * HOUR - 1)
+        assert await d.state() in ("sitting", "reminding")
+        await d.advance(2)
+        assert (await d.state(), local(d)[11:]) == ("off_hours", "06:00")
+
+    run(tmp_path, scenario, NIGHT_SHIFT.format(days="sat"), wall=saturday)
+
+
+def test_a_night_shift_counts_as_one_day_when_the_day_starts_at_noon(tmp_path: Path) -> None:
+    config = NIGHT_SHIFT.format(days="mon") + 'day_starts_at: "12:00"\n'
+
+    async def scenario(d: InProcessDaemon) -> None:
+        assert d.notifier is not None
+        for _ in range(3):  # 22:45, 23:31 and, after midnight, 00:17
+            await d.advance(45 * MIN + 1)
+            d.notifier.press("done")
+            await d.settle()
+        assert local(d)[:10] == "2026-11-24"
+        assert (await d.status())["done_count"] == 3
+
+    run(tmp_path, scenario, config, wall=datetime(2026, 11, 23, 22, 0, tzinfo=AMSTERDAM))

@@ -121,8 +121,10 @@ class AutostartMethod(Protocol):
 
     def remove(self) -> None: ...
 
-    def activate(self, replaced: bool) -> list[str]:
-        """After install; `replaced` means an older version was there (restart if running)."""
+    def activate(self, replaced: bool, running_pid: int | None = None) -> list[str]:
+        """After install; `replaced` means an older version was there (restart if running).
+        `running_pid`: a breakd already answers on the control socket (maybe not this
+        method's), so starting another now would only fail with "already running"."""
         ...
 
     def deactivate(self) -> list[str]:

@@ -65,13 +65,20 @@ class LaunchAgent:
     def remove(self) -> None:
         remove_file(self.path)
 
-    def activate(self, replaced: bool) -> list[str]:
+    def activate(self, replaced: bool, running_pid: int | None = None) -> list[str]:
         if self._launchctl is None:
             return [
                 "launchctl not found (this is not macOS?), so the agent is not loaded now; "
                 "launchd loads it at the next login on macOS"
             ]
-        if self._loaded():
+        loaded = self._loaded()
+        if running_pid is not None and not loaded:
+            return [
+                f"launchd loads {LABEL} at your next login; breakd runs now outside launchd "
+                f"(pid {running_pid}): to hand it to launchd, stop that one, then: "
+                f"launchctl bootstrap {self._domain} {self.path}"
+            ]
+        if loaded:
             if not replaced:
                 return [f"{LABEL} is already loaded; logs: {self.log_path}"]
             self._launchctl_ok("bootout", f"{self._domain}/{LABEL}")

@@ -107,7 +107,7 @@ class SystemdUserUnit(StampedTextFile):
         if self._systemctl_path is not None and self._reachable():
             self._systemctl_ok("daemon-reload")
 
-    def activate(self, replaced: bool) -> list[str]:
+    def activate(self, replaced: bool, running_pid: int | None = None) -> list[str]:
         if self._systemctl_path is None:
             return [
                 f"systemctl not found, so {UNIT} is not enabled; "
@@ -120,6 +120,13 @@ class SystemdUserUnit(StampedTextFile):
                 "is enabled but not started: it starts with your next graphical login"
             ]
         self._systemctl_ok("daemon-reload")
+        if running_pid is not None and not self._active():
+            self._systemctl_ok("enable", UNIT)
+            return [
+                f"{UNIT} is enabled and starts with your next graphical login; breakd runs now "
+                f"outside systemd (pid {running_pid}): to hand it to systemd, stop that one, "
+                f"then: systemctl --user start {UNIT}"
+            ]
         if replaced:
             self._systemctl_ok("try-restart", UNIT)
         self._systemctl_ok("enable", "--now", UNIT)
@@ -130,6 +137,9 @@ class SystemdUserUnit(StampedTextFile):
                 "does not start it, breakd will not start at login: use --method xdg instead"
             )
         return lines
+
+    def _active(self) -> bool:
+        return self._systemctl("is-active", UNIT).stdout.strip() in ("active", "reloading")
 
     def deactivate(self) -> list[str]:
         if self._systemctl_path is None:

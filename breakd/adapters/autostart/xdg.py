@@ -62,10 +62,14 @@ class XdgAutostartEntry(StampedTextFile):
     def remove(self) -> None:
         remove_file(self.path)
 
-    def activate(self, replaced: bool) -> list[str]:
+    def activate(self, replaced: bool, running_pid: int | None = None) -> list[str]:
+        now = (
+            f"it is running now (pid {running_pid})"
+            if running_pid is not None
+            else "to start it now: breakd run"
+        )
         return [
-            "breakd starts at your next graphical login "
-            "(desktops that follow XDG autostart); to start it now: breakd run"
+            f"breakd starts at your next graphical login (desktops that follow XDG autostart); {now}"
         ]
 
     def deactivate(self) -> list[str]:

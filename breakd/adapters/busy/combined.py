@@ -33,6 +33,7 @@ _WORDING = Wording(
     failed="busy signal %s failed",
     stopped="busy signal %s stopped: %s; trying again in %g s",
     unavailable="busy signal %s is not available: %s",
+    watching="busy signals: watching %s%s",
 )
 
 
@@ -62,7 +63,6 @@ class BusyMerge:
     def take(self, index: int, name: str, reading: Reading, first: bool) -> None:
         state = self._state.setdefault(index, _Debounced())
         if first:
-            log.info("busy signals: watching %s (%s)", name, _describe(reading))
             state.cancel()
             state.raw = state.stable = reading
             self._publish()
@@ -76,6 +76,9 @@ class BusyMerge:
             state.timer = asyncio.get_running_loop().call_later(
                 self._debounce, self._settled, state
             )
+
+    def describe(self, said: Reading) -> str:
+        return _describe(said)
 
     def forget(self, index: int) -> None:
         state = self._state.pop(index, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from breakd.core.reminder_text import ReminderMessage
 
@@ -21,6 +21,14 @@ def icon_file(exercise: str, kind: Literal["png", "svg"] = "png") -> Path | None
     """The stretch's icon as an absolute path, or None if it is missing (a reminder goes anyway)."""
     path = ICONS / f"{exercise}.{kind}"
     return path if path.is_file() else None
+
+
+class NotifierCheck(NamedTuple):
+    """What a notifier's probe found: `brief` for the start-up line and doctor's verdict
+    ("dunst 1.9.0 with buttons"), `detail` for doctor's row."""
+
+    brief: str
+    detail: str
 
 
 class NotifierError(Exception):

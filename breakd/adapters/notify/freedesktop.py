@@ -29,7 +29,13 @@ from breakd.adapters.dbus.address import BusUnavailable
 from breakd.adapters.dbus.errors import BusLost, CallTimedOut, UnexpectedReply, describe_error
 from breakd.adapters.dbus.link import BusLink, open_link
 from breakd.adapters.dbus.rules import header
-from breakd.adapters.notify import AnswerHandler, NotifierError, actions, icon_file
+from breakd.adapters.notify import (
+    AnswerHandler,
+    NotifierCheck,
+    NotifierError,
+    actions,
+    icon_file,
+)
 from breakd.config.model import Config
 from breakd.core.durations import spoken_duration
 from breakd.core.reminder_text import ReminderMessage
@@ -130,9 +136,11 @@ async def read_capabilities(link: BusLink) -> tuple[frozenset[str], str]:
     return frozenset(str(name) for name in reply.body[0]), str(header(reply, "sender") or "")
 
 
-async def probe() -> str:
-    """`breakd doctor`'s line: the server found, its version and what it can do."""
-    return (await probe_server()).describe()
+async def probe() -> NotifierCheck:
+    """The server found, its version and what it can do."""
+    server = await probe_server()
+    buttons = "with buttons" if server.buttons else "without buttons"
+    return NotifierCheck(f"{server.name} {server.version} {buttons}", server.describe())
 
 
 async def probe_server() -> NotificationServer:

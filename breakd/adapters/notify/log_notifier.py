@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from breakd.adapters.notify import AnswerHandler
+from breakd.adapters.notify import AnswerHandler, NotifierCheck
 from breakd.core.reminder_text import ReminderMessage
 
 if TYPE_CHECKING:
@@ -25,9 +25,11 @@ class LogNotifier:
         log.debug("reminder withdrawn")
 
 
-async def probe() -> str:
-    """`breakd doctor`'s line: the log always works."""
-    return "reminders written to the daemon's log, as a REMINDER line"
+async def probe() -> NotifierCheck:
+    """The log always works, but nobody sees it unless they look."""
+    return NotifierCheck(
+        "the daemon's log only", "reminders written to the daemon's log, as a REMINDER line"
+    )
 
 
 def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> LogNotifier:

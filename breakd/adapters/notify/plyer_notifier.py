@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from breakd.adapters.dbus.address import BusUnavailable, session_bus_address
-from breakd.adapters.notify import AnswerHandler, NotifierError, icon_file
+from breakd.adapters.notify import AnswerHandler, NotifierCheck, NotifierError, icon_file
 from breakd.adapters.worker import in_own_thread
 from breakd.core.reminder_text import ReminderMessage
 
@@ -113,14 +113,35 @@ def _session_bus_reachable() -> bool:
     return True
 
 
-async def probe() -> str:
+async def probe() -> NotifierCheck:
     """`breakd doctor`'s line: the way plyer would notify here, or NotifierError."""
     try:
         notifier = PlyerNotifier()
         notifier.ready()
     except ImportError:
         raise NotifierError("plyer is not installed") from None
-    return f"plain notifications without buttons, through {notifier.name}"
+    return NotifierCheck(
+        f"{notifier.name} without buttons",
+        f"plain notifications without buttons, through {notifier.name}",
+    )
+
+
+async def probe_without_plyer() -> NotifierCheck:
+    """`probe` without importing plyer: on Linux its backend is notify-send, so that and
+    a session bus are what it needs; elsewhere plyer's own backend is trusted."""
+    if sys.platform.startswith("linux"):
+        if not _session_bus_reachable():
+            raise NotifierError("no D-Bus session bus, so no desktop notification can be shown")
+        import shutil
+
+        if shutil.which("notify-send") is None:
+            raise NotifierError(
+                "plyer found no way to notify here (on Linux it needs notify-send, from libnotify-bin)"
+            )
+        return NotifierCheck(
+            "plyer (notify-send) without buttons", "plain notifications through notify-send"
+        )
+    return NotifierCheck("plyer without buttons", "plyer's plain notifications")
 
 
 def open_notifier(answer: AnswerHandler, config: Callable[[], Config]) -> PlyerNotifier:

@@ -36,6 +36,7 @@ _WORDING = Wording(
     failed="session events from %s failed",
     stopped="session events from %s stopped: %s; trying again in %g s",
     unavailable="session events: %s is not available: %s",
+    watching="session events: watching %s%s",
     nothing="no session-event source on this platform: lock and suspend are not seen",
 )
 
@@ -61,8 +62,6 @@ class SessionMerge:
 
     def take(self, index: int, name: str, event: SessionEvent, first: bool) -> None:
         """One source's report: update what it says, then pass on what changed overall."""
-        if first:
-            log.info("session events: watching %s", name)
         log.debug("session events: %s says %s", name, _describe(event))
         said = self._said.setdefault(index, _States())
         if isinstance(event, (ScreenLocked, ScreenUnlocked)):
@@ -72,6 +71,10 @@ class SessionMerge:
         elif isinstance(event, (Sleeping, Woke)):
             said.asleep = isinstance(event, Sleeping)
         self._publish(event if isinstance(event, Woke) else None)
+
+    def describe(self, said: SessionEvent) -> str:
+        """The first word of a session source is only its state at start: not news."""
+        return ""
 
     def forget(self, index: int) -> None:
         """A stopped source's states are unknown, and unknown must not silence breakd."""
