@@ -3,7 +3,9 @@
 Only calendar alarms care (active hours, the start of a day): they are set again
 from the new time at once. Linux says so itself: a CLOCK_REALTIME timerfd with
 TFD_TIMER_CANCEL_ON_SET wakes the loop the moment the clock is set. Elsewhere the
-wall and monotonic clocks are compared at each wake of the daemon.
+wall and monotonic clocks are compared at each wake of the daemon. Either way, only a
+set that moved the wall clock against the monotonic one counts: the kernel wakes us
+for any set, even one to the time it already was (NTP's tiny corrections, a test).
 """
 
 from __future__ import annotations
@@ -34,13 +36,34 @@ class ClockSteps(Protocol):
     def close(self) -> None: ...
 
 
+class ClockOffset:
+    """The wall clock minus the monotonic clock: constant unless the wall clock was set."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._last = self._now()
+
+    def moved(self) -> bool:
+        """Whether it moved by a step (not drift) since the last look."""
+        now = self._now()
+        moved = abs(now - self._last) >= STEP_THRESHOLD
+        self._last = now
+        return moved
+
+    def _now(self) -> float:
+        return self._clock.wall().timestamp() - self._clock.monotonic()
+
+
 class CancelOnSetWatch:
     """A CLOCK_REALTIME timerfd, armed far ahead, that the kernel cancels when the clock is set."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, clock: Clock) -> None:
         self._loop = loop
         self._fd = timerfd.create(timerfd.CLOCK_REALTIME)
+        self._offset = ClockOffset(clock)
         self._on_step: Callable[[], None] | None = None
+        self.wakes = 0
+        """Times the kernel said the clock was set, stepped or not."""
 
     def start(self, on_step: Callable[[], None]) -> None:
         self._on_step = on_step
@@ -54,7 +77,8 @@ class CancelOnSetWatch:
     def _woke(self) -> None:
         timerfd.expired(self._fd)  # cancelled (or, a year on, expired): either way, re-arm
         self._arm()
-        if self._on_step is not None:
+        self.wakes += 1
+        if self._offset.moved() and self._on_step is not None:
             self._on_step()
 
     def check(self) -> None:
@@ -66,25 +90,18 @@ class CancelOnSetWatch:
 
 
 class ComparedClocks:
-    """The wall clock minus the monotonic clock is constant unless the wall clock was set."""
+    """Looks at the clocks' offset at each wake of the daemon."""
 
     def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._offset = self._current_offset()
+        self._offset = ClockOffset(clock)
         self._on_step: Callable[[], None] | None = None
 
     def start(self, on_step: Callable[[], None]) -> None:
         self._on_step = on_step
 
     def check(self) -> None:
-        offset = self._current_offset()
-        stepped = abs(offset - self._offset) >= STEP_THRESHOLD
-        self._offset = offset
-        if stepped and self._on_step is not None:
+        if self._offset.moved() and self._on_step is not None:
             self._on_step()
-
-    def _current_offset(self) -> float:
-        return self._clock.wall().timestamp() - self._clock.monotonic()
 
     def close(self) -> None:
         pass
@@ -93,7 +110,7 @@ class ComparedClocks:
 def open_clock_steps(loop: asyncio.AbstractEventLoop, clock: Clock) -> ClockSteps:
     if timerfd.available():
         try:
-            return CancelOnSetWatch(loop)
+            return CancelOnSetWatch(loop, clock)
         except OSError:
             pass
     return ComparedClocks(clock)

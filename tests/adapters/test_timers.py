@@ -58,29 +58,40 @@ def test_a_deadline_already_past_fires_at_once() -> None:
     assert asyncio.run(scenario()) < 0.1
 
 
-def test_setting_the_wall_clock_wakes_the_watch() -> None:
-    """Sets the clock to what it already says (as root, a step of microseconds)."""
+def test_setting_the_wall_clock_wakes_the_watch_and_only_a_real_step_counts() -> None:
+    """The real clock is set to what it already says (as root, a step of microseconds),
+    which makes the kernel wake the watch; whether a wake is a step is read from a fake
+    clock, so nothing else on the machine sees the wall clock move."""
     if not timerfd.available():
         pytest.skip("timerfd is Linux only; elsewhere the clocks are compared (tested below)")
+    clock = FakeClock()
 
-    async def scenario() -> int:
+    async def woken(watch: CancelOnSetWatch, times: int) -> None:
+        deadline = time.monotonic() + 2
+        while watch.wakes < times:
+            assert time.monotonic() < deadline, "the kernel never woke the watch"
+            await asyncio.sleep(0.01)
+
+    async def scenario() -> None:
         steps: list[int] = []
-        watch = CancelOnSetWatch(asyncio.get_running_loop())
+        watch = CancelOnSetWatch(asyncio.get_running_loop(), clock)
         watch.start(lambda: steps.append(1))
         await asyncio.sleep(0.05)
-        assert steps == []
+        assert (watch.wakes, steps) == (0, [])
         try:
             time.clock_settime(time.CLOCK_REALTIME, time.time())
         except PermissionError:
             watch.close()
             skip_or_fail("setting the clock needs root (CAP_SYS_TIME)")
-        await asyncio.sleep(0.1)
+        await woken(watch, 1)
+        assert steps == []  # set, but to the time it was: not a step
+        clock.jump_wall(-1800)
         time.clock_settime(time.CLOCK_REALTIME, time.time())  # re-armed: noticed again
-        await asyncio.sleep(0.1)
+        await woken(watch, 2)
+        assert steps == [1]
         watch.close()
-        return len(steps)
 
-    assert asyncio.run(scenario()) == 2
+    asyncio.run(scenario())
 
 
 def test_compared_clocks_see_a_step_but_not_time_passing() -> None:
