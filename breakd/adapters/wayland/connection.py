@@ -72,6 +72,7 @@ class WaylandConnection:
         self._next_id = DISPLAY_ID + 1
         self._free_ids: list[int] = []
         self._closed = False
+        self._lost_because: str | None = None
         self.globals: dict[str, Global] = {}
         try:
             self._registry = self.new_id(self._registry_event)
@@ -212,12 +213,19 @@ class WaylandConnection:
     # -- the end ----------------------------------------------------------------------
 
     def _live(self) -> None:
+        """WaylandLost, saying why again, once the connection is gone."""
         if self._closed:
-            raise WaylandLost(f"the connection to the Wayland compositor at {self.path} is closed")
+            raise WaylandLost(
+                self._lost_because
+                or f"the connection to the Wayland compositor at {self.path} is closed"
+            )
 
     def _lose(self, reason: str | None = None) -> NoReturn:
         self.close()
-        raise WaylandLost(reason or f"the Wayland compositor at {self.path} closed the connection")
+        self._lost_because = (
+            reason or f"the Wayland compositor at {self.path} closed the connection"
+        )
+        raise WaylandLost(self._lost_because)
 
     def fileno(self) -> int:
         return self._sock.fileno()
