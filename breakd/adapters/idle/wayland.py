@@ -32,12 +32,16 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from breakd.adapters.idle import IdleSourceUnavailable
-from breakd.adapters.idle.watch import InputWatch
-from breakd.adapters.wayland.connection import WaylandConnection
-from breakd.adapters.wayland.errors import WaylandLost, WaylandUnavailable
-from breakd.adapters.worker import current_worker
+
+if TYPE_CHECKING:
+    from breakd.adapters.idle.watch import InputWatch
+    from breakd.adapters.wayland.connection import WaylandConnection
+
+# The Wayland client (`adapters/wayland`) is imported once WAYLAND_DISPLAY is set: an
+# X11 session tries this source before its own and should not carry it.
 
 NOTICE_MS = 5000
 """The notification's timeout: idle times under it read as 0. Below every threshold
@@ -61,6 +65,8 @@ _KDE_RELEASE = 0
 @contextlib.contextmanager
 def _as_unavailable() -> Iterator[None]:
     """The Wayland layer's failures as the idle source's own error, in the same sentence."""
+    from breakd.adapters.wayland.errors import WaylandUnavailable
+
     try:
         yield
     except WaylandUnavailable as error:
@@ -84,6 +90,8 @@ class WaylandIdleSource:
         display = display or os.environ.get("WAYLAND_DISPLAY") or None
         if display is None:
             raise IdleSourceUnavailable("WAYLAND_DISPLAY is not set (no Wayland session)")
+        from breakd.adapters.wayland.connection import WaylandConnection
+
         self._monotonic = monotonic
         self._idle_since: float | None = None
         """Monotonic time of the last input, once the notification said idle."""
@@ -105,6 +113,8 @@ class WaylandIdleSource:
 
     def _arm(self, connection: WaylandConnection) -> str:
         """Bind the best protocol offered and ask for the notification; what it reads."""
+        from breakd.adapters.wayland.errors import WaylandUnavailable
+
         offered = connection.globals
         if _SEAT not in offered:
             raise WaylandUnavailable("the compositor offers no seat (wl_seat)")
@@ -157,6 +167,9 @@ class WaylandIdleSource:
         a loop (`breakd doctor`) edges are read at each call, which times them late."""
         if self._reader is not None or self._connection is None:
             return
+        from breakd.adapters.idle.watch import InputWatch
+        from breakd.adapters.wayland.errors import WaylandLost
+
         connection = self._connection
         with contextlib.suppress(RuntimeError):
             self._reader = InputWatch(
@@ -187,7 +200,7 @@ class WaylandIdleSource:
 
     def _live_connection(self) -> WaylandConnection:
         if self._connection is None:
-            raise WaylandLost("the Wayland idle source is closed")
+            raise IdleSourceUnavailable("the Wayland idle source is closed")
         return self._connection
 
     def watch_for_input(self, on_input: Callable[[], None]) -> bool:
@@ -202,6 +215,8 @@ class WaylandIdleSource:
         self._keep_reading()
         if self._reader is None:
             return False
+        from breakd.adapters.worker import current_worker
+
         worker = current_worker()
         if worker is not None and worker.loop is not None:
             self._post = worker.post
@@ -224,7 +239,7 @@ class WaylandIdleSource:
             reader.end()
         connection, self._connection = self._connection, None
         if connection is not None:
-            with contextlib.suppress(WaylandUnavailable):
+            with contextlib.suppress(IdleSourceUnavailable), _as_unavailable():
                 connection.send(self._notification, self._release, "")
             connection.close()
 
