@@ -142,21 +142,12 @@ class WaylandConnection:
     def read_waiting(self) -> None:
         """Handle whatever events have arrived, without waiting; WaylandLost once the
         compositor is gone."""
-        self._receive(0.0)
-        while True:  # the rest, if more than one read's worth came
-            try:
-                self._sock.setblocking(False)
-                data = self._sock.recv(65536)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                self._lose()
-            if not data:
-                self._lose()
-            self._take_in(data)
+        while self._receive(0.0):  # the rest, if more than one read's worth came
+            pass
 
-    def _receive(self, timeout: float) -> None:
-        """One read, of what comes within `timeout` (nothing at 0 if nothing is there)."""
+    def _receive(self, timeout: float) -> bool:
+        """One read, of what comes within `timeout` (nothing at 0 if nothing is there);
+        whether anything came."""
         self._live()
         try:
             if timeout <= 0:
@@ -164,15 +155,14 @@ class WaylandConnection:
             else:
                 self._sock.settimeout(timeout)
             data = self._sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        except TimeoutError:
-            return
+        except (BlockingIOError, InterruptedError, TimeoutError):
+            return False
         except OSError:
             self._lose()
         if not data:
             self._lose()
         self._take_in(data)
+        return True
 
     def _take_in(self, data: bytes) -> None:
         self._pending += data
