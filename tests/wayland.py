@@ -245,3 +245,40 @@ def _wayland_session(
         if session is not None:
             session.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@dataclass
+class Sway:
+    """A headless sway alone, and `wtype` to type on its virtual keyboard."""
+
+    display: str
+    """The absolute path of sway's socket."""
+    process: subprocess.Popen[bytes]
+
+    def type(self, text: str) -> None:
+        """Key presses through the virtual-keyboard protocol: input, as the compositor sees it."""
+        env = {**os.environ, "WAYLAND_DISPLAY": self.display}
+        result = subprocess.run(
+            ["wtype", text], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
+        )
+        if result.returncode != 0:
+            raise CommandFailed(result.returncode, ["wtype", text], result.stdout, result.stderr)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+@contextmanager
+def sway_session() -> Iterator[Sway]:
+    """Headless sway (it offers org_kde_kwin_idle), stopped by PID after."""
+    require_tools("sway", "setpriv", "wtype")
+    directory = Path(tempfile.mkdtemp(prefix="breakd-sway-"))
+    try:
+        process, display = _start_sway(directory)
+        sway = Sway(display, process)
+        try:
+            yield sway
+        finally:
+            sway.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

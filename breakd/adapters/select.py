@@ -37,7 +37,8 @@ def open_idle_source() -> tuple[IdleSource | None, str]:
     """The idle source for this desktop, and one sentence on what was picked and why.
 
     Tried in the table's order: GNOME's Mutter (Wayland and X11), the freedesktop
-    ScreenSaver (KDE Plasma), X11 when DISPLAY is set, Wayland; macOS has one.
+    ScreenSaver (KDE Plasma), the Wayland idle protocols (before X11: XWayland
+    sees only its own windows' input), X11 when DISPLAY is set; macOS has one.
     The sentence names the pick and why each one before it was passed over;
     with none, why none works.
     """

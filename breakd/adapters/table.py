@@ -158,16 +158,16 @@ ADAPTERS: tuple[Adapter, ...] = (
         bus="session",
     ),
     Adapter(
+        "wayland-idle-notify",
+        "idle",
+        "breakd.adapters.idle.wayland:WaylandIdleSource",
+        "other Wayland compositors (Sway, Hyprland, river, niri...): ext-idle-notify-v1 or org_kde_kwin_idle",
+    ),
+    Adapter(
         "x11-screensaver",
         "idle",
         "breakd.adapters.idle.x11:X11IdleSource",
         "any X11 session: the X server's MIT-SCREEN-SAVER extension",
-    ),
-    Adapter(
-        "wayland-ext-idle-notify",
-        "idle",
-        "breakd.adapters.idle.wayland:WaylandIdleSource",
-        "other Wayland compositors: not supported yet, and it says so",
     ),
     Adapter(
         "macos-iokit-hid",

@@ -87,8 +87,8 @@ def test_which_rows_run_where() -> None:
     assert [row.name for row in here("idle", "linux")] == [
         "mutter-idle-monitor",
         "freedesktop-screensaver",
+        "wayland-idle-notify",
         "x11-screensaver",
-        "wayland-ext-idle-notify",
     ]
     assert here("session", "darwin") == here("session", "win32") == ()
     assert here("session", "freebsd14") == here("session", "linux")
@@ -143,6 +143,9 @@ def test_opening_what_runs_imports_only_the_adapters_that_run(tmp_path: Path) ->
     )
     opened = {
         module_of(named(name))
-        for name in ("camera", "x11-screensaver", "wayland-ext-idle-notify", "plyer", "log")
+        for name in ("camera", "x11-screensaver", "wayland-idle-notify", "plyer", "log")
     }
     assert {module_of(row) for row in ADAPTERS} & set(loaded) == opened
+    assert [name for name in loaded if name.startswith("breakd.adapters.wayland")] == [], (
+        "the Wayland client was loaded without WAYLAND_DISPLAY"
+    )

@@ -153,7 +153,7 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     said = details(rows)
     assert said["mutter-idle-monitor"].startswith("no D-Bus session bus")
     assert said["x11-screensaver"] == "DISPLAY is not set (no X11 session)"
-    assert said["wayland-ext-idle-notify"] == "WAYLAND_DISPLAY is not set (no Wayland session)"
+    assert said["wayland-idle-notify"] == "WAYLAND_DISPLAY is not set (no Wayland session)"
     assert said["macos-iokit-hid"] == "not on macOS"
     assert said["logind"].startswith("cannot connect to the system bus at unix:path=")
     assert said["dnd:dunst"].startswith("no D-Bus session bus")
@@ -274,7 +274,7 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         "mutter-idle-monitor": "in use",
         "freedesktop-screensaver": "works",
         "x11-screensaver": "unavailable",
-        "wayland-ext-idle-notify": "unavailable",
+        "wayland-idle-notify": "unavailable",
         "macos-iokit-hid": "unavailable",
         "logind": "in use",
         "screensaver": "in use",

@@ -1,0 +1,54 @@
+"""The daemon on a headless sway: idle time from org_kde_kwin_idle, input through wtype.
+
+sway 1.7 offers no ext-idle-notify-v1; that protocol is covered against a scripted
+compositor only (tests/adapters/test_wayland_wire.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.daemon_process import DaemonProcess
+from tests.wayland import sway_session
+
+pytestmark = pytest.mark.desktop
+
+AWAY_QUICKLY = """\
+sitting:
+  remind_after: 1h
+  break_after_idle: 2s
+activity:
+  poll_every: 1s
+notify:
+  backend: log
+"""
+
+
+def test_present_then_away_past_the_threshold_then_back_at_a_key_press(tmp_path: Path) -> None:
+    """Away once the idle edge (5 s without input) is read; back at the key press, which
+    the watch reports: the daemon does not sample every poll_every (1 s) meanwhile."""
+    with sway_session() as sway:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
+        }
+        env["WAYLAND_DISPLAY"] = sway.display
+        daemon = DaemonProcess(tmp_path, AWAY_QUICKLY, env=env).start()
+        try:
+            status = daemon.status()
+            assert status["idle_source"] == "wayland-idle-notify"
+            assert status["state"] == "sitting"
+            away = daemon.wait_for_state("away", timeout=15)
+            assert away["idle_seconds"] >= 5
+            mark = daemon.log_mark()
+            sway.type("a")
+            daemon.wait_for_log("natural break of", timeout=5, after=mark)
+            back = daemon.status()
+            assert back["state"] == "sitting"
+            assert back["idle_seconds"] <= 1
+        finally:
+            daemon.stop()
