@@ -50,6 +50,7 @@ def test_a_hung_notify_send_is_abandoned_and_status_answers_meanwhile(
     env["PATH"] = f"{bin_dir}:{env['PATH']}"
     desktop.xdotool("mousemove", "5", "5")
     daemon = DaemonProcess(tmp_path, PLYER, env=env).start()
+    daemon.wait_for_log("in use: ")  # the start-up summary, before any peer hangs
     try:
         assert daemon.cli("remind-now").returncode == 0
         daemon.wait_for_log("reminder: ")
@@ -146,6 +147,7 @@ def test_a_hung_dunst_costs_the_reminder_its_route_not_the_daemon_its_answers(
     it in vain; the log shows the reminder, and `status` answered at once throughout."""
     own_session.xdotool("mousemove", "5", "5")
     daemon = DaemonProcess(tmp_path, AUTO, env=own_session.subprocess_env()).start()
+    daemon.wait_for_log("in use: ")  # the start-up summary, before any peer hangs
     try:
         with stopped(process(own_session, "dunst")):
             assert daemon.cli("remind-now").returncode == 0
@@ -189,6 +191,7 @@ def test_a_hung_x_server_holds_no_command_up_and_the_reminder_keeps_its_time(
     daemon answers, and the reminder comes on time."""
     own_session.xdotool("mousemove", "5", "5")
     daemon = DaemonProcess(tmp_path, LOG_ONLY, env=own_session.subprocess_env()).start()
+    daemon.wait_for_log("in use: ")  # the start-up summary, before any peer hangs
     due = time.monotonic() + 3.0  # remind_after from a start that came before this
     try:
         assert daemon.status()["idle_source"] == "x11-screensaver"
@@ -232,6 +235,7 @@ def test_a_hung_session_bus_holds_no_command_up_and_the_daemon_recovers(tmp_path
     with private_buses(tmp_path / "buses") as buses, service_host() as host:
         MutterIdleMonitor(host, buses.session_address, idle_ms=0).start()
         daemon = DaemonProcess(tmp_path, GNOME_LOG_ONLY, env=buses.env()).start()
+        daemon.wait_for_log("in use: ")  # the start-up summary, before any peer hangs
         try:
             assert daemon.status()["idle_source"] == "mutter-idle-monitor"
             with stopped(buses.processes[0]):
