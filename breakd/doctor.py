@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any, Literal
 
 from breakd.adapters.dbus.buses import Buses
@@ -39,6 +39,7 @@ from breakd.adapters.table import ADAPTERS, Adapter, Choice, Kind, of_kind
 from breakd.adapters.watcher import Watcher, WatcherUnavailable
 from breakd.config.effective import load_effective_config
 from breakd.config.model import Config
+from breakd.core.record import record
 
 PROBE_TIMEOUT = 5.0
 """Seconds one session-event source or busy signal may take to answer; local buses answer in ms."""
@@ -46,7 +47,7 @@ PROBE_TIMEOUT = 5.0
 Status = Literal["in use", "works", "unavailable", "on", "off", "unsupported"]
 
 
-@dataclass(frozen=True)
+@record
 class SourceCheck:
     kind: Kind
     name: str

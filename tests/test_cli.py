@@ -228,3 +228,30 @@ def test_plain_commands_read_as_argparse_reads_them(argv: list[str]) -> None:
 )
 def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
     assert _plain_command(argv) is None
+
+
+def test_breakd_run_imports_no_other_command() -> None:
+    """The daemon's own modules stay in memory all day: the parser, the other commands
+    and the config file's loader (PyYAML) are not among them on built-in defaults."""
+    code = (
+        "import json, sys; before = set(sys.modules)\n"
+        "import breakd.cli, breakd.composition\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    imported = set(json.loads(result.stdout))
+    assert not imported & {
+        "argparse",
+        "gettext",
+        "yaml",
+        "ctypes",
+        "jeepney",
+        "plyer",
+        "breakd.cli_parser",
+        "breakd.config.load",
+        "breakd.doctor",
+        "breakd.local_commands",
+        "breakd.autostart_command",
+    }

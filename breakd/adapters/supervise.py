@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from breakd.adapters.watcher import Watcher, WatcherUnavailable
+from breakd.core.record import record
 
 Said = TypeVar("Said")
 WatchState = Literal["starting", "watching", "unavailable", "stopped"]
@@ -50,7 +51,7 @@ class WatchReport:
         return True
 
 
-@dataclass(frozen=True)
+@record
 class Backoff:
     """The wait before trying again: `first`, doubled after each miss up to `most`."""
 
@@ -59,7 +60,7 @@ class Backoff:
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
 
 
-@dataclass(frozen=True)
+@record
 class Wording:
     """One kind's log lines; each gets the watcher's name, then the reason and wait
     (`watching`: then " (what it reads)" or nothing).
@@ -77,7 +78,7 @@ class Wording:
     nothing: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Supervisor:
     """The policy for one kind of watcher: the back-off and the log words."""
 

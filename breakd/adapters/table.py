@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import importlib
 import sys
-from dataclasses import dataclass
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Literal
+
+from breakd.core.record import record
 
 if TYPE_CHECKING:
     from breakd.adapters.dbus.address import Bus
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 Kind = Literal["idle", "session", "busy", "notifier"]
 
 
-@dataclass(frozen=True)
+@record
 class Platforms:
     """Where an adapter can run: the `sys.platform` values that start with one of
     `prefixes` or contain one of `parts`."""
@@ -59,7 +60,7 @@ MACOS = Platforms("macOS", ("darwin",))
 ANYWHERE = Platforms("any platform", ("",))
 
 
-@dataclass(frozen=True)
+@record
 class Switch:
     """A config key that turns an adapter on: true, or any value but "off".
 
@@ -90,7 +91,7 @@ class Switch:
         return f"switched off in the config: {key} is false and {self.or_list} is empty"
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """A config key whose value picks adapters: this one when it says `value`, or "auto"
     on a platform the adapter runs on (`notify.backend`)."""
@@ -102,7 +103,7 @@ class Choice:
         return chosen == self.value or (chosen == "auto" and runs_here)
 
 
-@dataclass(frozen=True)
+@record
 class Adapter:
     """One adapter: see the module docstring for how its opener is called."""
 

@@ -11,13 +11,14 @@ annotations`) because the walk takes each section's class from its field's type.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
 from breakd.config.schema import KEYS, children, default_value, top_section
 from breakd.core.deferral import DontInterruptSettings, MaxDeferralPolicy
+from breakd.core.record import record
 from breakd.core.settings import DAY_NAMES, ActiveHours, TrackerSettings
 from breakd.core.stretches import Language
 
@@ -27,26 +28,26 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 InhibitorMode = Literal["off", "meeting_only", "any"]
 
 
-@dataclass(frozen=True)
+@record
 class SittingConfig:
     remind_after: int
     break_after_idle: int
     repeat_every: int
 
 
-@dataclass(frozen=True)
+@record
 class ActivityConfig:
     poll_every: int
     inhibitors_count_as_present: bool
 
 
-@dataclass(frozen=True)
+@record
 class SnoozeConfig:
     default: int
     choices: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ActiveHoursConfig:
     """`from_` holds YAML's `from`, a Python keyword."""
 
@@ -55,24 +56,24 @@ class ActiveHoursConfig:
     to: time
 
 
-@dataclass(frozen=True)
+@record
 class ExercisesConfig:
     enabled: tuple[str, ...]
     order: Order
     hold: int
 
 
-@dataclass(frozen=True)
+@record
 class NotifyConfig:
     backend: Backend
 
 
-@dataclass(frozen=True)
+@record
 class LogConfig:
     level: LogLevel
 
 
-@dataclass(frozen=True)
+@record
 class BusySignalsConfig:
     dnd: bool
     fullscreen: bool
@@ -82,31 +83,31 @@ class BusySignalsConfig:
     macos_focus: bool
 
 
-@dataclass(frozen=True)
+@record
 class MeetingInhibitorsConfig:
     meeting_reasons: tuple[str, ...]
     meeting_apps: tuple[str, ...]
     ignore_apps: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class AppListsConfig:
     never_interrupt: tuple[str, ...]
     always_interrupt: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class CameraConfig:
     devices: tuple[str, ...]
     ignore_processes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class MicrophoneConfig:
     ignore_apps: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class DontInterruptConfig:
     enabled: bool
     settle: int
@@ -128,7 +129,7 @@ class DontInterruptConfig:
         )
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     sitting: SittingConfig
     activity: ActivityConfig

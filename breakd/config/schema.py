@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
 from breakd.core.durations import MAX_DURATION, format_duration, parse_duration
+from breakd.core.record import record
 from breakd.core.settings import DAY_NAMES
 from breakd.core.stretches import EXERCISE_IDS, LANGUAGES
 
@@ -28,7 +28,7 @@ strings: a list of free-form names (app ids, reasons, path patterns), possibly e
 Default = str | bool | tuple[str, ...] | None
 
 
-@dataclass(frozen=True)
+@record
 class Key:
     """One config key. `default` is as in YAML ("45m") or a bool, so docs show it verbatim."""
 

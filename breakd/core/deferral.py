@@ -8,14 +8,15 @@ keeps at most one prompt pending, and sends it once the user has been free for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
+
+from breakd.core.record import record
 
 MaxDeferralPolicy = Literal["deliver", "keep_waiting", "drop"]
 
 
-@dataclass(frozen=True)
+@record
 class DontInterruptSettings:
     enabled: bool = True
     settle: float = 45.0
@@ -23,7 +24,7 @@ class DontInterruptSettings:
     on_max_deferral: MaxDeferralPolicy = "deliver"
 
 
-@dataclass(frozen=True)
+@record
 class Pending:
     since: float
     reasons: frozenset[str]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from breakd.core.record import record
 
 
 class State(str, Enum):
@@ -15,7 +16,7 @@ class State(str, Enum):
     OFF_HOURS = "off_hours"
 
 
-@dataclass(frozen=True)
+@record
 class ShowReminder:
     """Prompt `exercise`; `repeat` is 0 for the first prompt, 1.. for re-reminders."""
 
@@ -28,18 +29,18 @@ class ShowReminder:
     """The user opened the reminder: show the stretch step by step."""
 
 
-@dataclass(frozen=True)
+@record
 class WithdrawReminder:
     """Take back any reminder on screen: it was answered or no longer applies."""
 
 
-@dataclass(frozen=True)
+@record
 class StateChanged:
     previous: State
     current: State
 
 
-@dataclass(frozen=True)
+@record
 class NaturalBreak:
     """The user was away `seconds` long enough for it to count as a break."""
 

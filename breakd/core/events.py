@@ -6,48 +6,48 @@ tracker speaks of a command as the CLI does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from breakd.core import commands
+from breakd.core.record import record
 from breakd.core.words import WORDS, Words
 
 
-@dataclass(frozen=True)
+@record
 class IdleSampled:
     """A fresh idle reading; None means no idle source, so the user counts as present."""
 
     idle_seconds: float | None
 
 
-@dataclass(frozen=True)
+@record
 class IdleSampleLate:
     """The idle source has not answered in time: nothing new is known of the user's
     input, but the schedule moves on (its reading follows as IdleSampled)."""
 
 
-@dataclass(frozen=True)
+@record
 class Done:
     """The user did the stretch."""
 
     command: ClassVar[str] = commands.DONE
 
 
-@dataclass(frozen=True)
+@record
 class Skip:
     """The user let this one go; sitting restarts but nothing counts as done."""
 
     command: ClassVar[str] = commands.SKIP
 
 
-@dataclass(frozen=True)
+@record
 class Snooze:
     command: ClassVar[str] = commands.SNOOZE
 
     seconds: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Pause:
     """Pause for `seconds`, or until resumed when None."""
 
@@ -56,32 +56,32 @@ class Pause:
     seconds: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Resume:
     command: ClassVar[str] = commands.RESUME
 
 
-@dataclass(frozen=True)
+@record
 class RemindNow:
     command: ClassVar[str] = commands.REMIND_NOW
 
 
-@dataclass(frozen=True)
+@record
 class ScreenLocked:
     """From the lock onwards nothing counts as input; locked long enough is a break."""
 
 
-@dataclass(frozen=True)
+@record
 class ScreenUnlocked:
     """Unlocking is input: the user is back."""
 
 
-@dataclass(frozen=True)
+@record
 class Sleeping:
     """The machine is about to suspend."""
 
 
-@dataclass(frozen=True)
+@record
 class Woke:
     """The machine resumed.
 
@@ -92,21 +92,21 @@ class Woke:
     slept_seconds: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class InhibitorChanged:
     """An idle inhibitor (a video player, a call) is held or released."""
 
     active: bool
 
 
-@dataclass(frozen=True)
+@record
 class BusyChanged:
     """Why the user must not be interrupted now, e.g. {"dnd:dunst", "camera:zoom"}; empty = free."""
 
     reasons: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record
 class ReminderOpened:
     """A click on the reminder's body: the user wants the steps, not to answer yet.
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from breakd.core import busy_reasons
 from breakd.core.durations import spoken_duration
+from breakd.core.record import record
 from breakd.core.stretches import STRETCHES, Language
 from breakd.core.words import WORDS, Words
 
 APP_NAME = "breakd"
 
 
-@dataclass(frozen=True)
+@record
 class ReminderMessage:
     exercise: str
     title: str

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from breakd.core.deferral import DontInterruptSettings
+from breakd.core.record import record
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
+@record
 class ActiveHours:
     """Reminders run on `days` (0 = Monday) from `start` up to, not including, `end`.
 
@@ -42,7 +43,7 @@ class ActiveHours:
         return WeeklyTime(self.days, self.start), WeeklyTime(end_days, self.end)
 
 
-@dataclass(frozen=True)
+@record
 class WeeklyTime:
     """A local time of day on some days of the week (0 = Monday): a calendar edge."""
 
@@ -59,7 +60,7 @@ def day_of(wall: datetime, day_starts_at: time) -> date:
     return shifted.date()
 
 
-@dataclass(frozen=True)
+@record
 class TrackerSettings:
     remind_after: float
     break_after_idle: float

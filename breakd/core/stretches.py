@@ -7,14 +7,15 @@ matters most and the one a reminder shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from breakd.core.record import record
 
 Language = Literal["en", "nl"]
 LANGUAGES: tuple[Language, ...] = ("en", "nl")
 
 
-@dataclass(frozen=True)
+@record
 class StretchText:
     """`start` is the starting position in one line, which the first reminder shows;
     `steps` the whole stretch, shown on request (a click on the reminder's body)."""
@@ -25,7 +26,7 @@ class StretchText:
     start: str
 
 
-@dataclass(frozen=True)
+@record
 class Stretch:
     id: str
     each_side: bool

@@ -10,7 +10,6 @@ moments nothing can change, so the daemon can sleep.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from breakd.core.clock import Clock
@@ -44,6 +43,7 @@ from breakd.core.events import (
     Snooze,
     Woke,
 )
+from breakd.core.record import record
 from breakd.core.settings import ActiveHours, TrackerSettings, day_of
 
 _TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
@@ -53,7 +53,7 @@ _SHOWING = frozenset({State.REMINDING})
 PRESENT_WITHIN = 30.0
 
 
-@dataclass(frozen=True)
+@record
 class TrackerStatus:
     state: State
     sitting_seconds: float | None
@@ -75,7 +75,7 @@ class TrackerStatus:
     """Outside active hours: when they next begin, if within a week."""
 
 
-@dataclass(frozen=True)
+@record
 class TrackerSnapshot:
     """What survives a restart, in wall time since monotonic clocks restart with the machine.
 

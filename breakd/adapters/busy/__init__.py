@@ -9,12 +9,12 @@ change of the union of reasons.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from breakd.adapters.watcher import Watcher
+from breakd.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Reading:
     """What one signal says now. `busy` None: unknown here, which never holds a reminder."""
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from dataclasses import dataclass
+
+from breakd.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class CommandResult:
     returncode: int
     stdout: str

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from jeepney import DBusAddress, MatchRule, Message, new_method_call
@@ -27,6 +26,7 @@ from breakd.adapters.dbus.follow import Service, follow, owned
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
 from breakd.core import busy_reasons
+from breakd.core.record import record
 
 if TYPE_CHECKING:
     from breakd.config.model import DontInterruptConfig
@@ -41,7 +41,7 @@ LOGIN1_PATH = "/org/freedesktop/login1"
 LOGIN1_MANAGER = "org.freedesktop.login1.Manager"
 
 
-@dataclass(frozen=True)
+@record
 class MeetingRules:
     """Which inhibitors count, and as what."""
 

@@ -13,7 +13,6 @@ and NameOwnerChanged drive everything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from jeepney import DBusAddress, Message
@@ -27,6 +26,7 @@ from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import PROPERTIES, is_signal, signal_rule
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.busy_reasons import DND, reason
+from breakd.core.record import record
 
 if TYPE_CHECKING:
     from breakd.config.model import DontInterruptConfig
@@ -41,7 +41,7 @@ NOTIFICATION_SERVER = Service(
 )
 
 
-@dataclass(frozen=True)
+@record
 class DndProperty:
     server: str
     interface: str

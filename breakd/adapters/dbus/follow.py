@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
 
 from jeepney import Message
 from jeepney.bus_messages import MatchRule
@@ -25,9 +24,10 @@ from breakd.adapters.dbus.errors import BusLost, watcher_errors
 from breakd.adapters.dbus.link import BusLink, SharedBus
 from breakd.adapters.dbus.rules import header, name_owner_rule, owner_change
 from breakd.adapters.watcher import WatcherUnavailable
+from breakd.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Service:
     """A well-known name a watcher follows, and its one-sentence reasons for stopping."""
 

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from jeepney import DBusAddress, HeaderFields, Message, new_method_call
 from jeepney.bus_messages import MatchRule
@@ -38,6 +37,7 @@ from breakd.adapters.notify import (
 )
 from breakd.config.model import Config
 from breakd.core.durations import spoken_duration
+from breakd.core.record import record
 from breakd.core.reminder_text import ReminderMessage
 from breakd.core.stretches import Language
 from breakd.core.words import WORDS
@@ -81,7 +81,7 @@ DRAWS_PROGRESS = frozenset({"dunst", "mako", "notify-osd", "Xfce Notify Daemon"}
 no capability announces it, so this is known from their sources."""
 
 
-@dataclass(frozen=True)
+@record
 class NotificationServer:
     """What GetServerInformation and GetCapabilities say about the server answering."""
 

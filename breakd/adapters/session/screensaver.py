@@ -9,8 +9,6 @@ names is on the bus is watched; either being active counts as locked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from jeepney import DBusAddress, new_method_call
 from jeepney.bus_messages import MatchRule
 from jeepney.wrappers import DBusErrorResponse
@@ -21,9 +19,10 @@ from breakd.adapters.dbus.rules import header, is_signal, name_owner_rule, owner
 from breakd.adapters.session import Emit
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.core.events import ScreenLocked, ScreenUnlocked
+from breakd.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class ScreenSaverService:
     """One ScreenSaver name, whose interface has the same name; GetActive is tried on `paths`."""
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from dataclasses import dataclass
 
 from breakd.adapters.worker import in_own_thread
 from breakd.adapters.x11 import connection
 from breakd.adapters.x11.connection import XConnection
 from breakd.adapters.x11.errors import XError, XLost
 from breakd.adapters.x11.wire import REPLY, kind, pad, whole_packets
+from breakd.core.record import record
 
 ANY_PROPERTY_TYPE = 0
 ATOM = 4
@@ -36,14 +36,14 @@ _GET_PROPERTY = 20
 _CHANGE_WINDOW_ATTRIBUTES = 2
 
 
-@dataclass(frozen=True)
+@record
 class PropertyNotify:
     window: int
     atom: int
     deleted: bool
 
 
-@dataclass(frozen=True)
+@record
 class Property:
     type: int
     format: int
