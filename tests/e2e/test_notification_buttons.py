@@ -299,7 +299,9 @@ def test_a_click_on_the_body_shows_the_steps_and_counts_nothing(
 
     # A real left click on dunst's window, as a user would (dunstrc: do_action, close_current).
     window = wait_until(
-        lambda: desktop.xdotool("search", "--onlyvisible", "--class", "Dunst").split(),
+        lambda: desktop.run(  # none mapped yet: xdotool exits 1, and we look again
+            "xdotool", "search", "--onlyvisible", "--class", "Dunst", check=False
+        ).stdout.split(),
         message="dunst shows no window",
     )[0]
     geometry = dict(
