@@ -13,7 +13,6 @@ and no mode but "default".
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,28 +21,13 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import wait_until
-from tests.e2e.daemon_process import DaemonProcess, cli
+from tests.e2e.daemon_process import DaemonProcess
+from tests.e2e.real_servers import DEBOUNCE, SETTLE, doctor_rows, start
 from tests.notify_monitor import NotificationMonitor
 from tests.wayland import WaylandSession, mako_session
 
 pytestmark = pytest.mark.desktop
 
-CONFIG = """\
-sitting:
-  remind_after: {remind_after}
-  break_after_idle: 1h
-  repeat_every: 0s
-notify:
-  backend: dbus
-log:
-  level: debug
-dont_interrupt:
-  settle: 1s
-  signals:
-    fullscreen: false
-    camera: false
-    inhibitors: "off"
-"""
 ACTIONS = {
     "default": "Show the steps",
     "done": "Done",
@@ -54,9 +38,6 @@ ACTIONS = {
 }
 POLL = 5.0
 """mako 1.7 to 1.9 signal no change of mode: breakd reads them every 5 s."""
-DEBOUNCE, SETTLE = 2.0, 1.0
-COLUMNS = re.compile(r" {2,}")
-"""doctor's columns: two spaces or more apart."""
 
 
 @pytest.fixture(scope="module")
@@ -77,23 +58,6 @@ def session(mako: WaylandSession) -> Iterator[WaylandSession]:
 def monitor(session: WaylandSession) -> Iterator[NotificationMonitor]:
     with NotificationMonitor(session.bus_address) as watching:
         yield watching
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    started: list[DaemonProcess] = []
-    yield started
-    for daemon in started:
-        daemon.stop()  # fails on any ERROR line or traceback in its log
-
-
-def start(
-    session: WaylandSession, workdir: Path, daemons: list[DaemonProcess], remind_after: str
-) -> DaemonProcess:
-    config = CONFIG.format(remind_after=remind_after)
-    daemon = DaemonProcess(workdir, config, env=session.subprocess_env()).start()
-    daemons.append(daemon)
-    return daemon
 
 
 def assert_mako_watched(daemon: DaemonProcess) -> None:
@@ -177,12 +141,7 @@ def test_a_do_not_disturb_mode_holds_a_due_reminder_and_one_prompt_follows(
 
 def test_doctor_names_mako_and_reads_its_modes(session: WaylandSession, tmp_path: Path) -> None:
     session.makoctl("mode", "-a", "do-not-disturb")
-    result = cli("doctor", env=session.subprocess_env())
-    assert (result.returncode, result.stderr) == (0, "")
-    rows = {
-        row[1]: row[2:]
-        for row in (COLUMNS.split(line) for line in result.stdout.split("\n\n")[0].splitlines())
-    }
+    rows = doctor_rows(session)
     assert rows["dnd:mako"] == [
         "on",
         "mako's modes do-not-disturb, polled every 5 s as before 1.10 (now: do not disturb is on)",

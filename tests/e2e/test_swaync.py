@@ -20,31 +20,12 @@ from pathlib import Path
 import pytest
 
 from tests.desktop import wait_until
-from tests.e2e.daemon_process import DaemonProcess, cli
+from tests.e2e.daemon_process import DaemonProcess
+from tests.e2e.real_servers import DEBOUNCE, SETTLE, doctor_rows, start
 from tests.notify_monitor import NotificationMonitor
 from tests.wayland import WaylandSession, swaync_session
 
 pytestmark = pytest.mark.desktop
-
-CONFIG = """\
-sitting:
-  remind_after: {remind_after}
-  break_after_idle: 1h
-  repeat_every: 0s
-notify:
-  backend: dbus
-log:
-  level: debug
-dont_interrupt:
-  settle: 1s
-  signals:
-    fullscreen: false
-    camera: false
-    inhibitors: "off"
-"""
-DEBOUNCE, SETTLE = 2.0, 1.0
-COLUMNS = re.compile(r" {2,}")
-"""doctor's columns: two spaces or more apart."""
 
 
 @pytest.fixture(scope="module")
@@ -58,23 +39,6 @@ def session(swaync: WaylandSession) -> Iterator[WaylandSession]:
     yield swaync
     swaync.run("swaync-client", "--dnd-off")
     swaync.run("swaync-client", "--close-all")
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    started: list[DaemonProcess] = []
-    yield started
-    for daemon in started:
-        daemon.stop()  # fails on any ERROR line or traceback in its log
-
-
-def start(
-    session: WaylandSession, workdir: Path, daemons: list[DaemonProcess], remind_after: str
-) -> DaemonProcess:
-    config = CONFIG.format(remind_after=remind_after)
-    daemon = DaemonProcess(workdir, config, env=session.subprocess_env()).start()
-    daemons.append(daemon)
-    return daemon
 
 
 def test_a_reminder_reaches_swaync_with_its_buttons_and_doctor_names_it(
@@ -96,12 +60,7 @@ def test_a_reminder_reaches_swaync_with_its_buttons_and_doctor_names_it(
         wait_until(lambda: session.run("swaync-client", "--count").strip() == "0")
         assert "busy signals: watching dnd:swaync (free)" in daemon.log()
 
-    result = cli("doctor", env=session.subprocess_env())
-    assert (result.returncode, result.stderr) == (0, "")
-    rows = {
-        row[1]: row[2:]
-        for row in (COLUMNS.split(line) for line in result.stdout.split("\n\n")[0].splitlines())
-    }
+    rows = doctor_rows(session)
     assert rows["dnd:swaync"] == [
         "on",
         "swaync's control centre on the session bus (now: do not disturb is off)",

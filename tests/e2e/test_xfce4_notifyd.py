@@ -31,30 +31,11 @@ from tests.desktop import (
     start_desktop,
     wait_until,
 )
-from tests.e2e.daemon_process import DaemonProcess, cli
+from tests.e2e.daemon_process import DaemonProcess
+from tests.e2e.real_servers import DEBOUNCE, SETTLE, doctor_rows, start
 from tests.notify_monitor import NotificationMonitor
 
 pytestmark = pytest.mark.desktop
-
-CONFIG = """\
-sitting:
-  remind_after: {remind_after}
-  break_after_idle: 1h
-  repeat_every: 0s
-notify:
-  backend: dbus
-log:
-  level: debug
-dont_interrupt:
-  settle: 1s
-  signals:
-    fullscreen: false
-    camera: false
-    inhibitors: "off"
-"""
-DEBOUNCE, SETTLE = 2.0, 1.0
-COLUMNS = re.compile(r" {2,}")
-"""doctor's columns: two spaces or more apart."""
 
 
 def _binary(pattern: str, package: str) -> str:
@@ -101,23 +82,6 @@ def session(xfce: DesktopSession) -> Iterator[DesktopSession]:
     xfce.xdotool("mousemove", "30", "30")  # present: an absent user is not reminded
     yield xfce
     set_dnd(xfce, False)
-
-
-@pytest.fixture
-def daemons() -> Iterator[list[DaemonProcess]]:
-    started: list[DaemonProcess] = []
-    yield started
-    for daemon in started:
-        daemon.stop()  # fails on any ERROR line or traceback in its log
-
-
-def start(
-    session: DesktopSession, workdir: Path, daemons: list[DaemonProcess], remind_after: str
-) -> DaemonProcess:
-    config = CONFIG.format(remind_after=remind_after)
-    daemon = DaemonProcess(workdir, config, env=session.subprocess_env()).start()
-    daemons.append(daemon)
-    return daemon
 
 
 def click_last_button(session: DesktopSession) -> None:
@@ -188,12 +152,7 @@ def test_do_not_disturb_holds_a_due_reminder_and_one_prompt_follows(
 
 def test_doctor_names_xfce4_notifyd_and_reads_its_switch(session: DesktopSession) -> None:
     set_dnd(session, True)
-    result = cli("doctor", env=session.subprocess_env())
-    assert (result.returncode, result.stderr) == (0, "")
-    rows = {
-        row[1]: row[2:]
-        for row in (COLUMNS.split(line) for line in result.stdout.split("\n\n")[0].splitlines())
-    }
+    rows = doctor_rows(session)
     assert rows["dnd:xfce"] == [
         "on",
         "xfconf's xfce4-notifyd /do-not-disturb on the session bus (now: do not disturb is on)",
