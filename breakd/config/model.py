@@ -68,6 +68,11 @@ class NotifyConfig:
 
 
 @dataclass(frozen=True)
+class HistoryConfig:
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class LogConfig:
     level: LogLevel
 
@@ -138,6 +143,7 @@ class Config:
     exercises: ExercisesConfig
     language: Language
     notify: NotifyConfig
+    history: HistoryConfig
     log: LogConfig
     dont_interrupt: DontInterruptConfig
     source: Path | None = None
