@@ -10,6 +10,7 @@ moving. Days start at `day_starts_at`.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -100,7 +101,7 @@ def figures(entries: Sequence[EntryLike], span: Range, open_until: datetime | No
             held_by[str(reason)] += float(hold.get("held") or 0)  # type: ignore[arg-type]
     unanswered = Counter(str(d.get("why")) for d in of(history.UNANSWERED))
     returned = [b for b in breaks if low <= b[1] < high]
-    days = [_day(day, span, seated, breaks, inside) for day in span.days()]
+    days = _days(span, seated, breaks, inside)
     result = {
         "from": span.first.isoformat(),
         "to": span.last.isoformat(),
@@ -139,30 +140,47 @@ def _moving(
     return _clip(breaks, min(a for a, _ in mine), max(b for _, b in mine))
 
 
-def _day(
-    day: date,
-    span: Range,
-    seated: Sequence[Interval],
-    breaks: Sequence[Interval],
-    inside: Sequence[EntryLike],
-) -> dict:
-    low, high = span.start_of(day), span.start_of(day + timedelta(days=1))
-    mine = _clip(seated, low, high)
-    today = [e for e in inside if low <= e.at < high]
-    return {
-        "date": day.isoformat(),
-        "seated_seconds": _seconds(sum((b - a).total_seconds() for a, b in mine)),
-        "moving_seconds": _seconds(
-            sum((b - a).total_seconds() for a, b in _moving(seated, breaks, low, high))
-        ),
-        "natural_breaks": sum(1 for b in breaks if low <= b[1] < high),
-        "done": sum(
-            1 for e in today if e.kind == history.ANSWER and e.details.get("how") == "done"
-        ),
-        "reminders": sum(
-            1 for e in today if e.kind == history.REMINDER and e.details.get("repeat") == 0
-        ),
-    }
+def _days(
+    span: Range, seated: list[Interval], breaks: list[Interval], inside: list[EntryLike]
+) -> list[dict]:
+    """One row a day; each span, break and record goes to the days it touches, found by
+    bisection, so a long range costs no more per day than a short one."""
+    days = span.days()
+    edges = [span.start_of(day) for day in days] + [span.start_of(days[-1] + timedelta(days=1))]
+    touching: list[tuple[list[Interval], list[Interval], list[EntryLike]]] = [
+        ([], [], []) for _ in days
+    ]
+    for which, intervals in ((0, seated), (1, breaks)):
+        for interval in intervals:
+            low = max(0, bisect_right(edges, interval[0]) - 1)
+            high = min(len(days), bisect_left(edges, interval[1]))
+            for index in range(low, high):
+                touching[index][which].append(interval)  # type: ignore[index]
+    for entry in inside:
+        index = bisect_right(edges, entry.at) - 1
+        if 0 <= index < len(days):
+            touching[index][2].append(entry)
+    rows = []
+    for index, day in enumerate(days):
+        mine, near, today = touching[index]
+        low, high = edges[index], edges[index + 1]
+        clipped = _clip(mine, low, high)
+        moving = _moving(mine, near, low, high)
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "seated_seconds": _seconds(sum((b - a).total_seconds() for a, b in clipped)),
+                "moving_seconds": _seconds(sum((b - a).total_seconds() for a, b in moving)),
+                "natural_breaks": sum(1 for b in near if low <= b[1] < high),
+                "done": sum(
+                    1 for e in today if e.kind == history.ANSWER and e.details.get("how") == "done"
+                ),
+                "reminders": sum(
+                    1 for e in today if e.kind == history.REMINDER and e.details.get("repeat") == 0
+                ),
+            }
+        )
+    return rows
 
 
 def _hours(
