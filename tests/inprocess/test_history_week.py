@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from breakd import paths
 from breakd.cli import main
 from breakd.core.events import ScreenLocked, ScreenUnlocked, Sleeping, Woke
 from tests.inprocess.harness import InProcessDaemon
@@ -211,3 +212,30 @@ def test_a_week_of_history_gives_the_figures_of_the_week_as_it_was(
     for day in found["days"]:
         mine = [(a, b) for a, b in t.seated if a.date().isoformat() == day["date"]]
         assert day["seated_seconds"] == sum((b - a).total_seconds() for a, b in mine)
+
+
+def test_history_off_writes_nothing(tmp_path: Path) -> None:
+    async def hour() -> None:
+        async with InProcessDaemon(tmp_path, "history:\n  enabled: false\n") as d:
+            await d.advance(46 * 60)
+            assert (await d.cli("done"))["ok"] is True
+
+    asyncio.run(hour())
+    assert not paths.history_dir().exists()
+
+
+def test_a_history_that_cannot_be_written_costs_only_its_records(tmp_path: Path) -> None:
+    paths.history_dir().parent.mkdir(parents=True)
+    paths.history_dir().write_text("not a directory")
+
+    async def hour() -> None:
+        async with InProcessDaemon(tmp_path) as d:
+            d.guard.expected.append("cannot write the history")
+            await d.advance(45 * 60 + 1)  # the reminder's record fails
+            await d.advance(30)
+            assert (await d.cli("done"))["ok"] is True  # and so does the answer's
+            assert (await d.status())["done_count"] == 1
+            errors = [m for m in d.guard.messages() if "cannot write the history" in m]
+            assert len(errors) == 2  # at the start and at the reminder: once a minute at most
+
+    asyncio.run(hour())
