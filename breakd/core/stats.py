@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from breakd.core import history
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     Interval = tuple[datetime, datetime]
 
 
-class EntryLike:
+class EntryLike(Protocol):
     """What the figures need of a record (history_reader.Entry)."""
 
     kind: str
