@@ -79,6 +79,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.config_command == "path":
             return print_config_path(args.config)
         return check_config(args.path or args.config)
+    if args.command == "stats":
+        from breakd.stats_command import run_stats
+
+        return run_stats(args)
     if args.command == "doctor":
         from breakd.doctor import run_doctor
 

@@ -66,6 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
         "path", help="print the config file's path (--config, else the default file)"
     )
 
+    stats = commands.add_parser(
+        "stats",
+        help="how long you sat, moved and stretched: today, this week, this month",
+        description="Figures and a chart from breakd's history of your days (kept in the"
+        " data dir while `history.enabled`); days start at `day_starts_at`. Needs no"
+        " running daemon.",
+    )
+    span = stats.add_mutually_exclusive_group()
+    span.add_argument("--week", action="store_true", help="the last 7 days, today included")
+    span.add_argument("--month", action="store_true", help="the last 30 days, today included")
+    span.add_argument("--from", dest="from_", metavar="DATE", help="from DATE (YYYY-MM-DD)")
+    span.add_argument(
+        "--forget-before", metavar="DATE", help="delete the history of the days before DATE"
+    )
+    stats.add_argument("--to", metavar="DATE", help="up to DATE, included (default: today)")
+    output = stats.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the figures as JSON")
+    output.add_argument("--csv", action="store_true", help="print one CSV row per day")
+
     doctor = commands.add_parser(
         "doctor",
         help="check what breakd sees and how a reminder reaches you here, and why not",

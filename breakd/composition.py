@@ -19,6 +19,7 @@ from breakd import __version__, paths
 from breakd.adapters.calendar import SchedulerAlarms
 from breakd.adapters.clock_steps import open_clock_steps
 from breakd.adapters.dbus.buses import Buses
+from breakd.adapters.history import DailyFiles
 from breakd.adapters.instance_lock import InstanceLock
 from breakd.adapters.select import (
     choose_notifier,
@@ -115,6 +116,7 @@ def system_parts(loop: asyncio.AbstractEventLoop, config_arg: str | None) -> Dae
         watch_session=watch_session,
         watch_busy=watch_busy,
         watch_reports=watch_reports,
+        history=DailyFiles(paths.history_dir(), clock),
         check_notifier=working_notifier,
     )
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from breakd.adapters.calendar import CalendarAlarms
 from breakd.adapters.clock_steps import ClockSteps
+from breakd.adapters.history import HistoryStore
 from breakd.adapters.idle import IdleSource
 from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError, actions
 from breakd.adapters.storage import StateStore
@@ -36,6 +37,7 @@ from breakd.core.durations import spoken_duration
 from breakd.core.effects import (
     Effect,
     NaturalBreak,
+    Record,
     ShowReminder,
     State,
     StateChanged,
@@ -104,6 +106,8 @@ class DaemonParts:
     watch_busy: Callable[[Config, Observer], Watchers | None]
     watch_reports: Callable[[], Sequence[tuple[str, WatchReport]]] = lambda: ()
     """("session" or "busy", report) for every watcher running, for the start-up summary."""
+    history: HistoryStore | None = None
+    """Where the tracker's records go while `history.enabled`; None keeps none."""
     check_notifier: Callable[[str], Awaitable[tuple[str, NotifierCheck, list[str]]]] | None = None
     """The notifier of `notify.backend`'s chain that works now, what it reaches, and why
     each before it does not; None: name the chain's first."""
@@ -120,6 +124,7 @@ class Daemon:
         self._saved: TrackerSnapshot | None = None
         self._save_errors = RepeatedLog(log, parts.clock.monotonic)
         self._failures = RepeatedLog(log, parts.clock.monotonic)
+        self._history_errors = RepeatedLog(log, parts.clock.monotonic)
         self._idle = IdleReader(
             parts.find_idle_source,
             parts.idle_calls,
@@ -138,6 +143,7 @@ class Daemon:
         """Run until `stopping` is set; then take back a reminder and save the state."""
         loop = asyncio.get_running_loop()
         self._restore()
+        self._perform(self._tracker.begin())
         await self._idle.open()
         server = ControlServer(self._parts.socket_path, self._control.handle)
         await server.start()
@@ -163,6 +169,7 @@ class Daemon:
             await self._settle_deliveries()
             if self._tracker.state is State.REMINDING:
                 await self._notifier.withdraw()
+            self._perform(self._tracker.end())
             self._persist(force=True)
             await self._idle.close()
 
@@ -347,6 +354,22 @@ class Daemon:
             elif isinstance(effect, NaturalBreak):
                 length = spoken_duration(effect.seconds, "en")
                 log.info("natural break of %s: sitting time starts again from 0", length)
+            elif isinstance(effect, Record):
+                self._record(effect)
+
+    def _record(self, record: Record) -> None:
+        """Append to the history; a failed write loses that record alone, and is logged
+        once a minute at most (a full disk fails every one)."""
+        history = self._parts.history
+        if history is None or not self._config.history.enabled:
+            return
+        try:
+            history.append(record)
+        except OSError as error:
+            self._history_errors.error("cannot write the history: %s", error.strerror or error)
+            return
+        if self._history_errors.reset() is not None:
+            log.info("writing the history again")
 
     def _show(self, effect: ShowReminder) -> None:
         message = compose_reminder(

@@ -43,6 +43,19 @@ def state_dir() -> Path:
     return user_state_path(APP, appauthor=False)
 
 
+def data_dir() -> Path:
+    """The user's own data: the history lives here."""
+    if _XDG_PLATFORM:
+        return _xdg_home("XDG_DATA_HOME", ".local/share") / APP
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False)
+
+
+def history_dir() -> Path:
+    return data_dir() / "history"
+
+
 def runtime_dir() -> Path:
     """The private directory for the socket and the instance lock (not created here)."""
     from pathlib import Path

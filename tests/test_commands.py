@@ -37,7 +37,7 @@ def test_the_cli_offers_every_command_with_its_help_and_duration() -> None:
         assert parser.description.lower() == f"{spec.summary.lower()}."
         arguments = {action.dest for action in parser._actions}
         assert ("duration" in arguments) == (spec.duration_default is not None), spec.name
-    local = {"run", "exercises", "config", "doctor", "autostart"}  # need no daemon
+    local = {"run", "exercises", "config", "doctor", "autostart", "stats"}  # need no daemon
     assert set(offered) - set(COMMANDS) == local
     durations = {spec.name for spec in COMMANDS.values() if spec.duration_default is not None}
     assert durations == {"snooze", "pause"}

@@ -69,6 +69,11 @@ class NotifyConfig:
 
 
 @record
+class HistoryConfig:
+    enabled: bool
+
+
+@record
 class LogConfig:
     level: LogLevel
 
@@ -139,6 +144,7 @@ class Config:
     exercises: ExercisesConfig
     language: Language
     notify: NotifyConfig
+    history: HistoryConfig
     log: LogConfig
     dont_interrupt: DontInterruptConfig
     source: Path | None = None

@@ -324,6 +324,14 @@ KEYS: tuple[Key, ...] = (
         " application id, process binary or name.",
         default=("org.PulseAudio.pavucontrol", "org.gnome.VolumeControl", "easyeffects"),
     ),
+    Key("history", "section", "The local record of your days that `breakd stats` reads."),
+    Key(
+        "history.enabled",
+        "bool",
+        "Keep a history of sitting, breaks and reminders in the data dir (private to you,"
+        " never sent anywhere); false writes none.",
+        default=True,
+    ),
     Key("log", "section", "What breakd writes to its log."),
     Key(
         "log.level",

@@ -47,4 +47,16 @@ class NaturalBreak:
     seconds: float
 
 
-Effect = ShowReminder | WithdrawReminder | StateChanged | NaturalBreak
+@record
+class Record:
+    """An entry for the history, as the tracker saw it happen: `kind` (one of
+    `history.KINDS`) at `at` on the tracker's own clock; a span began at `since`.
+    `details` are plain JSON values. The daemon's history store stamps wall time."""
+
+    kind: str
+    at: float
+    since: float | None = None
+    details: tuple[tuple[str, object], ...] = ()
+
+
+Effect = ShowReminder | WithdrawReminder | StateChanged | NaturalBreak | Record

@@ -12,11 +12,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from breakd.core import history
 from breakd.core.clock import Clock
 from breakd.core.deferral import Deferral, Verdict
 from breakd.core.effects import (
     Effect,
     NaturalBreak,
+    Record,
     ShowReminder,
     State,
     StateChanged,
@@ -108,6 +110,10 @@ class Tracker:
         self._state = State.SITTING
         self._last_input = now
         self._sitting_since: float | None = now
+        # Where the seated span began: the history's unit of sitting, which a done or
+        # skip (a new sitting time) does not end, and a break, pause or lock does.
+        self._span_start = now
+        self._reminded_at: float | None = None
         self._away_since: float | None = None
         self._shown_at: float | None = None
         self._repeat = 0
@@ -176,13 +182,13 @@ class Tracker:
             self._take_sample(now, event.idle_seconds)
         elif isinstance(event, ScreenLocked):
             self._locked = True
-            self._withdraw_for_absence(effects)
+            self._withdraw_for_absence(effects, "lock")
         elif isinstance(event, ScreenUnlocked):
             self._locked = False
             self._last_input = self._input_floor = now
         elif isinstance(event, Sleeping):
             self._asleep_since = now
-            self._withdraw_for_absence(effects)
+            self._withdraw_for_absence(effects, "suspend")
         elif isinstance(event, Woke):
             if event.slept_seconds is not None:
                 start = now - max(0.0, event.slept_seconds)
@@ -216,15 +222,15 @@ class Tracker:
     def _counts_inhibitor(self) -> bool:
         return self._settings.inhibitors_count_as_present
 
-    def _withdraw_for_absence(self, effects: list[Effect]) -> None:
+    def _withdraw_for_absence(self, effects: list[Effect], why: str) -> None:
         """No reminder stays on a locked or sleeping screen; it comes back if still due."""
         if self._state is State.REMINDING:
-            self._clear_reminder(effects)
+            self._clear_reminder(effects, why)
             self._move(State.SITTING, effects)
 
     def _command(self, event: Command, now: float, effects: list[Effect]) -> None:
         if isinstance(event, Pause):
-            self._clear_reminder(effects)
+            self._clear_reminder(effects, "pause")
             self._paused_until = None if event.seconds is None else now + event.seconds
             self._sitting_since = None
             self._move(State.PAUSED, effects)
@@ -238,12 +244,16 @@ class Tracker:
             if isinstance(event, Snooze):
                 self._clear_reminder(effects)
                 seconds = self._settings.snooze_default if event.seconds is None else event.seconds
+                self._record_answer("snooze", now, effects, seconds=seconds)
                 self._snoozed_until = now + seconds
                 self._move(State.SNOOZED, effects)
             elif isinstance(event, (Done, Skip)):
                 self._require_reminder(event, now)
                 self._answered = True
                 self._clear_reminder(effects)
+                how = "done" if isinstance(event, Done) else "skip"
+                self._record_answer(how, now, effects, exercise=self._exercise)
+                self._reminded_at = None
                 if isinstance(event, Done):
                     self._done_count += 1
                     self._exercise = self._following_exercise()
@@ -256,6 +266,13 @@ class Tracker:
                     self._sitting_since = now
                 self._snoozed_until = None
                 self._show(now, 0, effects)
+
+    def _record_answer(
+        self, how: str, now: float, effects: list[Effect], **details: object
+    ) -> None:
+        after = None if self._reminded_at is None else now - self._reminded_at
+        details.update(how=how, after=after)
+        effects.append(Record(history.ANSWER, now, details=tuple(details.items())))
 
     def _require_tracking(self, event: Command) -> None:
         allowed = _TRACKING | ({State.AWAY} if isinstance(event, RemindNow) else set())
@@ -300,7 +317,7 @@ class Tracker:
             return
         active = self._in_active_hours()
         if not active and self._state is not State.OFF_HOURS:
-            self._clear_reminder(effects)
+            self._clear_reminder(effects, "off_hours")
             self._sitting_since = None
             self._away_since = None
             self._move(State.OFF_HOURS, effects)
@@ -322,13 +339,14 @@ class Tracker:
             return
         away = now - self._last_input >= self._settings.break_after_idle
         if away and self._state is not State.AWAY:
-            self._clear_reminder(effects)
+            self._clear_reminder(effects, self._absence())
             self._sitting_since = None
             self._away_since = self._last_input
             self._move(State.AWAY, effects)
         elif not away and self._state is State.AWAY:
             away_since = self._away_since if self._away_since is not None else self._last_input
             effects.append(NaturalBreak(seconds=self._last_input - away_since))
+            effects.append(Record(history.BREAK, self._last_input, since=away_since))
             self._away_since = None
             self._answered = False  # a new stretch of sitting after a break
             self._sitting_since = self._last_input
@@ -344,39 +362,105 @@ class Tracker:
                 self._snoozed_until = None
                 self._move(State.SITTING, effects)
             return
-        held_by = self._deferral.pending.reasons if self._deferral.pending else frozenset()
+        pending = self._deferral.pending
+        held_by = pending.reasons if pending else frozenset()
+        held = None if pending is None else now - pending.since
         self._deferral.clear()
         if verdict is Verdict.DROP:
-            self._clear_reminder(effects)  # a repeat dropped: the one on screen goes too
+            details = (("held", held), ("held_by", sorted(held_by)))
+            effects.append(Record(history.DROPPED, now, details=details))
+            self._clear_reminder(effects, "dropped")  # a repeat dropped: the one on screen goes too
             self._sitting_since = now
             self._move(State.SITTING, effects)
             return
         repeat = self._repeat + 1 if self._state is State.REMINDING else 0
         self._snoozed_until = None
-        self._show(now, repeat, effects, held_by)
+        self._show(now, repeat, effects, held_by, held)
 
     def _show(
-        self, now: float, repeat: int, effects: list[Effect], held_by: frozenset[str] = frozenset()
+        self,
+        now: float,
+        repeat: int,
+        effects: list[Effect],
+        held_by: frozenset[str] = frozenset(),
+        held: float | None = None,
     ) -> None:
         self._shown_at = now
+        if repeat == 0:
+            self._reminded_at = now
         self._repeat = repeat
         self._answered = False
         self._move(State.REMINDING, effects)
         sitting = self._sitting_for(now) or 0.0
         effects.append(ShowReminder(self._exercise, repeat, sitting, held_by))
+        details: tuple[tuple[str, object], ...] = (("exercise", self._exercise), ("repeat", repeat))
+        if held is not None:
+            details += (("held", held), ("held_by", sorted(held_by)))
+        effects.append(Record(history.REMINDER, now, details=details))
 
-    def _clear_reminder(self, effects: list[Effect]) -> None:
+    def _clear_reminder(self, effects: list[Effect], why: str | None = None) -> None:
+        """Take any reminder back; `why` it goes unanswered, None when the user answers it."""
         if self._state in _SHOWING:
             effects.append(WithdrawReminder())
+            if why is not None:
+                now = self._clock.monotonic()
+                after = None if self._reminded_at is None else now - self._reminded_at
+                details = (("why", why), ("after", after))
+                effects.append(Record(history.UNANSWERED, now, details=details))
+        if why is not None:
+            self._reminded_at = None
         self._shown_at = None
         self._repeat = 0
         self._snoozed_until = None
         self._deferral.clear()
 
     def _move(self, state: State, effects: list[Effect]) -> None:
-        if state is not self._state:
-            effects.append(StateChanged(self._state, state))
-            self._state = state
+        if state is self._state:
+            return
+        effects.append(StateChanged(self._state, state))
+        was, self._state = self._state, state
+        now = self._clock.monotonic()
+        if state in _TRACKING and was not in _TRACKING:
+            self._span_start = now if self._sitting_since is None else self._sitting_since
+            effects.append(Record(history.SAT_DOWN, self._span_start))
+        elif was in _TRACKING and state not in _TRACKING:
+            if state is State.AWAY:
+                how = self._absence()
+                end = now if self._away_since is None else self._away_since
+            else:
+                how = "pause" if state is State.PAUSED else "off_hours"
+                end = now
+            self._stood_up(max(end, self._span_start), how, effects)
+
+    def _stood_up(self, end: float, how: str, effects: list[Effect]) -> None:
+        effects.append(
+            Record(history.STOOD_UP, end, since=self._span_start, details=(("how", how),))
+        )
+
+    def _absence(self) -> str:
+        """What ended a span by absence: a lock screen, a suspend (the last input came
+        before the latest one began), or the user just went: a natural break."""
+        if self._locked:
+            return "lock"
+        if self._asleep_since is not None or (
+            self._last_sleep is not None and self._last_input <= self._last_sleep[0]
+        ):
+            return "suspend"
+        return "break"
+
+    def begin(self) -> list[Effect]:
+        """The history's first record of a daemon run: the seated span going on, if any.
+        Called once, after `restore`."""
+        if self._state not in _TRACKING:
+            return []
+        return [Record(history.SAT_DOWN, self._span_start)]
+
+    def end(self) -> list[Effect]:
+        """The daemon stops: the seated span going on ends here, for the history."""
+        effects: list[Effect] = []
+        if self._state in _TRACKING:
+            self._stood_up(max(self._clock.monotonic(), self._span_start), "stop", effects)
+        return effects
 
     def _following_exercise(self) -> str:
         enabled = self._settings.exercises
@@ -540,6 +624,8 @@ class Tracker:
             return
         if snapshot.sitting_since is not None and snapshot.sitting_since <= wall:
             self._sitting_since = _monotonic_at(wall, now, snapshot.sitting_since)
+            # The span before the restart was recorded up to then; this one goes on from there.
+            self._span_start = now - max(0.0, down_for)
         if snapshot.snoozed_until is not None and snapshot.snoozed_until > wall:
             self._snoozed_until = _monotonic_at(wall, now, snapshot.snoozed_until)
             self._state = State.SNOOZED

@@ -99,6 +99,23 @@ class Words:
     off_hours_now: ClassVar[str]
     off_hours_until: ClassVar[str]
 
+    # `breakd stats` (stats.py): labels, the chart's legend, and what it reports.
+    stats_range: ClassVar[str]
+    stats_seated: ClassVar[str]
+    stats_longest: ClassVar[str]
+    stats_breaks: ClassVar[str]
+    stats_stretches: ClassVar[str]
+    stats_reminders: ClassVar[str]
+    stats_answers: ClassVar[str]
+    stats_held: ClassVar[str]
+    stats_per_hour: ClassVar[str]
+    stats_per_day: ClassVar[str]
+    stats_nothing: ClassVar[str]
+    stats_weekdays: ClassVar[str]
+    stats_hour_unit: ClassVar[str]
+    stats_unreadable: ClassVar[str]
+    stats_forgot: ClassVar[str]
+
 
 class English(Words):
     title = "Stretch break: {name}"
@@ -167,6 +184,22 @@ class English(Words):
     paused_now_until_resume = "paused until you run `breakd resume`"
     off_hours_now = "none outside active hours"
     off_hours_until = "none outside active hours; they start again at {at}"
+
+    stats_range = "{first} to {last}"
+    stats_seated = "Seated"
+    stats_longest = "longest unbroken {duration}"
+    stats_breaks = "Natural breaks"
+    stats_stretches = "Stretches done"
+    stats_reminders = "Reminders"
+    stats_answers = "{done} done, {snoozed} snoozed, {skipped} skipped, {ignored} ignored"
+    stats_held = "Held while busy"
+    stats_per_hour = "Per hour: # seated, . moving; one mark is {minutes} min"
+    stats_per_day = "Per day: # seated, . moving; one mark is {minutes} min"
+    stats_nothing = "Nothing recorded for these days."
+    stats_weekdays = "Mon Tue Wed Thu Fri Sat Sun"
+    stats_hour_unit = "h"
+    stats_unreadable = "skipped {count} unreadable history lines: {where}"
+    stats_forgot = "deleted the history of {count} days before {day}"
 
 
 class Dutch(Words):
@@ -241,6 +274,24 @@ class Dutch(Words):
     paused_now_until_resume = "gepauzeerd tot je `breakd resume` geeft"
     off_hours_now = "geen buiten de actieve uren"
     off_hours_until = "geen buiten de actieve uren; die beginnen weer om {at}"
+
+    stats_range = "{first} t/m {last}"
+    stats_seated = "Gezeten"
+    stats_longest = "langst aan een stuk {duration}"
+    stats_breaks = "Natuurlijke pauzes"
+    stats_stretches = "Oefeningen gedaan"
+    stats_reminders = "Herinneringen"
+    stats_answers = (
+        "{done} gedaan, {snoozed} uitgesteld, {skipped} overgeslagen, {ignored} genegeerd"
+    )
+    stats_held = "Gewacht, je was bezig"
+    stats_per_hour = "Per uur: # gezeten, . in beweging; een teken is {minutes} min"
+    stats_per_day = "Per dag: # gezeten, . in beweging; een teken is {minutes} min"
+    stats_nothing = "Niets vastgelegd voor deze dagen."
+    stats_weekdays = "ma di wo do vr za zo"
+    stats_hour_unit = "u"
+    stats_unreadable = "{count} onleesbare regels in de geschiedenis overgeslagen: {where}"
+    stats_forgot = "de geschiedenis van {count} dagen voor {day} gewist"
 
 
 WORDS: dict[Language, type[Words]] = {"en": English, "nl": Dutch}

@@ -35,6 +35,7 @@ NOT_READ_BY_THE_TRACKER = frozenset(
         "language",
         "notify.backend",  # the daemon's notifier and log
         "log.level",
+        "history.enabled",  # the daemon's history store
         "dont_interrupt.mako_dnd_modes",  # the busy signals, like their sections
         *(key.path for key in LEAVES if key.parent in _BUSY_SIGNAL_SECTIONS),
     }

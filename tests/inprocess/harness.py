@@ -21,6 +21,7 @@ from typing import TypeVar
 from breakd import paths
 from breakd.adapters.calendar import cron_triggers, next_edge
 from breakd.adapters.clock_steps import ComparedClocks
+from breakd.adapters.history import DailyFiles
 from breakd.adapters.notify import AnswerHandler
 from breakd.adapters.storage import JsonStateFile, StateStore
 from breakd.adapters.worker import Calls
@@ -236,6 +237,8 @@ class InProcessDaemon:
         self.calendar = FakeCalendar(self.clock)
         self.store: StateStore = JsonStateFile(state_dir / "state.json", self.clock.wall)
         self.clock_steps = ComparedClocks(self.clock)
+        self.history = DailyFiles(paths.history_dir(), self.clock)
+        """The real history store, in the test's own XDG data dir, where `breakd stats` reads."""
         self.notifier: RecordingNotifier | None = None
         self.observe: Observer | None = None
         self.observe_busy: Observer | None = None
@@ -278,6 +281,7 @@ class InProcessDaemon:
             make_notifier=make_notifier,
             watch_session=watch,
             watch_busy=watch_busy,
+            history=self.history,
         )
 
     async def __aenter__(self) -> InProcessDaemon:
