@@ -385,9 +385,10 @@ def test_a_server_without_buttons_gets_none_and_the_body_names_the_command(
             remind_now(daemon)
             shown = monitor.wait_for_notify()
             assert shown.actions == []  # notify-osd would turn them into a modal dialog
-            assert shown.body.splitlines()[-1] == (
-                "Answer with breakd done, breakd skip or breakd snooze."
-            )
+            assert shown.body.splitlines()[-2:] == [
+                "Answer with breakd done, breakd skip or breakd snooze.",
+                "For a guided countdown, run breakd guide in a terminal.",
+            ]
             assert shown.app_icon.endswith("/icons/standing-lunge.svg")  # it renders SVG
             assert shown.expire_timeout == -1  # a lasting one would become a dialog box
             assert shown.id != 0  # a real bubble, which breakd can take back
