@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from types import SimpleNamespace
 
-from breakd.core.commands import COMMANDS, STATUS
+from breakd.core.commands import COMMANDS, GUIDE, STATUS
 from breakd.errors import BreakdError, UsageError
 
 TYPE_CHECKING = False
@@ -123,6 +123,10 @@ def _client_command(args: argparse.Namespace) -> int:
     if getattr(args, "exercise", None) is not None:
         command_args["exercise"] = args.exercise
     reply = call(args.command, command_args)
+    if args.command == GUIDE and sys.stdout.isatty():
+        from breakd.terminal_guide import follow  # a live countdown line, over SSH too
+
+        return follow(reply["status"])
     if args.command == STATUS:
         _print_status(reply["status"], args.json)
     elif reply.get("message"):
