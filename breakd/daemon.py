@@ -162,8 +162,8 @@ class Daemon:
             self._parts.clock_steps.close()
             await server.close()
             await self._settle_deliveries()
-            if self._tracker.state is State.REMINDING:
-                await self._notifier.withdraw()
+            if self._tracker.state in (State.REMINDING, State.GUIDING):
+                await self._notifier.withdraw()  # a guide's countdown would wait for nobody
             self._persist(force=True)
             await self._idle.close()
 

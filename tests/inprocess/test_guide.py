@@ -212,3 +212,13 @@ def test_a_lock_a_walk_away_or_do_not_disturb_pauses_the_guide_until_the_user_ca
 
     config = "sitting:\n  break_after_idle: 20s\n" if why == "away" else ""
     run(tmp_path, scenario, config)
+
+
+def test_a_daemon_stopped_mid_guide_takes_the_countdown_off_screen(tmp_path: Path) -> None:
+    async def scenario(d: InProcessDaemon) -> None:
+        await start_from_the_reminder(d)
+        await d.advance(10)
+        assert d.notifier is not None and d.notifier.on_screen is not None
+
+    daemon = run(tmp_path, scenario)
+    assert daemon.notifier is not None and daemon.notifier.on_screen is None
