@@ -258,4 +258,5 @@ def test_breakd_run_imports_no_other_command() -> None:
         "breakd.core.guide",  # a guide's modules load when one starts
         "breakd.core.guide_text",
         "breakd.terminal_guide",
+        "breakd.adapters.sound",
     }

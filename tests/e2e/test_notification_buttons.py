@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import itertools
+import os
 import re
 import signal
 import subprocess
@@ -81,12 +82,14 @@ def start_daemon(tmp_path: Path) -> Iterator[StartDaemon]:
     """Start breakd on a session, the user freshly present; every daemon is stopped after."""
     started: list[DaemonProcess] = []
 
-    def start(session: DesktopSession, config_text: str, name: str = "daemon") -> DaemonProcess:
+    def start(
+        session: DesktopSession, config_text: str, name: str = "daemon", **env: str
+    ) -> DaemonProcess:
         workdir = tmp_path / name
         workdir.mkdir()
         # The tracker holds a reminder while the user has been idle for 30 s or more.
         session.xdotool("mousemove", str(100 + len(started)), "100")
-        daemon = DaemonProcess(workdir, config_text, env=session.subprocess_env())
+        daemon = DaemonProcess(workdir, config_text, env=session.subprocess_env(**env))
         started.append(daemon)
         return daemon.start()
 
@@ -488,9 +491,20 @@ GUIDE = "exercises:\n  hold: 5s\nguide:\n  get_ready: 1s\n"
 
 
 def test_start_from_the_notification_guides_the_stretch_in_place_and_counts_it(
-    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+    desktop: DesktopSession,
+    monitor: NotificationMonitor,
+    start_daemon: StartDaemon,
+    tmp_path: Path,
 ) -> None:
-    daemon = start_daemon(desktop, config() + GUIDE)
+    # dunst plays no sounds (no `sound` capability): the cues go to a player on PATH.
+    player_dir = tmp_path / "bin"
+    player_dir.mkdir()
+    played = tmp_path / "played"
+    player = player_dir / "canberra-gtk-play"
+    player.write_text(f'#!/bin/sh\necho "$*" >> {played}\n')
+    player.chmod(0o755)
+    path = f"{player_dir}:{os.environ['PATH']}"
+    daemon = start_daemon(desktop, config() + GUIDE, PATH=path)
     before = daemon.status()
     assert before["exercise"] == "standing-lunge"
     remind_now(daemon)
@@ -525,3 +539,6 @@ def test_start_from_the_notification_guides_the_stretch_in_place_and_counts_it(
     assert all(frame.action_pairs == [("cancel", "Cancel")] for frame in frames[:-1])
     end = frames[-1]
     assert end.action_pairs == [] and "value" not in end.hints
+    assert not any("sound-name" in frame.hints for frame in frames)
+    cues = wait_until(lambda: played.exists() and played.read_text().splitlines(), timeout=5)
+    assert cues == ["--id bell --description breakd", "--id complete --description breakd"]

@@ -348,8 +348,15 @@ class FreedesktopNotifier:
             hints["value"] = ("i", message.value)
         if message.kind == "running":
             hints["transient"] = ("b", True)  # a countdown has no place in the history
-        if message.cue and config.guide.sound and "sound" in capabilities:
-            hints["sound-name"] = ("s", "complete" if message.kind == "end" else "bell")
+        if message.cue and config.guide.sound:
+            # No frame is shown while do not disturb is on (the guide pauses), so no cue either.
+            sound = "complete" if message.kind == "end" else "bell"
+            if "sound" in capabilities:
+                hints["sound-name"] = ("s", sound)
+            else:
+                from breakd.adapters import sound as player  # the first cue loads it
+
+                await player.play(sound)
         lasting = buttons and message.kind != "end"
         notification_id = await self._send_notify(
             link, capabilities, message, body, keys, hints, lasting
