@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from types import SimpleNamespace
 
-from breakd.core.commands import COMMANDS, STATUS
+from breakd.core.commands import COMMANDS, GUIDE, STATUS
 from breakd.errors import BreakdError, UsageError
 
 TYPE_CHECKING = False
@@ -55,6 +55,11 @@ def _plain_command(argv: list[str]) -> argparse.Namespace | None:
         if rest not in ([], ["--json"]):
             return None
         return SimpleNamespace(command=command, config=config, json=bool(rest))  # type: ignore[return-value]
+    if COMMANDS[command].exercise:
+        if len(rest) > 1 or (rest and rest[0].startswith("-")):
+            return None
+        exercise = rest[0] if rest else None
+        return SimpleNamespace(command=command, config=config, exercise=exercise)  # type: ignore[return-value]
     takes_duration = COMMANDS[command].duration_default is not None
     if rest and not (takes_duration and len(rest) == 1 and not rest[0].startswith("-")):
         return None
@@ -119,7 +124,13 @@ def _client_command(args: argparse.Namespace) -> int:
             longest = format_duration(MAX_DURATION)
             raise UsageError(f"{args.command}: the duration must be at most {longest}")
         command_args["seconds"] = seconds
+    if getattr(args, "exercise", None) is not None:
+        command_args["exercise"] = args.exercise
     reply = call(args.command, command_args)
+    if args.command == GUIDE and sys.stdout.isatty():
+        from breakd.terminal_guide import follow  # a live countdown line, over SSH too
+
+        return follow(reply["status"])
     if args.command == STATUS:
         _print_status(reply["status"], args.json)
     elif reply.get("message"):

@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if spec.name == STATUS:
             sub.add_argument("--json", action="store_true", help="print the status as JSON")
+        elif spec.exercise:
+            sub.add_argument(
+                "exercise",
+                nargs="?",
+                metavar="EXERCISE",
+                help="a stretch's id, as `breakd exercises` lists them (default: the one due)",
+            )
         elif spec.duration_default is not None:
             sub.add_argument(
                 "duration",

@@ -16,6 +16,7 @@ from typing import Protocol
 from breakd.core import commands
 from breakd.core.durations import MAX_DURATION, format_duration
 from breakd.core.events import (
+    CancelGuide,
     Done,
     Event,
     EventRejected,
@@ -24,6 +25,7 @@ from breakd.core.events import (
     Resume,
     Skip,
     Snooze,
+    StartGuide,
 )
 from breakd.core.words import WORDS, Words
 from breakd.ipc import protocol
@@ -66,6 +68,8 @@ class Control:
             commands.PAUSE: self._pause,
             commands.RESUME: self._resume,
             commands.REMIND_NOW: self._remind_now,
+            commands.GUIDE: self._guide,
+            commands.CANCEL: self._cancel,
         }
 
     @property
@@ -146,6 +150,24 @@ class Control:
     def _remind_now(self, args: dict[str, object]) -> str:
         self._daemon.apply(RemindNow())
         return self._words().reminder_shown.format(name=self._daemon.status()["exercise_name"])
+
+    def _guide(self, args: dict[str, object]) -> str:
+        self._daemon.apply(StartGuide(_exercise(args)))
+        guide = self._daemon.status()["guide"]
+        name = guide["exercise_name"] if guide else self._daemon.status()["exercise_name"]
+        return self._words().guide_started.format(name=name)
+
+    def _cancel(self, args: dict[str, object]) -> str:
+        self._daemon.apply(CancelGuide())
+        return self._words().guide_cancelled
+
+
+def _exercise(args: dict[str, object]) -> str | None:
+    """A stretch's id from a client, or None for the one due; the tracker checks it is one."""
+    value = args.get("exercise")
+    if value is None or isinstance(value, str):
+        return value
+    raise CommandRefused(protocol.BAD_ARGUMENT, f"exercise must be a string, found {_shown(value)}")
 
 
 def _seconds(args: dict[str, object]) -> float | None:

@@ -67,6 +67,7 @@ from breakd.repeated_log import RepeatedLog
 if TYPE_CHECKING:
     from breakd.adapters.notify import NotifierCheck
     from breakd.adapters.supervise import WatchReport
+    from breakd.core.guide import GuideFrame
 
 log = logging.getLogger("breakd")
 RETRY_AFTER_FAILURE = 1.0
@@ -167,8 +168,8 @@ class Daemon:
             self._parts.clock_steps.close()
             await server.close()
             await self._settle_deliveries()
-            if self._tracker.state is State.REMINDING:
-                await self._notifier.withdraw()
+            if self._tracker.state in (State.REMINDING, State.GUIDING):
+                await self._notifier.withdraw()  # a guide's countdown would wait for nobody
             self._perform(self._tracker.end())
             self._persist(force=True)
             await self._idle.close()
@@ -284,15 +285,15 @@ class Daemon:
 
     def _answer(self, key: str) -> None:
         """A button on the notification: the CLI command of its name, by the same path.
-        A click on the body asks for the steps and answers nothing."""
+        Start (or a click on the body) guides the stretch on screen and answers nothing yet."""
         if key == actions.BODY:
-            log.info("notification opened: showing the steps")
+            log.info("notification opened: guiding the stretch")
 
-            async def show_steps() -> None:
+            async def open_it() -> None:
                 await self.refresh()
                 self.apply(ReminderOpened())
 
-            self._in_task("the notification's opening", show_steps())
+            self._in_task("the notification's opening", open_it())
             return
         command = actions.command_for(key)
         if command is None:
@@ -356,6 +357,8 @@ class Daemon:
                 log.info("natural break of %s: sitting time starts again from 0", length)
             elif isinstance(effect, Record):
                 self._record(effect)
+            else:
+                self._show_guide(effect)
 
     def _record(self, record: Record) -> None:
         """Append to the history; a failed write loses that record alone, and is logged
@@ -379,12 +382,20 @@ class Daemon:
             effect.sitting_seconds,
             effect.repeat,
             effect.held_by,
-            effect.steps,
         )
         log.info(
             "reminder%s: %s", f" (repeat {effect.repeat})" if effect.repeat else "", message.title
         )
         self._deliver(lambda: self._notifier.show(message))
+
+    def _show_guide(self, frame: GuideFrame) -> None:
+        """One frame of a guided stretch, in place of whatever of ours is on screen."""
+        from breakd.core.guide_text import compose_guide  # only once a guide runs
+
+        message = compose_guide(frame, self._config.language)
+        if frame.value in (0, 100) or frame.paused:  # a phase's first second: not each tick
+            log.info("guide: %s", message.title)
+        self._deliver(lambda: self._notifier.show_guide(message))
 
     def _deliver(self, operation: Callable[[], Awaitable[None]]) -> None:
         """Run a notifier call on the loop, in the order the effects came, never blocking the tracker."""

@@ -231,8 +231,9 @@ def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
 
 
 def test_breakd_run_imports_no_other_command() -> None:
-    """The daemon's own modules stay in memory all day: the parser, the other commands
-    and the config file's loader (PyYAML) are not among them on built-in defaults."""
+    """The daemon's own modules stay in memory all day: the parser, the other commands,
+    the guided stretch and the config file's loader (PyYAML) are not among them on
+    built-in defaults."""
     code = (
         "import json, sys; before = set(sys.modules)\n"
         "import breakd.cli, breakd.composition\n"
@@ -254,4 +255,8 @@ def test_breakd_run_imports_no_other_command() -> None:
         "breakd.doctor",
         "breakd.local_commands",
         "breakd.autostart_command",
+        "breakd.core.guide",  # a guide's modules load when one starts
+        "breakd.core.guide_text",
+        "breakd.terminal_guide",
+        "breakd.adapters.sound",
     }

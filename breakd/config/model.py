@@ -64,6 +64,12 @@ class ExercisesConfig:
 
 
 @record
+class GuideConfig:
+    get_ready: int
+    sound: bool
+
+
+@record
 class NotifyConfig:
     backend: Backend
 
@@ -142,6 +148,7 @@ class Config:
     active_hours: ActiveHoursConfig | None
     day_starts_at: time
     exercises: ExercisesConfig
+    guide: GuideConfig
     language: Language
     notify: NotifyConfig
     history: HistoryConfig
@@ -163,6 +170,8 @@ class Config:
             inhibitors_count_as_present=self.activity.inhibitors_count_as_present,
             dont_interrupt=self.dont_interrupt.settings(),
             day_starts_at=self.day_starts_at,
+            hold=self.exercises.hold,
+            guide_get_ready=self.guide.get_ready,
             active_hours=None
             if hours is None
             else ActiveHours(

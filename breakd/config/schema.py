@@ -167,6 +167,24 @@ KEYS: tuple[Key, ...] = (
         minimum=5,
     ),
     Key(
+        "guide",
+        "section",
+        "The guided stretch: a countdown for each side (`breakd guide`, or Start).",
+    ),
+    Key(
+        "guide.get_ready",
+        "duration",
+        "Time to get into position before the first hold, and to change sides.",
+        default="5s",
+        minimum=1,
+    ),
+    Key(
+        "guide.sound",
+        "bool",
+        "A sound when it is time to switch sides and at the end (never while do not disturb is on).",
+        default=True,
+    ),
+    Key(
         "language",
         "choice",
         "The language of reminders and stretch instructions.",

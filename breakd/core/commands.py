@@ -15,18 +15,28 @@ SKIP = "skip"
 PAUSE = "pause"
 RESUME = "resume"
 REMIND_NOW = "remind-now"
+GUIDE = "guide"
+CANCEL = "cancel"
 
 
 class CommandSpec:
     """One command as the CLI offers it: a line of help and, for a command that takes
     a DURATION, what leaving it out means (None: it takes no duration)."""
 
-    __slots__ = ("duration_default", "name", "summary")
+    __slots__ = ("duration_default", "exercise", "name", "summary")
 
-    def __init__(self, name: str, summary: str, duration_default: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        summary: str,
+        duration_default: str | None = None,
+        exercise: bool = False,
+    ) -> None:
         self.name = name
         self.summary = summary
         self.duration_default = duration_default
+        self.exercise = exercise
+        """It takes an optional EXERCISE (a stretch's id) instead of a duration."""
 
 
 COMMANDS: dict[str, CommandSpec] = {
@@ -43,5 +53,11 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec(PAUSE, "stop tracking for a while, or until `breakd resume`", "until resumed"),
         CommandSpec(RESUME, "end a pause"),
         CommandSpec(REMIND_NOW, "show the next stretch now"),
+        CommandSpec(
+            GUIDE,
+            "do the stretch now, guided: a countdown for each side (or resume a paused one)",
+            exercise=True,
+        ),
+        CommandSpec(CANCEL, "stop the guided stretch: nothing counts, the reminder comes back"),
     )
 }

@@ -14,6 +14,7 @@ class State(str, Enum):
     SNOOZED = "snoozed"
     PAUSED = "paused"
     OFF_HOURS = "off_hours"
+    GUIDING = "guiding"
 
 
 @record
@@ -25,8 +26,6 @@ class ShowReminder:
     sitting_seconds: float
     held_by: frozenset[str] = frozenset()
     """Non-empty when this prompt was held while the user was busy (the busy reasons)."""
-    steps: bool = False
-    """The user opened the reminder: show the stretch step by step."""
 
 
 @record
@@ -59,4 +58,11 @@ class Record:
     details: tuple[tuple[str, object], ...] = ()
 
 
-Effect = ShowReminder | WithdrawReminder | StateChanged | NaturalBreak | Record
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    # A guide's frames are effects too (guide.GuideFrame), imported only once a guide starts.
+    from breakd.core.guide import GuideFrame
+
+    Effect = ShowReminder | WithdrawReminder | StateChanged | NaturalBreak | Record | GuideFrame
+else:
+    Effect = ShowReminder | WithdrawReminder | StateChanged | NaturalBreak | Record

@@ -67,6 +67,22 @@ class RemindNow:
 
 
 @record
+class StartGuide:
+    """Guide the user through `exercise` (None: the one due); over a paused guide, resume it."""
+
+    command: ClassVar[str] = commands.GUIDE
+
+    exercise: str | None = None
+
+
+@record
+class CancelGuide:
+    """Stop the guide: nothing counts, and a reminder it came from is back to answer."""
+
+    command: ClassVar[str] = commands.CANCEL
+
+
+@record
 class ScreenLocked:
     """From the lock onwards nothing counts as input; locked long enough is a break."""
 
@@ -108,14 +124,16 @@ class BusyChanged:
 
 @record
 class ReminderOpened:
-    """A click on the reminder's body: the user wants the steps, not to answer yet.
+    """A click on the reminder's body, or its Start action: guide the stretch on screen;
+    on a paused guide's offer, resume it.
 
-    Not a command: nothing is counted, and the reminder stays until it is answered.
+    Not a command: it applies only to what is on screen (a late click on an answered
+    reminder starts nothing), and nothing counts until the guide ends.
     """
 
 
 SessionEvent = ScreenLocked | ScreenUnlocked | Sleeping | Woke | InhibitorChanged | BusyChanged
-Command = Done | Skip | Snooze | Pause | Resume | RemindNow
+Command = Done | Skip | Snooze | Pause | Resume | RemindNow | StartGuide | CancelGuide
 Event = IdleSampled | IdleSampleLate | SessionEvent | Command | ReminderOpened
 
 

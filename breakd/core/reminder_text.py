@@ -27,21 +27,15 @@ def compose_reminder(
     sitting_seconds: float,
     repeat: int = 0,
     held_by: frozenset[str] = frozenset(),
-    steps: bool = False,
 ) -> ReminderMessage:
     """Title names the stretch; body gives the starting position (first prompt only), the
-    one cue that matters, the hold, and how long seated. With `steps`, the body is the
-    whole stretch step by step instead: what a click on the reminder asks for."""
+    one cue that matters, the hold, and how long seated."""
     stretch = STRETCHES[exercise]
     text = stretch.text[language]
     words = WORDS[language]
     hold = (words.hold_each_side if stretch.each_side else words.hold).format(
         hold=spoken_duration(hold_seconds, language)
     )
-    if steps:
-        lines = [f"{number}. {step}" for number, step in enumerate(text.steps, start=1)]
-        body = "\n".join([*lines, hold])
-        return ReminderMessage(exercise, words.steps_title.format(name=text.name), body, repeat)
     title = (
         _held_title(held_by, words) if held_by else words.title_repeat if repeat else words.title
     )

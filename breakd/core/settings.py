@@ -73,6 +73,10 @@ class TrackerSettings:
     inhibitors_count_as_present: bool = True
     dont_interrupt: DontInterruptSettings = field(default_factory=DontInterruptSettings)
     day_starts_at: time = time(4, 0)
+    hold: float = 30.0
+    """How long a guided stretch holds each side."""
+    guide_get_ready: float = 5.0
+    """A guide's seconds to get into position, and to change sides."""
 
     def calendar_edges(self) -> tuple[WeeklyTime, ...]:
         """The local times at which the tracker must look again: active hours begin or end,

@@ -26,6 +26,7 @@ from breakd.core.effects import (
 )
 from breakd.core.events import (
     BusyChanged,
+    CancelGuide,
     Command,
     Done,
     Event,
@@ -43,13 +44,19 @@ from breakd.core.events import (
     Skip,
     Sleeping,
     Snooze,
+    StartGuide,
     Woke,
 )
 from breakd.core.record import record
 from breakd.core.settings import ActiveHours, TrackerSettings, day_of
+from breakd.core.stretches import STRETCHES
 
-_TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED})
-_SHOWING = frozenset({State.REMINDING})
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from breakd.core.guide import Guide, GuideFrame
+
+_TRACKING = frozenset({State.SITTING, State.REMINDING, State.SNOOZED, State.GUIDING})
+_SHOWING = frozenset({State.REMINDING, State.GUIDING})
 # A reminder that falls due while there has been no input for this long waits
 # for the next sign of life (or becomes a break): nobody is prompted at an empty chair.
 PRESENT_WITHIN = 30.0
@@ -75,6 +82,8 @@ class TrackerStatus:
     """A reminder is due but waits for the user's next input (they look absent)."""
     active_again_at: datetime | None = None
     """Outside active hours: when they next begin, if within a week."""
+    guide: GuideFrame | None = None
+    """The guided stretch's frame now, while one runs or waits paused."""
 
 
 @record
@@ -134,6 +143,11 @@ class Tracker:
         self._input_floor = float("-inf")
         self._deferral = Deferral(settings.dont_interrupt)
         self._day = day_of(clock.wall(), settings.day_starts_at)
+        self._guide: Guide | None = None
+        # The guide's frame on screen (None: nothing of it is), and whether Cancel
+        # goes back to a reminder (the guide began from one) or to sitting.
+        self._guide_shown: GuideFrame | None = None
+        self._guide_reminded = False
 
     # -- events ---------------------------------------------------------------
 
@@ -153,6 +167,7 @@ class Tracker:
             self._follow_schedule(now, effects)
             self._command(event, now, effects)
         self._follow_timers(now, effects)
+        self._follow_guide(now, effects)
         return effects
 
     def reconfigure(self, settings: TrackerSettings) -> list[Effect]:
@@ -199,6 +214,8 @@ class Tracker:
             self._last_input = min(self._last_input, start)
         elif isinstance(event, BusyChanged):
             self._deferral.set_busy(event.reasons, now)
+            if self._deferral.busy:
+                self._pause_guide(now, effects)
         elif isinstance(event, InhibitorChanged):
             if self._inhibited and not event.active and self._counts_inhibitor():
                 self._last_input = self._input_floor = now
@@ -223,8 +240,11 @@ class Tracker:
         return self._settings.inhibitors_count_as_present
 
     def _withdraw_for_absence(self, effects: list[Effect], why: str) -> None:
-        """No reminder stays on a locked or sleeping screen; it comes back if still due."""
-        if self._state is State.REMINDING:
+        """No reminder stays on a locked or sleeping screen; it comes back if still due.
+        A guide pauses, and offers to resume once the screen is back."""
+        if self._state is State.GUIDING:
+            self._pause_guide(self._clock.monotonic(), effects)
+        elif self._state is State.REMINDING:
             self._clear_reminder(effects, why)
             self._move(State.SITTING, effects)
 
@@ -261,6 +281,10 @@ class Tracker:
                     self._skipped_count += 1
                 self._sitting_since = now
                 self._move(State.SITTING, effects)
+            elif isinstance(event, StartGuide):
+                self._start_guide(event.exercise, now, effects)
+            elif isinstance(event, CancelGuide):
+                self._cancel_guide(now, effects)
             elif isinstance(event, RemindNow):
                 if self._sitting_since is None:
                     self._sitting_since = now
@@ -297,13 +321,96 @@ class Tracker:
             raise EventRejected("refused_counted")
 
     def _open_reminder(self, now: float, effects: list[Effect]) -> None:
-        """The steps replace the reminder on screen, which then waits a whole
-        `repeat_every` again: the user is doing the stretch, not ignoring it."""
-        if self._state is not State.REMINDING:
-            return  # answered or withdrawn meanwhile: nothing to open
-        self._shown_at = now
-        sitting = self._sitting_for(now) or 0.0
-        effects.append(ShowReminder(self._exercise, self._repeat, sitting, steps=True))
+        """The reminder's Start (or its body): the guide replaces it on screen. On a
+        paused guide's offer, the guide resumes."""
+        if self._state is State.REMINDING:
+            self._start_guide(None, now, effects)
+        elif self._state is State.GUIDING and self._guide is not None and self._guide.paused:
+            self._guide.resume(now)
+            self._shown_at = None
+        # else answered or withdrawn meanwhile: nothing to open
+
+    # -- the guided stretch -----------------------------------------------------
+
+    def _start_guide(self, exercise: str | None, now: float, effects: list[Effect]) -> None:
+        """The guide takes the reminder's place on screen (no withdrawal: its first frame
+        replaces the reminder), and no reminder comes while it runs."""
+        if self._guide is not None:
+            if not self._guide.paused:
+                raise EventRejected("refused_guiding")
+            self._guide.resume(now)
+            self._shown_at = None
+            return
+        if exercise is not None and exercise not in STRETCHES:
+            raise EventRejected("refused_unknown_exercise", exercise=exercise)
+        from breakd.core.guide import Guide  # only once a guide starts
+
+        chosen = exercise or self._exercise
+        settings = self._settings
+        self._guide_reminded = self._state is State.REMINDING
+        self._guide = Guide(
+            chosen, STRETCHES[chosen].each_side, settings.guide_get_ready, settings.hold, now
+        )
+        self._guide_shown = None
+        self._shown_at = None
+        self._snoozed_until = None
+        self._deferral.clear()
+        self._move(State.GUIDING, effects)
+
+    def _cancel_guide(self, now: float, effects: list[Effect]) -> None:
+        """Nothing counts. A guide begun from a reminder gives it back (its Snooze and Skip
+        work again); one begun on the user's own goes, and sitting goes on."""
+        if self._state is not State.GUIDING:
+            raise EventRejected("refused_no_guide")
+        self._drop_guide()
+        if self._guide_reminded:
+            self._show(now, self._repeat, effects)
+        else:
+            effects.append(WithdrawReminder())
+            if self._sitting_since is None:
+                self._sitting_since = now
+            self._move(State.SITTING, effects)
+
+    def _pause_guide(self, now: float, effects: list[Effect]) -> None:
+        """Away, locked or busy: the guide waits, off screen, until the user is back."""
+        if self._guide is None or self._guide.paused:
+            return
+        self._guide.pause(now)
+        if self._guide_shown is not None:
+            effects.append(WithdrawReminder())
+            self._guide_shown = None
+
+    def _drop_guide(self) -> None:
+        self._guide = None
+        self._guide_shown = None
+
+    def _guide_hidden(self) -> bool:
+        """Whether a guide frame must not be shown now: nobody to see it, or busy."""
+        return self._locked or self._asleep_since is not None or self._deferral.busy
+
+    def _follow_guide(self, now: float, effects: list[Effect]) -> None:
+        """The frame due now, if it changed; at the end the stretch counts as done."""
+        guide = self._guide
+        if guide is None or self._state is not State.GUIDING:
+            return
+        if guide.finished(now):
+            self._drop_guide()
+            effects.append(guide.frame(now))  # the closing line, in place of the countdown
+            self._done_count += 1
+            self._exercise = self._following_exercise()
+            self._answered = True
+            self._sitting_since = now
+            self._move(State.SITTING, effects)
+            return
+        if self._guide_hidden():
+            self._pause_guide(now, effects)
+            return
+        frame = guide.frame(now)
+        if frame != self._guide_shown:
+            if frame.paused and (self._guide_shown is None or not self._guide_shown.paused):
+                self._shown_at = now  # the offer to resume repeats as a reminder would
+            self._guide_shown = frame
+            effects.append(frame)
 
     # -- the rules ------------------------------------------------------------
 
@@ -339,7 +446,11 @@ class Tracker:
             return
         away = now - self._last_input >= self._settings.break_after_idle
         if away and self._state is not State.AWAY:
+            guide = self._guide if self._state is State.GUIDING else None
+            if guide is not None:
+                self._pause_guide(now, effects)
             self._clear_reminder(effects, self._absence())
+            self._guide, self._guide_reminded = guide, False  # it waits for the return
             self._sitting_since = None
             self._away_since = self._last_input
             self._move(State.AWAY, effects)
@@ -350,7 +461,8 @@ class Tracker:
             self._away_since = None
             self._answered = False  # a new stretch of sitting after a break
             self._sitting_since = self._last_input
-            self._move(State.SITTING, effects)
+            # Back to a paused guide: its offer to resume or finish comes up.
+            self._move(State.SITTING if self._guide is None else State.GUIDING, effects)
 
     def _follow_timers(self, now: float, effects: list[Effect]) -> None:
         due = self._reminder_due()
@@ -373,7 +485,7 @@ class Tracker:
             self._sitting_since = now
             self._move(State.SITTING, effects)
             return
-        repeat = self._repeat + 1 if self._state is State.REMINDING else 0
+        repeat = self._repeat + 1 if self._state in _SHOWING else 0
         self._snoozed_until = None
         self._show(now, repeat, effects, held_by, held)
 
@@ -385,6 +497,7 @@ class Tracker:
         held_by: frozenset[str] = frozenset(),
         held: float | None = None,
     ) -> None:
+        self._drop_guide()
         self._shown_at = now
         if repeat == 0:
             self._reminded_at = now
@@ -409,6 +522,7 @@ class Tracker:
                 effects.append(Record(history.UNANSWERED, now, details=details))
         if why is not None:
             self._reminded_at = None
+        self._drop_guide()
         self._shown_at = None
         self._repeat = 0
         self._snoozed_until = None
@@ -516,6 +630,10 @@ class Tracker:
                 candidates.append(settled_or_expired)
         if self._state is State.PAUSED and self._paused_until is not None:
             candidates.append(self._paused_until)
+        if self._state is State.GUIDING and self._guide is not None:
+            tick = self._guide.next_change(now)
+            if tick is not None:
+                candidates.append(tick)
         return max(min(candidates), now + 0.01) if candidates else None
 
     def awaiting_return(self) -> bool:
@@ -541,7 +659,8 @@ class Tracker:
             return self._sitting_since + self._settings.remind_after
         if self._state is State.SNOOZED:
             return self._snoozed_until
-        if self._state is State.REMINDING and self._settings.repeat_every > 0:
+        if self._state in _SHOWING and self._settings.repeat_every > 0:
+            # A running guide has no `_shown_at`; a paused one's offer repeats as a reminder.
             return None if self._shown_at is None else self._shown_at + self._settings.repeat_every
         return None
 
@@ -576,6 +695,7 @@ class Tracker:
             busy_reasons=tuple(sorted(self._deferral.reasons)),
             awaiting_return=overdue and self._looks_absent(now),
             active_again_at=_next_start(hours, wall) if self._state is State.OFF_HOURS else None,
+            guide=None if self._guide is None else self._guide.frame(now),
         )
 
     # -- persistence ----------------------------------------------------------

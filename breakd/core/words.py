@@ -44,10 +44,25 @@ class Words:
     second: ClassVar[str]
     minute: ClassVar[str]
     hour: ClassVar[str]
-    # The label of a click on the body (freedesktop's `default` action): the steps.
-    steps_action: ClassVar[str]
-    # A reminder opened for its steps (a click on its body).
-    steps_title: ClassVar[str]
+    # The label of the reminder's Start action (also a click on its body): the guide.
+    start: ClassVar[str]
+    # The guided stretch (guide_text.py): each frame's title, the time left, the
+    # closing line, the offer to resume, its buttons, and the terminal's pointer.
+    guide_position: ClassVar[str]
+    guide_side_one: ClassVar[str]
+    guide_switch: ClassVar[str]
+    guide_switch_body: ClassVar[str]
+    guide_side_two: ClassVar[str]
+    guide_hold: ClassVar[str]
+    guide_left: ClassVar[str]
+    guide_end_title: ClassVar[str]
+    guide_end: ClassVar[str]
+    guide_paused_title: ClassVar[str]
+    guide_paused: ClassVar[str]
+    guide_resume: ClassVar[str]
+    guide_finish: ClassVar[str]
+    guide_cancel: ClassVar[str]
+    guide_in_terminal: ClassVar[str]
     # The body's line where a server keeps the buttons in a menu (dunst, mako).
     menu: ClassVar[str]
     # The daemon's replies to a command (control.py).
@@ -58,6 +73,8 @@ class Words:
     paused_until_resume: ClassVar[str]
     resumed: ClassVar[str]
     reminder_shown: ClassVar[str]
+    guide_started: ClassVar[str]
+    guide_cancelled: ClassVar[str]
     command_failed: ClassVar[str]
     # Why a command does not apply now (tracker.py raises them by name).
     refused_away: ClassVar[str]
@@ -66,6 +83,9 @@ class Words:
     refused_not_paused: ClassVar[str]
     refused_counted: ClassVar[str]
     refused_nothing_to_skip: ClassVar[str]
+    refused_guiding: ClassVar[str]
+    refused_no_guide: ClassVar[str]
+    refused_unknown_exercise: ClassVar[str]
     # `breakd status` (status_text.py): the states, the row labels, and the
     # reminder row that says why nothing is on screen.
     state_sitting: ClassVar[str]
@@ -74,6 +94,7 @@ class Words:
     state_snoozed: ClassVar[str]
     state_paused: ClassVar[str]
     state_off_hours: ClassVar[str]
+    state_guiding: ClassVar[str]
     label_state: ClassVar[str]
     label_seated: ClassVar[str]
     label_reminder: ClassVar[str]
@@ -135,8 +156,22 @@ class English(Words):
     second = "s"
     minute = "min"
     hour = "h"
-    steps_action = "Show the steps"
-    steps_title = "Step by step: {name}"
+    start = "Start"
+    guide_position = "Get into position: {name}"
+    guide_side_one = "Left leg back: hold"
+    guide_switch = "Switch sides"
+    guide_switch_body = "Change legs: now the right one goes back."
+    guide_side_two = "Right leg back: hold"
+    guide_hold = "{name}: hold"
+    guide_left = "{left} to go"
+    guide_end_title = "Well done: {name}"
+    guide_end = "Stretch done; sitting time starts again from 0."
+    guide_paused_title = "Paused: {name}"
+    guide_paused = "Carry on where you stopped ({left} to go), or finish it here."
+    guide_resume = "Carry on"
+    guide_finish = "Finished"
+    guide_cancel = "Cancel"
+    guide_in_terminal = "For a guided countdown, run breakd guide in a terminal."
     menu = "Answer from the menu ({menu}) or with breakd done, breakd skip or breakd snooze."
     snoozed_until = "Snoozed until {time}."
     well_done = "Well done. Next stretch: {name}."
@@ -145,6 +180,8 @@ class English(Words):
     paused_until_resume = "Paused until `breakd resume`."
     resumed = "Resumed: {state}."
     reminder_shown = "Reminder shown: {name}."
+    guide_started = "Guided stretch: {name}."
+    guide_cancelled = "Guided stretch stopped; nothing counted."
     command_failed = "{command} failed inside breakd; its log says why"
     refused_away = "You are away, so there is no reminder to answer."
     refused_paused = "Reminders are paused; run `breakd resume` first."
@@ -154,12 +191,16 @@ class English(Words):
         "Already counted: no reminder has come since your last answer; `breakd status` says when."
     )
     refused_nothing_to_skip = "There is no reminder to skip; `breakd snooze` puts off the next one."
+    refused_guiding = "A guided stretch is already under way; `breakd cancel` stops it."
+    refused_no_guide = "No guided stretch is under way."
+    refused_unknown_exercise = "There is no stretch {exercise}; `breakd exercises` lists them."
     state_sitting = "sitting"
     state_away = "away (a break is running)"
     state_reminding = "reminding: time for a stretch"
     state_snoozed = "snoozed"
     state_paused = "paused"
     state_off_hours = "outside active hours"
+    state_guiding = "guiding a stretch"
     label_state = "state"
     label_seated = "seated for"
     label_reminder = "reminder"
@@ -220,8 +261,22 @@ class Dutch(Words):
     second = "s"
     minute = "min"
     hour = "uur"
-    steps_action = "Laat de stappen zien"
-    steps_title = "Stap voor stap: {name}"
+    start = "Beginnen"
+    guide_position = "Ga klaarstaan: {name}"
+    guide_side_one = "Linkerbeen naar achteren: vasthouden"
+    guide_switch = "Wissel van kant"
+    guide_switch_body = "Andere been: nu gaat het rechterbeen naar achteren."
+    guide_side_two = "Rechterbeen naar achteren: vasthouden"
+    guide_hold = "{name}: vasthouden"
+    guide_left = "nog {left}"
+    guide_end_title = "Goed gedaan: {name}"
+    guide_end = "Rekoefening gedaan; je zittijd begint weer bij 0."
+    guide_paused_title = "Gepauzeerd: {name}"
+    guide_paused = "Ga verder waar je bleef (nog {left}), of rond hier af."
+    guide_resume = "Verder"
+    guide_finish = "Klaar"
+    guide_cancel = "Stoppen"
+    guide_in_terminal = "Voor een begeleide aftelling: geef breakd guide in een terminal."
     menu = "Antwoord via het menu ({menu}) of met breakd done, breakd skip of breakd snooze."
     snoozed_until = "Uitgesteld tot {time}."
     well_done = "Goed gedaan. Volgende rekoefening: {name}."
@@ -230,6 +285,8 @@ class Dutch(Words):
     paused_until_resume = "Gepauzeerd tot `breakd resume`."
     resumed = "Hervat: {state}."
     reminder_shown = "Herinnering getoond: {name}."
+    guide_started = "Begeleide rekoefening: {name}."
+    guide_cancelled = "Begeleiding gestopt; er telt niets."
     command_failed = "{command} ging mis in breakd; het logboek zegt waarom"
     refused_away = "Je bent weg, dus er is geen herinnering om te beantwoorden."
     refused_paused = "Herinneringen zijn gepauzeerd; geef eerst `breakd resume`."
@@ -244,12 +301,18 @@ class Dutch(Words):
     refused_nothing_to_skip = (
         "Er is geen herinnering om over te slaan; `breakd snooze` stelt de volgende uit."
     )
+    refused_guiding = "Er loopt al een begeleide rekoefening; `breakd cancel` stopt hem."
+    refused_no_guide = "Er loopt geen begeleide rekoefening."
+    refused_unknown_exercise = (
+        "Rekoefening {exercise} bestaat niet; `breakd exercises` toont ze allemaal."
+    )
     state_sitting = "zittend"
     state_away = "weg (je hebt pauze)"
     state_reminding = "herinnering: tijd om te rekken"
     state_snoozed = "uitgesteld"
     state_paused = "gepauzeerd"
     state_off_hours = "buiten de actieve uren"
+    state_guiding = "begeleidt een rekoefening"
     label_state = "toestand"
     label_seated = "zit al"
     label_reminder = "herinnering"

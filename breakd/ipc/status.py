@@ -22,6 +22,17 @@ class Deferred(TypedDict):
     reasons: list[str]
 
 
+class GuideStatus(TypedDict):
+    """The guided stretch's frame now: what `breakd guide` in a terminal draws."""
+
+    exercise: str
+    exercise_name: str
+    phase: str
+    seconds_left: int
+    value: int
+    paused: bool
+
+
 class StatusReply(TypedDict):
     state: str
     sitting_seconds: int | None
@@ -46,6 +57,7 @@ class StatusReply(TypedDict):
     now: str
     awaiting_return: bool
     active_again_at: str | None
+    guide: GuideStatus | None
 
 
 class Reply(TypedDict):
@@ -97,6 +109,16 @@ def build_status(
         "now": now.isoformat(timespec="seconds"),
         "awaiting_return": status.awaiting_return,
         "active_again_at": _iso(status.active_again_at),
+        "guide": None
+        if status.guide is None
+        else {
+            "exercise": status.guide.exercise,
+            "exercise_name": exercise_name(status.guide.exercise, language),
+            "phase": status.guide.phase.value,
+            "seconds_left": status.guide.seconds_left,
+            "value": status.guide.value,
+            "paused": status.guide.paused,
+        },
     }
 
 

@@ -37,9 +37,9 @@ from tests.notify_monitor import NotificationMonitor
 MESSAGE = compose_reminder("kneeling-lunge", "en", 30, 50 * 60)
 
 
-def test_one_done_then_skip_then_a_button_per_snooze_choice_and_the_body_shows_steps() -> None:
+def test_start_then_done_then_skip_then_a_button_per_snooze_choice() -> None:
     assert action_list((300, 600, 1800), "en") == [
-        "default", "Show the steps",
+        "default", "Start",
         "done", "Done",
         "skip", "Skip",
         "snooze:300", "Snooze 5 min",
@@ -50,7 +50,7 @@ def test_one_done_then_skip_then_a_button_per_snooze_choice_and_the_body_shows_s
 
 def test_labels_are_dutch_when_the_language_is() -> None:
     assert action_list((30, 3600, 5400), "nl") == [
-        "default", "Laat de stappen zien",
+        "default", "Beginnen",
         "done", "Gedaan",
         "skip", "Overslaan",
         "snooze:30", "30 s uitstellen",
@@ -63,9 +63,11 @@ def test_without_buttons_the_body_names_the_command() -> None:
     assert notification_body(MESSAGE, "en", buttons=True) == MESSAGE.body
     assert notification_body(MESSAGE, "en", buttons=False) == MESSAGE.body + (
         "\nAnswer with breakd done, breakd skip or breakd snooze."
+        "\nFor a guided countdown, run breakd guide in a terminal."
     )
     assert notification_body(MESSAGE, "nl", buttons=False).endswith(
         "\nAntwoord met breakd done, breakd skip of breakd snooze."
+        "\nVoor een begeleide aftelling: geef breakd guide in een terminal."
     )
 
 

@@ -31,7 +31,7 @@ _BUSY_SIGNAL_SECTIONS = (
 NOT_READ_BY_THE_TRACKER = frozenset(
     {
         "snooze.choices",  # the notification's snooze buttons
-        "exercises.hold",  # the reminder's text, like language
+        "guide.sound",  # the notifier's cue
         "language",
         "notify.backend",  # the daemon's notifier and log
         "log.level",
@@ -108,6 +108,8 @@ def test_every_key_in_a_file_reaches_the_model_and_the_tracker(tmp_path: Path) -
         ),
         inhibitors_count_as_present=WANT["activity.inhibitors_count_as_present"],
         day_starts_at=WANT["day_starts_at"],
+        hold=WANT["exercises.hold"],
+        guide_get_ready=WANT["guide.get_ready"],
         dont_interrupt=DontInterruptSettings(
             enabled=WANT["dont_interrupt.enabled"],
             settle=WANT["dont_interrupt.settle"],

@@ -66,16 +66,6 @@ def test_the_first_reminder_opens_with_the_starting_position(
     assert first.body.splitlines()[0].startswith(start)
 
 
-def test_the_steps_are_the_whole_stretch_numbered_then_the_hold() -> None:
-    message = compose_reminder("standing-lunge", "nl", 30, 50 * 60, repeat=1, steps=True)
-    assert message.title == "Stap voor stap: Staande uitvalspas"
-    steps = STRETCHES["standing-lunge"].text["nl"].steps
-    assert message.body.splitlines() == [
-        *(f"{number}. {step}" for number, step in enumerate(steps, start=1)),
-        "Houd dit 30 s aan, per kant.",
-    ]
-
-
 def test_the_cue_says_which_hip() -> None:
     cue = STRETCHES["standing-lunge"].text["en"].cue
     assert "back hip" not in cue and "hip of the leg behind" in cue

@@ -35,6 +35,7 @@ from breakd.core.events import (
     Snooze,
     Woke,
 )
+from breakd.core.guide import GuideFrame, Phase
 from breakd.core.settings import ActiveHours, TrackerSettings
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from tests.core.fake_clock import FakeClock
@@ -295,22 +296,22 @@ def test_skip_with_nothing_out_or_due_is_refused() -> None:
     assert desk.tracker.status().skipped_count == 1
 
 
-def test_opening_the_reminder_shows_the_steps_and_puts_the_repeat_off() -> None:
-    desk = Desk()
+def test_opening_the_reminder_guides_the_stretch_and_no_repeat_interrupts_it() -> None:
+    desk = Desk(repeat_every=10.0)
     desk.live(45 * MIN + 1)
-    desk.live(4 * MIN)
+    desk.live(4)
     effects = desk.do(ReminderOpened())
     assert effects == [
-        ShowReminder("standing-lunge", 0, pytest.approx(49 * MIN, abs=2), steps=True)
+        StateChanged(State.REMINDING, State.GUIDING),
+        GuideFrame("standing-lunge", Phase.POSITION, 5, 0),
     ]
-    assert desk.state is State.REMINDING
-    desk.live(5 * MIN - 2)
-    assert len(desk.reminders()) == 2  # no repeat yet: the click was 5 min ago
-    desk.live(3)
-    assert desk.reminders()[-1].repeat == 1
-    desk.do(Done())
-    assert desk.do(ReminderOpened()) == []  # answered: nothing left to open
+    desk.live(60)  # repeat_every is 10 s: a running guide is no unanswered reminder
+    assert len(desk.reminders()) == 1
+    assert desk.state is State.GUIDING
+    desk.live(11)
+    assert desk.state is State.SITTING
     assert desk.tracker.status().done_count == 1
+    assert desk.do(ReminderOpened()) == []  # answered: nothing left to open
 
 
 def test_snooze_reminds_again_after_the_snooze_while_sitting_keeps_counting() -> None:

@@ -29,7 +29,7 @@ from tests.wayland import WaylandSession, mako_session
 pytestmark = pytest.mark.desktop
 
 ACTIONS = {
-    "default": "Show the steps",
+    "default": "Start",
     "done": "Done",
     "skip": "Skip",
     "snooze:300": "Snooze 5 min",
@@ -98,11 +98,13 @@ def test_makoctl_invoke_and_menu_answer_a_reminder_as_its_buttons_do(
 
     assert daemon.cli("remind-now").returncode == 0
     monitor.wait_for_notify(3)
-    session.makoctl("invoke")  # the default action: a click on the body shows the steps
-    steps = monitor.wait_for_notify(4)
-    assert steps.summary.startswith("Step by step: ")
+    session.makoctl("invoke")  # the default action (Start, a click on the body): the guide
+    first = monitor.wait_for_notify(4)
+    assert first.summary.startswith("Get into position: ")
     status = daemon.status()
-    assert (status["state"], status["done_count"]) == ("reminding", 0)
+    assert (status["state"], status["done_count"]) == ("guiding", 0)
+    session.makoctl("invoke", "cancel")  # nothing counted: the reminder is back
+    assert monitor.wait_for_notify(5).summary.startswith("Stretch break: ")
     session.makoctl("invoke", "done")
     assert daemon.wait_for_state("sitting")["done_count"] == 1
     wait_until(lambda: session.notifications() == [], message="breakd left it on screen")

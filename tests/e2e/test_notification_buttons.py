@@ -14,6 +14,8 @@ remind_after is tested in-process, and what the buttons do to the tracker too
 from __future__ import annotations
 
 import glob
+import itertools
+import os
 import re
 import signal
 import subprocess
@@ -54,7 +56,7 @@ log:
 """
 
 EN_ACTIONS = [
-    ("default", "Show the steps"),
+    ("default", "Start"),
     ("done", "Done"),
     ("skip", "Skip"),
     ("snooze:300", "Snooze 5 min"),
@@ -80,12 +82,14 @@ def start_daemon(tmp_path: Path) -> Iterator[StartDaemon]:
     """Start breakd on a session, the user freshly present; every daemon is stopped after."""
     started: list[DaemonProcess] = []
 
-    def start(session: DesktopSession, config_text: str, name: str = "daemon") -> DaemonProcess:
+    def start(
+        session: DesktopSession, config_text: str, name: str = "daemon", **env: str
+    ) -> DaemonProcess:
         workdir = tmp_path / name
         workdir.mkdir()
         # The tracker holds a reminder while the user has been idle for 30 s or more.
         session.xdotool("mousemove", str(100 + len(started)), "100")
-        daemon = DaemonProcess(workdir, config_text, env=session.subprocess_env())
+        daemon = DaemonProcess(workdir, config_text, env=session.subprocess_env(**env))
         started.append(daemon)
         return daemon.start()
 
@@ -199,7 +203,7 @@ def test_labels_follow_the_configured_language_and_a_reload(
     shown = monitor.wait_for_notify()
     assert shown.summary == "Rekpauze: Staande uitvalspas"
     assert shown.action_pairs == [
-        ("default", "Laat de stappen zien"),
+        ("default", "Beginnen"),
         ("done", "Gedaan"),
         ("skip", "Overslaan"),
         ("snooze:60", "1 min uitstellen"),
@@ -212,7 +216,7 @@ def test_labels_follow_the_configured_language_and_a_reload(
     assert daemon.cli("remind-now").returncode == 0
     again = monitor.wait_for_notify(2)
     assert again.action_pairs == [
-        ("default", "Show the steps"),
+        ("default", "Start"),
         ("done", "Done"),
         ("skip", "Skip"),
         ("snooze:600", "Snooze 10 min"),
@@ -290,7 +294,7 @@ def test_dunsts_menu_offers_done_once(
     assert answering.status()["state"] == "reminding"  # nothing picked, nothing answered
 
 
-def test_a_click_on_the_body_shows_the_steps_and_counts_nothing(
+def test_a_click_on_the_body_starts_the_guide_and_counts_nothing(
     answering: DaemonProcess, desktop: DesktopSession, monitor: NotificationMonitor
 ) -> None:
     daemon, before, mark = answering, answering.status(), answering.log_mark()
@@ -314,21 +318,21 @@ def test_a_click_on_the_body_shows_the_steps_and_counts_nothing(
 
     invoked = monitor.wait_for("ActionInvoked", lambda signal: True)
     assert invoked.body == (shown.id, "default")
-    steps = monitor.wait_for_notify(2)
-    assert steps.summary == f"Step by step: {before['exercise_name']}"
-    assert steps.body.startswith("1. ")
-    assert steps.action_pairs == EN_ACTIONS  # still answerable from the steps
-    assert steps.urgency == 1
-    assert "notification opened: showing the steps" in daemon.log(mark)
+    first = monitor.wait_for_notify(2)
+    assert first.summary == f"Get into position: {before['exercise_name']}"
+    assert first.action_pairs == [("cancel", "Cancel")]
+    assert first.hints["value"] == 0
+    assert "notification opened: guiding the stretch" in daemon.log(mark)
     status = daemon.status()
-    assert status["state"] == "reminding"  # kept until answered
+    assert status["state"] == "guiding"
     assert (status["done_count"], status["skipped_count"]) == (
         before["done_count"],
         before["skipped_count"],
     )
-    assert status["exercise"] == before["exercise"]
-    # The steps take the reminder's place: one notification on screen.
-    wait_until(lambda: desktop.displayed_count() == 1, message="the steps are not on screen")
+    assert daemon.cli("cancel").returncode == 0  # nothing counted; the reminder is back
+    back = monitor.wait_for_notify(3)
+    assert back.action_pairs == EN_ACTIONS
+    assert daemon.status()["state"] == "reminding"
 
 
 def test_a_dismissed_reminder_repeats_in_place_at_normal_urgency(
@@ -384,9 +388,10 @@ def test_a_server_without_buttons_gets_none_and_the_body_names_the_command(
             remind_now(daemon)
             shown = monitor.wait_for_notify()
             assert shown.actions == []  # notify-osd would turn them into a modal dialog
-            assert shown.body.splitlines()[-1] == (
-                "Answer with breakd done, breakd skip or breakd snooze."
-            )
+            assert shown.body.splitlines()[-2:] == [
+                "Answer with breakd done, breakd skip or breakd snooze.",
+                "For a guided countdown, run breakd guide in a terminal.",
+            ]
             assert shown.app_icon.endswith("/icons/standing-lunge.svg")  # it renders SVG
             assert shown.expire_timeout == -1  # a lasting one would become a dialog box
             assert shown.id != 0  # a real bubble, which breakd can take back
@@ -479,3 +484,61 @@ def test_a_session_bus_that_restarts_is_reconnected_to(
     log = daemon.log()
     assert "connection was lost; connecting again" in log
     assert "falling back" not in log
+
+
+GUIDE = "exercises:\n  hold: 5s\nguide:\n  get_ready: 1s\n"
+"""Second-scale guide: 1 s into position, 5 s a side, 1 s to switch."""
+
+
+def test_start_from_the_notification_guides_the_stretch_in_place_and_counts_it(
+    desktop: DesktopSession,
+    monitor: NotificationMonitor,
+    start_daemon: StartDaemon,
+    tmp_path: Path,
+) -> None:
+    # dunst plays no sounds (no `sound` capability): the cues go to a player on PATH.
+    player_dir = tmp_path / "bin"
+    player_dir.mkdir()
+    played = tmp_path / "played"
+    player = player_dir / "canberra-gtk-play"
+    player.write_text(f'#!/bin/sh\necho "$*" >> {played}\n')
+    player.chmod(0o755)
+    path = f"{player_dir}:{os.environ['PATH']}"
+    daemon = start_daemon(desktop, config() + GUIDE, PATH=path)
+    before = daemon.status()
+    assert before["exercise"] == "standing-lunge"
+    remind_now(daemon)
+    reminder = monitor.wait_for_notify()
+    desktop.pick_action(f"{reminder.id},default")  # Start, from dunst's menu
+    first = monitor.wait_for_notify(2)
+    started = datetime.now()
+    finished = daemon.wait_for_state("sitting", timeout=30)
+    took = (datetime.now() - started).total_seconds()
+    assert 10 <= took <= 16, took  # 1 + 5 + 1 + 5 s
+    assert (finished["done_count"], finished["skipped_count"]) == (1, 0)
+    assert finished["exercise"] == "kneeling-lunge"  # the rotation moved on
+
+    frames = monitor.sent()[1:]
+    assert frames[0] is first and first.replaces_id == 0  # the picked reminder was closed
+    for earlier, later in itertools.pairwise(frames):
+        assert later.replaces_id == earlier.id, (earlier, later)  # one notification, in place
+    titles = [frame.summary for frame in frames]
+    assert list(dict.fromkeys(titles)) == [
+        "Get into position: Standing lunge",
+        "Left leg back: hold",
+        "Switch sides",
+        "Right leg back: hold",
+        "Well done: Standing lunge",
+    ]
+    assert titles.count("Left leg back: hold") == 5  # once a second
+    side_one = [frame for frame in frames if frame.summary == "Left leg back: hold"]
+    assert [frame.hints["value"] for frame in side_one] == [0, 20, 40, 60, 80]
+    assert [frame.body.splitlines()[0] for frame in side_one] == [
+        f"{left} s to go" for left in (5, 4, 3, 2, 1)
+    ]
+    assert all(frame.action_pairs == [("cancel", "Cancel")] for frame in frames[:-1])
+    end = frames[-1]
+    assert end.action_pairs == [] and "value" not in end.hints
+    assert not any("sound-name" in frame.hints for frame in frames)
+    cues = wait_until(lambda: played.exists() and played.read_text().splitlines(), timeout=5)
+    assert cues == ["--id bell --description breakd", "--id complete --description breakd"]

@@ -18,7 +18,7 @@ from breakd.ipc.status import StatusReply
 from tests.inprocess.harness import LogGuard
 
 STATES = frozenset(state.value for state in State)
-TRACKING = frozenset({"sitting", "reminding", "snoozed"})
+TRACKING = frozenset({"sitting", "reminding", "snoozed", "guiding"})
 SLACK = 1.0
 """Status times are whole seconds."""
 
@@ -42,6 +42,7 @@ class Invariants:
         """The last moment sitting time is known to have (re)started by: no sitting
         time may be longer than the time since."""
         self.day: date | None = None
+        self.checked_at = start
         self.done = 0
         self.skipped = 0
         self.steps = 0
@@ -64,7 +65,7 @@ class Invariants:
     def _check_reminder(self, status: StatusReply, at: Moment) -> None:
         state = status["state"]
         if at.on_screen:
-            assert state == "reminding", ("a reminder on screen while", status)
+            assert state in ("reminding", "guiding"), ("a reminder on screen while", status)
         if state == "reminding":
             assert not status["locked"] and not at.asleep, status
             assert at.on_screen or at.show_failed, ("reminding with nothing on screen", status)
@@ -79,14 +80,16 @@ class Invariants:
 
     def _check_counts(self, status: StatusReply, at: Moment) -> None:
         """Counts never go down within a day; one that went up was a done or skip,
-        which starts sitting time again."""
+        which starts sitting time again: since the last check at the latest (a guided
+        stretch counts itself done when it ends, between two checks)."""
         day = day_of(at.wall, self.day_starts_at)
         done, skipped = status["done_count"], status["skipped_count"]
         if day == self.day:
             assert done >= self.done and skipped >= self.skipped, ("a count went down", status)
             if (done, skipped) != (self.done, self.skipped):
-                self.break_at = at.now
+                self.break_at = self.checked_at
         self.day, self.done, self.skipped = day, done, skipped
+        self.checked_at = at.now
 
 
 def new_errors(guard: LogGuard) -> list[str]:

@@ -28,6 +28,7 @@ from breakd.adapters.worker import Calls
 from breakd.config.load import load_config
 from breakd.config.model import Config
 from breakd.core.events import BusyChanged, SessionEvent
+from breakd.core.guide_text import GuideMessage
 from breakd.core.reminder_text import ReminderMessage
 from breakd.core.settings import WeeklyTime
 from breakd.daemon import Daemon, DaemonParts, Observer
@@ -160,8 +161,12 @@ class FakeCalendar:
 
 @dataclass
 class ShownReminder:
-    message: ReminderMessage
+    """A reminder, or a guide's frame (a GuideMessage), as it reached the screen."""
+
+    message: ReminderMessage | GuideMessage
     withdrawn: bool = False
+    at: float = 0.0
+    """When, on the daemon's clock."""
 
 
 @dataclass
@@ -169,11 +174,22 @@ class RecordingNotifier:
     """A notification server that shows one reminder at a time and has buttons."""
 
     answer: AnswerHandler
+    clock: FakeClock
     name: str = "recording"
     shown: list[ShownReminder] = field(default_factory=list)
 
     async def show(self, message: ReminderMessage) -> None:
-        self.shown.append(ShownReminder(message))
+        self.shown.append(ShownReminder(message, at=self.clock.monotonic()))
+
+    async def show_guide(self, message: GuideMessage) -> None:
+        """Each frame replaces what is on screen, as a server given `replaces_id` does;
+        the closing one goes by itself (the server's own timeout), so it counts as gone."""
+        ending = message.kind == "end"
+        self.shown.append(ShownReminder(message, withdrawn=ending, at=self.clock.monotonic()))
+
+    @property
+    def guide_frames(self) -> list[ShownReminder]:
+        return [shown for shown in self.shown if isinstance(shown.message, GuideMessage)]
 
     async def withdraw(self) -> None:
         if self.shown:
@@ -254,7 +270,7 @@ class InProcessDaemon:
         def make_notifier(
             backend: str, answer: AnswerHandler, config: Callable[[], Config]
         ) -> RecordingNotifier:
-            self.notifier = RecordingNotifier(answer)
+            self.notifier = RecordingNotifier(answer, self.clock)
             return self.notifier
 
         async def watch(observe: Observer) -> None:

@@ -1,6 +1,7 @@
 """What an answer means, as a user would guess it, through the real daemon wiring.
 
-A click on the reminder's body shows the steps and counts nothing; `done` with no
+A click on the reminder's body starts the guided stretch (tests/inprocess/test_guide.py),
+and a late one on an answered reminder starts nothing; `done` with no
 reminder out counts once; and `breakd status` says why nothing is on screen.
 """
 
@@ -8,48 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from breakd.core.stretches import STRETCHES
 from breakd.status_text import format_status
 from tests.inprocess.harness import InProcessDaemon
-from tests.inprocess.test_daemon_day import HOUR, MIN, run, titles
-
-
-def test_a_click_on_the_body_shows_the_steps_counts_nothing_and_waits_longer(
-    tmp_path: Path,
-) -> None:
-    async def scenario(d: InProcessDaemon) -> None:
-        assert d.notifier is not None
-        await d.advance(45 * MIN)
-        assert titles(d) == ["Stretch break: Standing lunge"]
-        await d.advance(3 * MIN)  # repeat_every: 5m, so 2 min before the repeat
-
-        d.notifier.press("default")  # a click on the body
-        await d.settle()
-        status = await d.status()
-        assert status["state"] == "reminding"  # the reminder stays until answered
-        assert (status["done_count"], status["skipped_count"]) == (0, 0)
-        assert status["exercise"] == "standing-lunge"
-        steps = d.notifier.on_screen
-        assert steps is not None
-        assert steps.message.title == "Step by step: Standing lunge"
-        lines = steps.message.body.splitlines()
-        assert lines[:-1] == [
-            f"{number}. {step}"
-            for number, step in enumerate(STRETCHES["standing-lunge"].text["en"].steps, start=1)
-        ]
-        assert lines[-1] == "Hold 30 s each side."
-
-        # Doing the stretch is not ignoring it: the repeat waits a whole repeat_every.
-        await d.advance(5 * MIN - 1)
-        assert len(titles(d)) == 2
-        await d.advance(2)
-        assert titles(d)[-1] == "Still sitting? Stretch break: Standing lunge"
-
-        reply = await d.cli("done")
-        assert reply["ok"], reply
-        assert (await d.status())["done_count"] == 1
-
-    run(tmp_path, scenario)
+from tests.inprocess.test_daemon_day import HOUR, MIN, run
 
 
 def test_a_click_on_the_body_after_the_answer_shows_nothing(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from breakd.core.events import ScreenLocked, ScreenUnlocked
 from breakd.status_text import format_status
 from tests.inprocess.harness import InProcessDaemon
 from tests.inprocess.test_daemon_day import HOUR, MIN, run
@@ -18,7 +19,9 @@ ENGLISH_TEXT = (
     "the you your until snoozed snooze reminder reminders next done skip skipped paused pause "
     "resumed minutes seconds stretch sitting seated hold away well now held waiting answer "
     "already nothing there outside hours none state idle source notifications disturb not "
-    "call busy screen again free since due comes ends come back with from shown steps step"
+    "call busy screen again free since due comes ends come back with from shown steps step "
+    "guide guided guiding left right leg legs switch sides position carry cancel finished "
+    "stopped counted go"
 )
 ENGLISH = frozenset(ENGLISH_TEXT.split())
 TYPED = re.compile(r"`?breakd [a-z-]+`?|\(ctrl\+shift\+\.\)|makoctl menu|dbus|fake-idle")
@@ -65,9 +68,22 @@ def test_every_line_a_user_reads_is_dutch(tmp_path: Path) -> None:
         await seen.reply(d, "resume", False)  # not paused
         await d.advance(45 * MIN)
         await seen.status(d)  # on screen
-        d.notifier.press("default")  # the steps
+        d.notifier.press("default")  # the guide
         await d.settle()
-        await d.advance(5 * MIN)  # a repeat
+        await d.advance(20)
+        await seen.status(d)  # guiding
+        await seen.reply(d, "guide", False)  # under way already
+        await seen.reply(d, "cancel", True)  # the reminder is back
+        await seen.reply(d, "cancel", False)  # nothing to cancel
+        d.notifier.press("default")
+        await d.settle()
+        await d.advance(5)
+        d.session(ScreenLocked())
+        d.session(ScreenUnlocked())  # the offer to carry on
+        d.notifier.press("default")
+        await d.settle()
+        await d.advance(5 * MIN)  # to the end, and a new stretch of sitting
+        await d.advance(41 * MIN)  # the next reminder
         await seen.reply(d, "snooze", True, seconds=10 * MIN)
         await seen.status(d)
         d.busy("dnd:dunst")
@@ -100,9 +116,10 @@ def test_every_line_a_user_reads_is_dutch(tmp_path: Path) -> None:
             seen.add(shown.message.body)
 
     run(tmp_path, scenario, config)
-    titles = [text for text in seen.texts if text.startswith(("Rekpauze", "Zit je", "Stap voor"))]
-    assert len(titles) >= 5, seen.texts  # first, steps, repeat, held, remind-now
-    assert any(text.startswith("Stap voor stap: ") for text in titles)
+    titles = [text for text in seen.texts if text.startswith(("Rekpauze", "Zit je"))]
+    assert len(titles) >= 4, seen.texts  # first, back after cancel, held, remind-now
+    for title in ("Ga klaarstaan: ", "Wissel van kant", "Gepauzeerd: ", "Goed gedaan: "):
+        assert any(text.startswith(title) for text in seen.texts), title
     assert any(text.endswith(", nu niet storen uit staat") for text in titles)
     english = {text: found for text in seen.texts if (found := english_words(text))}
     assert english == {}, english

@@ -8,6 +8,10 @@ from typing import Literal, NamedTuple, Protocol
 
 from breakd.core.reminder_text import ReminderMessage
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from breakd.core.guide_text import GuideMessage
+
 AnswerHandler = Callable[[str], None]
 """Called with the key of the button the user picked (`actions.py`). Notifiers without
 buttons never call it."""
@@ -43,6 +47,11 @@ class Notifier(Protocol):
 
     async def show(self, message: ReminderMessage) -> None:
         """Show `message`, replacing any reminder this notifier still has on screen."""
+        ...
+
+    async def show_guide(self, message: GuideMessage) -> None:
+        """Show a guided stretch's frame in place of ours on screen; a notifier that cannot
+        replace a notification shows none (`breakd guide` in a terminal does)."""
         ...
 
     async def withdraw(self) -> None:

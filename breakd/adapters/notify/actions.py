@@ -9,10 +9,12 @@ from __future__ import annotations
 from breakd.core import commands
 
 BODY = "default"
-"""The freedesktop key of a click on the notification's body: shows the steps and
-answers nothing (a click that counted a stretch would be a guess nobody makes)."""
+"""The freedesktop key of the reminder's Start action, which is also a click on its body:
+guides the stretch on screen (on a paused guide: carries on) and answers nothing yet."""
 DONE = commands.DONE
 SKIP = commands.SKIP
+CANCEL = commands.CANCEL
+"""A guide's Cancel: nothing counts, and the reminder it came from is back."""
 _SNOOZE = f"{commands.SNOOZE}:"
 
 Command = tuple[str, dict[str, object]]
@@ -29,6 +31,8 @@ def command_for(key: str) -> Command | None:
         return (commands.DONE, {})
     if key == SKIP:
         return (commands.SKIP, {})
+    if key == CANCEL:
+        return (commands.CANCEL, {})
     seconds = key.removeprefix(_SNOOZE)
     # ASCII digits only: str.isdigit() also takes ², ፩ and the like, which int() refuses.
     plain = seconds != key and seconds.isascii() and seconds.isdigit() and len(seconds) <= 6

@@ -8,6 +8,10 @@ from collections.abc import Sequence
 from breakd.adapters.notify import Notifier, NotifierError
 from breakd.core.reminder_text import ReminderMessage
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from breakd.core.guide_text import GuideMessage
+
 log = logging.getLogger(__name__)
 
 
@@ -38,6 +42,10 @@ class FallbackNotifier:
                 self._current = notifier
             return
         raise NotifierError("no notifier could deliver the reminder")
+
+    async def show_guide(self, message: GuideMessage) -> None:
+        """The frames go where the reminders went: a guide is not worth a route change."""
+        await self._current.show_guide(message)
 
     async def withdraw(self) -> None:
         """Ask every notifier: an earlier reminder may still be up where a later one failed."""

@@ -1,8 +1,10 @@
 """Reminders as freedesktop notifications over D-Bus, with buttons that answer them.
 
-Each reminder offers "Done", "Skip" and one "Snooze" button per `snooze.choices`
-entry; a click on the body (the `default` action) shows the stretch's steps and
-answers nothing. The server tells the sender, and only
+Each reminder offers "Start", "Done", "Skip" and one "Snooze" button per
+`snooze.choices` entry; Start is the `default` action, which is also a click on
+the body: it guides the stretch, a notification each second replacing the last
+(with a `value` progress hint), and answers nothing until the guide ends. The
+server tells the sender, and only
 the sender, which button was pressed, so the signals are received on the very
 connection that sent the notification.
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from jeepney import DBusAddress, HeaderFields, Message, new_method_call
 from jeepney.bus_messages import MatchRule
@@ -42,6 +44,10 @@ from breakd.core.reminder_text import ReminderMessage
 from breakd.core.stretches import Language
 from breakd.core.words import WORDS
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from breakd.core.guide_text import GuideMessage
+
 log = logging.getLogger(__name__)
 
 NOTIFICATIONS = DBusAddress(
@@ -61,6 +67,8 @@ NEVER_EXPIRES = 0
 SERVER_DEFAULT = -1
 """expire_timeout without buttons: notify-osd, for one, turns a lasting notification into
 a dialog box (and returns id 0), and there is nothing to answer on it anyway."""
+CLOSED_BY_USER = 2
+"""NotificationClosed's reason for a notification the user dismissed."""
 URGENCY_NORMAL = 1
 """Every reminder and repeat: critical ones stay on screen and pass do-not-disturb on
 some desktops (GNOME), which is too loud for a stretch."""
@@ -168,7 +176,7 @@ def action_list(snooze_choices: Sequence[float], language: Language) -> list[str
     """
     words = WORDS[language]
     pairs = [
-        (actions.BODY, words.steps_action),
+        (actions.BODY, words.start),
         (actions.DONE, words.done),
         (actions.SKIP, words.skip),
     ]
@@ -194,7 +202,7 @@ def notification_body(
     words = WORDS[language]
     body = message.body
     if not buttons:
-        body += f"\n{words.cli}"
+        body += f"\n{words.cli}\n{words.guide_in_terminal}"
     elif server in MENU_ONLY:
         body += "\n" + words.menu.format(menu=MENU_ONLY[server])
     if markup:  # the server reads the body as markup: keep our text literal
@@ -222,15 +230,31 @@ class FreedesktopNotifier:
         self._open = False  # that notification is still on screen
         self._showing = False
         self._handling: asyncio.Task[object] | None = None  # a listener amid a signal
+        self._dismissed = (
+            False  # the user closed the guide's countdown: no updates till the next phase
+        )
 
     async def show(self, message: ReminderMessage) -> None:
+        self._dismissed = False
+        await self._send(lambda link: self._notify(link, message))
+
+    async def show_guide(self, message: GuideMessage) -> None:
+        """A guide's frame, replacing ours on screen. Once the user has closed the
+        countdown it is not drawn again each second, only at the next phase's start."""
+        if message.kind != "running" or message.value == 0:
+            self._dismissed = False
+        elif self._dismissed:
+            return
+        await self._send(lambda link: self._notify_guide(link, message))
+
+    async def _send(self, notify: Callable[[BusLink], Awaitable[None]]) -> None:
         self._showing = True
         try:
             for _attempt in range(2):
                 reused = self._link is not None
                 link = await self._connect()
                 try:
-                    await self._notify(link, message)
+                    await notify(link)
                     return
                 except BusLost as error:
                     await self._disconnect()
@@ -273,20 +297,86 @@ class FreedesktopNotifier:
 
     # -- sending ----------------------------------------------------------------
 
-    async def _notify(self, link: BusLink, message: ReminderMessage) -> None:
+    async def _capabilities(self, link: BusLink) -> frozenset[str]:
         capabilities, server = await read_capabilities(link)
         if server != self._server:
             # A new server (first use, or a restart) knows none of the old ids.
             self._server, self._id, self._open = server, 0, False
             self._server_name = await self._log_server(link, capabilities)
+        return capabilities
+
+    async def _notify(self, link: BusLink, message: ReminderMessage) -> None:
+        capabilities = await self._capabilities(link)
         config = self._config()
         buttons = "actions" in capabilities
         # Without the capability some servers (notify-osd) turn actions into a modal dialog.
         actions = action_list(config.snooze.choices, config.language) if buttons else []
         markup = "body-markup" in capabilities
         body = notification_body(message, config.language, buttons, markup, self._server_name)
+        notification_id = await self._send_notify(
+            link, capabilities, message, body, actions, {}, lasting=buttons
+        )
+        log.debug(
+            "notification %d (replacing %d): repeat %d, %s",
+            notification_id,
+            self._id,
+            message.repeat,
+            "with buttons" if buttons else "without buttons",
+        )
+        await self._shown(notification_id)
+
+    async def _notify_guide(self, link: BusLink, message: GuideMessage) -> None:
+        capabilities = await self._capabilities(link)
+        config = self._config()
+        words = WORDS[config.language]
+        buttons = "actions" in capabilities
+        pairs = {
+            "running": [(actions.CANCEL, words.guide_cancel)],
+            "paused": [
+                (actions.BODY, words.guide_resume),
+                (actions.DONE, words.guide_finish),
+                (actions.CANCEL, words.guide_cancel),
+            ],
+            "end": [],
+        }[message.kind]
+        keys = [text for pair in pairs for text in pair] if buttons else []
+        body = message.body
+        if "body-markup" in capabilities:
+            body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        hints: dict[str, tuple[str, object]] = {}
+        if message.value is not None:
+            hints["value"] = ("i", message.value)
+        if message.kind == "running":
+            hints["transient"] = ("b", True)  # a countdown has no place in the history
+        if message.cue and config.guide.sound:
+            # No frame is shown while do not disturb is on (the guide pauses), so no cue either.
+            sound = "complete" if message.kind == "end" else "bell"
+            if "sound" in capabilities:
+                hints["sound-name"] = ("s", sound)
+            else:
+                from breakd.adapters import sound as player  # the first cue loads it
+
+                await player.play(sound)
+        lasting = buttons and message.kind != "end"
+        notification_id = await self._send_notify(
+            link, capabilities, message, body, keys, hints, lasting
+        )
+        log.debug("guide notification %d (replacing %d)", notification_id, self._id)
+        await self._shown(notification_id)
+
+    async def _send_notify(
+        self,
+        link: BusLink,
+        capabilities: frozenset[str],
+        message: ReminderMessage | GuideMessage,
+        body: str,
+        keys: list[str],
+        hints: dict[str, tuple[str, object]],
+        lasting: bool,
+    ) -> int:
+        """Notify, replacing ours on screen, with the stretch's icon; returns the new id."""
         icon = icon_file(message.exercise, "svg" if "image/svg+xml" in capabilities else "png")
-        hints: dict[str, tuple[str, object]] = {"urgency": ("y", URGENCY_NORMAL)}
+        hints = {"urgency": ("y", URGENCY_NORMAL), **hints}
         if icon is not None:
             hints["image-path"] = ("s", icon.as_uri())
         call = new_method_call(
@@ -299,19 +389,15 @@ class FreedesktopNotifier:
                 "" if icon is None else str(icon),
                 message.title,
                 body,
-                actions,
+                keys,
                 hints,
-                NEVER_EXPIRES if buttons else SERVER_DEFAULT,
+                NEVER_EXPIRES if lasting else SERVER_DEFAULT,
             ),
         )
         (notification_id,) = await link.call(call, CALL_TIMEOUT, returns="u")
-        log.debug(
-            "notification %d (replacing %d): repeat %d, %s",
-            notification_id,
-            self._id,
-            message.repeat,
-            "with buttons" if buttons else "without buttons",
-        )
+        return int(notification_id)
+
+    async def _shown(self, notification_id: int) -> None:
         # Id 0 is no real id: such a server (notify-osd given actions) cannot be followed.
         self._id, self._open = notification_id, notification_id != 0
         if not self._open:
@@ -415,6 +501,7 @@ class FreedesktopNotifier:
         # the repeat replaces this id.
         log.info("reminder dismissed without an answer (reason %d)", reason)
         self._open = False
+        self._dismissed = reason == CLOSED_BY_USER
         await self._let_go()
 
     async def _let_go(self) -> None:

@@ -11,6 +11,7 @@ from breakd.core.reminder_text import ReminderMessage
 
 if TYPE_CHECKING:
     from breakd.config.model import Config
+    from breakd.core.guide_text import GuideMessage
 
 log = logging.getLogger("breakd.reminder")
 
@@ -20,6 +21,10 @@ class LogNotifier:
 
     async def show(self, message: ReminderMessage) -> None:
         log.info("REMINDER %s | %s", message.title, message.body.replace("\n", " "))
+
+    async def show_guide(self, message: GuideMessage) -> None:
+        """A countdown each second is no use in a log: `breakd guide` in a terminal shows it."""
+        log.debug("guide frame: %s", message.title)
 
     async def withdraw(self) -> None:
         log.debug("reminder withdrawn")

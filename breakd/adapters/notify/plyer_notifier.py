@@ -23,6 +23,7 @@ from breakd.core.reminder_text import ReminderMessage
 
 if TYPE_CHECKING:
     from breakd.config.model import Config
+    from breakd.core.guide_text import GuideMessage
 
 _FREEDESKTOP = sys.platform.startswith("linux") or "bsd" in sys.platform
 DEADLINE = 5.0
@@ -74,6 +75,10 @@ class PlyerNotifier:
             raise NotifierError(f"plyer did not deliver within {DEADLINE:g} s") from None
         except Exception as error:  # plyer backends raise anything from OSError to DBusException
             raise NotifierError(f"plyer could not notify: {error}") from error
+
+    async def show_guide(self, message: GuideMessage) -> None:
+        """plyer cannot replace a notification: a frame each second would pile up, so the
+        countdown is `breakd guide`'s, in a terminal."""
 
     async def withdraw(self) -> None:
         """plyer cannot take a notification back; the next one simply follows it."""

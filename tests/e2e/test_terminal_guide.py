@@ -1,0 +1,83 @@
+"""`breakd guide` in a terminal (tmux, as over SSH): the live countdown line.
+
+The daemon runs with the log notifier, which shows no guide: the terminal is the
+only place the countdown is drawn. Second-scale settings: 1 s into position, 5 s
+hold.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import require_tools, wait_until
+from tests.e2e.daemon_process import DaemonProcess, isolated_env
+
+CONFIG = """\
+sitting:
+  remind_after: 1h
+exercises:
+  hold: 5s
+guide:
+  get_ready: 1s
+notify:
+  backend: log
+"""
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
+    running = DaemonProcess(tmp_path, CONFIG, env=isolated_env(tmp_path)).start()
+    yield running
+    running.stop()
+
+
+def test_the_countdown_line_counts_down_in_place_and_finishes(
+    daemon: DaemonProcess, tmp_path: Path
+) -> None:
+    require_tools("tmux")
+    server = ["tmux", "-L", f"breakd-{tmp_path.name}", "-f", "/dev/null"]
+    command = f"{sys.executable} -m breakd guide prone-press-up; echo exit=$?; sleep 60"
+    subprocess.run(
+        [*server, "new-session", "-d", "-x", "100", "-y", "5", command],
+        env=daemon.env,
+        check=True,
+        timeout=10,
+    )
+    seen: list[str] = []
+
+    def screen() -> list[str]:
+        lines = subprocess.run(
+            [*server, "capture-pane", "-p"], capture_output=True, text=True, timeout=10
+        ).stdout.splitlines()
+        lines = [line.rstrip() for line in lines if line.strip()]
+        if lines and (not seen or seen[-1] != lines[0]):
+            seen.append(lines[0])
+        return lines
+
+    try:
+        lines = wait_until(
+            lambda: (lines := screen()) and lines[-1] == "exit=0" and lines,
+            timeout=20,
+            interval=0.1,
+            message=f"the guide did not finish in the terminal (seen: {seen})",
+        )
+    finally:
+        subprocess.run([*server, "kill-server"], check=False, timeout=10)
+
+    # One line, redrawn in place: the terminal shows it and the exit code, nothing else.
+    assert len(lines) == 2, lines
+    assert lines[0] == (
+        "[####################] Well done: Prone press-up. "
+        "Stretch done; sitting time starts again from 0."
+    )
+    holds = [line for line in seen if "Prone press-up: hold: " in line]
+    assert len(holds) >= 3, seen  # counted down, second by second
+    assert holds[0].endswith("5 s to go") and holds[0].startswith("[--------------------]")
+    assert any(line.endswith("Get into position: Prone press-up: 1 s to go") for line in seen)
+    status = daemon.status()
+    assert (status["state"], status["done_count"]) == ("sitting", 1)
