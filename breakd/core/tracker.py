@@ -396,6 +396,8 @@ class Tracker:
         if guide.finished(now):
             self._drop_guide()
             effects.append(guide.frame(now))  # the closing line, in place of the countdown
+            self._record_answer("done", now, effects, exercise=guide.exercise, guided=True)
+            self._reminded_at = None
             self._done_count += 1
             self._exercise = self._following_exercise()
             self._answered = True

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from breakd import paths
+from breakd.core import history
 from breakd.core.events import ScreenLocked, ScreenUnlocked
 from breakd.core.guide_text import GuideMessage
 from breakd.core.stretches import STRETCHES
+from breakd.history_reader import read_days
 from tests.inprocess.harness import InProcessDaemon, ShownReminder
 from tests.inprocess.test_daemon_day import MIN, run, titles
 
@@ -93,6 +96,16 @@ def test_a_whole_guide_counts_down_each_side_and_counts_the_stretch_done(
         assert status["sitting_seconds"] == 10
         # Nothing after: the next wake-up is the ordinary one, minutes away.
         assert d.timer.deadline is not None and d.timer.deadline - d.now >= 4 * MIN
+        # The history has it as the stretch done, guided.
+        today = d.clock.wall().date()
+        answers = [
+            entry.details
+            for entry in read_days(paths.history_dir(), today, today).entries
+            if entry.kind == history.ANSWER
+        ]
+        assert [(a["how"], a["exercise"], a.get("guided")) for a in answers] == [
+            ("done", "standing-lunge", True)
+        ]
 
     run(tmp_path, scenario)
 
