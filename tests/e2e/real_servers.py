@@ -26,6 +26,8 @@ dont_interrupt:
     camera: false
     inhibitors: "off"
 """
+ACTION_KEYS = ["default", "done", "skip", "snooze:300", "snooze:600", "snooze:1800"]
+"""A reminder's action keys, in order, where the server shows buttons."""
 DEBOUNCE, SETTLE = 2.0, 1.0
 """The do-not-disturb debounce and CONFIG's settle: how soon a held prompt may follow."""
 _COLUMNS = re.compile(r" {2,}")

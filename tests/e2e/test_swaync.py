@@ -21,7 +21,7 @@ import pytest
 
 from tests.desktop import wait_until
 from tests.e2e.daemon_process import DaemonProcess
-from tests.e2e.real_servers import DEBOUNCE, SETTLE, doctor_rows, start
+from tests.e2e.real_servers import ACTION_KEYS, DEBOUNCE, SETTLE, doctor_rows, start
 from tests.notify_monitor import NotificationMonitor
 from tests.wayland import WaylandSession, swaync_session
 
@@ -48,10 +48,7 @@ def test_a_reminder_reaches_swaync_with_its_buttons_and_doctor_names_it(
         daemon = start(session, tmp_path, daemons, remind_after="1h")
         assert daemon.cli("remind-now").returncode == 0
         shown = monitor.wait_for_notify()
-        assert [key for key, _label in shown.action_pairs] == [
-            *("default", "done", "skip"),
-            *("snooze:300", "snooze:600", "snooze:1800"),
-        ]
+        assert [key for key, _label in shown.action_pairs] == ACTION_KEYS
         assert "notifications go to SwayNotificationCenter " in daemon.log()
         assert session.run("swaync-client", "--count").strip() == "1"
 
