@@ -69,7 +69,11 @@ AWAY_CPU_TARGET = 0.01  # % of one core
 AWAY_SLACK_PER_MINUTE = 0.5  # wake-ups beyond sitting's timers still read as none: one in 2 min
 STATUS_BUDGET_RATIO = 2.5  # `breakd status` / `python -c pass`
 
-MEASUREMENTS = ("rss", "sitting", "away", "cli")
+GUIDE_WAKEUP_BUDGET = 1.0  # wake-ups per second of a guide: one a second at most
+GUIDE_SECONDS = 70.0  # on built-in defaults: 5 s to get ready, 30 s a side, 5 s to switch
+GUIDE_AFTER = 30.0  # seconds watched after a guide ends: nothing should come of it
+
+MEASUREMENTS = ("rss", "sitting", "away", "cli", "guide")
 AWAY_CONFIG = "sitting:\n  break_after_idle: 10s\n"
 AWAY_AFTER = 10.0  # seconds, as in AWAY_CONFIG
 SITTING_FOR = 270.0  # seconds a daemon on defaults stays sitting here: break_after_idle 5m
@@ -765,8 +769,11 @@ class Run:
     away: bool
     window: float
     cli: bool
+    guide: bool = False
 
     def title(self) -> str:
+        if self.guide:
+            return f"{self.shape.name}, one guided stretch on built-in defaults"
         state = "away (break_after_idle 10s)" if self.away else "built-in defaults"
         return f"{self.shape.name}, {state}"
 
@@ -778,7 +785,18 @@ class Result:
     daemon: Usage | None = None
     status: dict[str, Any] = field(default_factory=dict)
     cli: Cli | None = None
+    guide: GuideUse | None = None
     load: float = 0.0  # the 1-minute load average at the end of the run: others' work
+
+
+@dataclass
+class GuideUse:
+    """A guided stretch in the real daemon, from `breakd guide` to its closing line, and
+    the quiet after it."""
+
+    during: Usage
+    after: Usage
+    counted: bool  # the daemon counted the stretch done
 
 
 def plan(only: set[str], window: float) -> list[Run]:
@@ -791,6 +809,8 @@ def plan(only: set[str], window: float) -> list[Run]:
         runs += [Run(shape, away=False, window=window, cli=False) for shape in SHAPES[1:]]
     if "away" in only:
         runs.append(Run(FULL, away=True, window=window, cli=False))
+    if "guide" in only:
+        runs.append(Run(FULL, away=False, window=0.0, cli=False, guide=True))
     return runs
 
 
@@ -825,8 +845,32 @@ def measure_run(
         if run.cli:
             progress(f"{run.title()}: timing breakd status")
             result.cli = time_cli(install, env, args.reps, not args.no_imports)
+        if run.guide:
+            progress(f"{run.title()}: one guide and {GUIDE_AFTER:g} s after it")
+            result.guide = measure_guide(install.breakd, env, pid)
     result.load = os.getloadavg()[0]
     return result
+
+
+def measure_guide(breakd: Path, env: dict[str, str], pid: int) -> GuideUse:
+    """`breakd guide` (not on a terminal: the daemon guides through its notifications),
+    then /proc only, until the guide's length has passed; asks once it is over."""
+    before = daemon_status(breakd, env)
+    time.sleep(QUIET_BEFORE_WINDOW)
+    start = snapshot(pid)
+    _run_quietly([str(breakd), "guide"], env)  # raises if breakd refuses it
+    time.sleep(GUIDE_SECONDS + 1.0)
+    end = snapshot(pid)
+    time.sleep(GUIDE_AFTER)
+    after = snapshot(pid)
+    status = daemon_status(breakd, env)
+    counted = status.get("done_count") == before.get("done_count", 0) + 1 and not status.get(
+        "guide"
+    )
+    during = usage(start, end, [])
+    for tid, (name, voluntary, involuntary) in sorted(during.per_thread.items()):
+        progress(f"guide: thread {tid} ({name}): {voluntary} voluntary, {involuntary} involuntary")
+    return GuideUse(during, usage(end, after, []), counted)
 
 
 def progress(message: str) -> None:
@@ -1007,6 +1051,40 @@ def states_table(results: list[Result], only: set[str]) -> list[str]:
     ]
 
 
+def guide_table(results: list[Result]) -> list[str]:
+    """One guided stretch: its wake-ups per second and CPU, and what came after it."""
+    guide = next((r.guide for r in results if r.guide is not None), None)
+    if guide is None:
+        return []
+    during, after = guide.during, guide.after
+    per_second = during.voluntary / during.seconds
+    ok = per_second <= GUIDE_WAKEUP_BUDGET and after.voluntary <= 1 and guide.counted
+    header = ["one guided stretch", "seconds", "wake-ups", "per second", "CPU", "budget", "within"]
+    cpu_seconds = (during.ticks + during.child_ticks) / CLK_TCK
+    rows = [
+        [
+            "the guide" + ("" if guide.counted else " (not counted done!)"),
+            f"{during.seconds:.0f}",
+            str(during.voluntary),
+            f"{per_second:.2f}",
+            f"{cpu_seconds:.2f} s ({during.cpu_percent():.3f} %)",
+            f"<= {GUIDE_WAKEUP_BUDGET:g} a second",
+            _yes(per_second <= GUIDE_WAKEUP_BUDGET and guide.counted),
+        ],
+        [
+            "after it",
+            f"{after.seconds:.0f}",
+            str(after.voluntary),
+            f"{after.voluntary / after.seconds:.2f}",
+            _cpu(after),
+            "nothing (one retry at most)",
+            _yes(after.voluntary <= 1),
+        ],
+    ]
+    note = "" if ok else " Over: see the rows."
+    return [*_table(header, rows), "", "From `breakd guide` to the guide's end, /proc only." + note]
+
+
 def cli_table(results: list[Result]) -> list[str]:
     cli = next((r.cli for r in results if r.cli is not None), None)
     if cli is None:
@@ -1038,6 +1116,7 @@ def print_summary(results: list[Result], only: set[str], measured: str, load: fl
         rss_table(results) if "rss" in only else [],
         states_table(results, only),
         cli_table(results),
+        guide_table(results),
     )
     for table in tables:
         if table:
