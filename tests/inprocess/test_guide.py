@@ -48,11 +48,14 @@ def test_a_whole_guide_counts_down_each_side_and_counts_the_stretch_done(
 ) -> None:
     async def scenario(d: InProcessDaemon) -> None:
         start = await start_from_the_reminder(d)
-        wakeups = d.timer.wakeups
+        wakeups, samples = d.timer.wakeups, d.idle.samples
         assert (await d.status())["state"] == "guiding"
+        samples += 1  # that status call's own
         await d.advance(80)
         shown = frames(d)
         assert d.timer.wakeups - wakeups == 70  # one a second, no more
+        # The ticks need the time, not the idle source: a sample every 5 s, not every second.
+        assert d.idle.samples - samples <= 70 // 5 + 1, d.idle.samples - samples
         # One frame a second, each replacing the last, from Start to the end.
         assert [round(frame.at - start, 6) for frame in shown] == list(range(71))
         starts = {}
