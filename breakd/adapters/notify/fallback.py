@@ -35,7 +35,10 @@ class FallbackNotifier:
             try:
                 await notifier.show(message)
             except NotifierError as error:
-                log.warning("%s; falling back", error)
+                # A warning when the one in use stops working; one already passed over
+                # (no bus, say: the start-up summary said so) fails at debug level.
+                level = logging.WARNING if notifier is self._current else logging.DEBUG
+                log.log(level, "%s; falling back", error)
                 continue
             if notifier is not self._current:
                 log.info("reminders now go through %s", notifier.name)
