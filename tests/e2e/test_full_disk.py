@@ -12,9 +12,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from breakd.ipc import client
+from tests.desktop import skip_or_fail
 from tests.e2e.daemon_process import DaemonProcess
 
 FULL = "cannot save state to {}: No space left on device"
@@ -33,8 +32,9 @@ def can_mount() -> bool:
     return subprocess.run(probe, capture_output=True, check=False).returncode == 0
 
 
-@pytest.mark.skipif(not can_mount(), reason="needs root and mount namespaces")
 def test_a_full_disk_is_logged_once_and_counted_not_per_command(tmp_path: Path) -> None:
+    if not can_mount():
+        skip_or_fail("needs root and mount namespaces (unshare -m, mount -t tmpfs)")
     state_dir = Path(os.environ["XDG_STATE_HOME"]) / "breakd"
     state_dir.mkdir()
     full = FULL.format(state_dir / "state.json")

@@ -10,10 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from breakd import __version__
-from tests.desktop import DESKTOP_TOOLS, DesktopSession, require_tools, start_desktop
+from tests.desktop import DESKTOP_TOOLS, DesktopSession, require_tools, skip_or_fail, start_desktop
 from tests.e2e.daemon_process import DaemonProcess
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d breakd (?P<level>[A-Z]+) (?P<text>.*)$")
@@ -35,7 +33,7 @@ def test_with_no_session_at_all(tmp_path: Path) -> None:
     dir with a plain note (no platformdirs warning), the log is the notifier, and the
     missing idle source is a warning."""
     if Path(f"/run/user/{os.getuid()}").is_dir():
-        pytest.skip(f"/run/user/{os.getuid()} exists here, so breakd would use it")
+        skip_or_fail(f"/run/user/{os.getuid()} exists here, so breakd would use it")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
