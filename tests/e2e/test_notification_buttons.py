@@ -518,6 +518,11 @@ def test_start_from_the_notification_guides_the_stretch_in_place_and_counts_it(
     assert (finished["done_count"], finished["skipped_count"]) == (1, 0)
     assert finished["exercise"] == "kneeling-lunge"  # the rotation moved on
 
+    # The closing line goes out after the state changed: wait for its reply too.
+    wait_until(
+        lambda: monitor.sent()[-1].summary == "Well done: Standing lunge",
+        message="the guide's closing line never came",
+    )
     frames = monitor.sent()[1:]
     assert frames[0] is first and first.replaces_id == 0  # the picked reminder was closed
     for earlier, later in itertools.pairwise(frames):
