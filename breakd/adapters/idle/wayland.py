@@ -48,18 +48,7 @@ NOTICE_MS = 5000
 worth having (a reminder waits for a user idle under 30 s), and long enough that
 typing with short pauses does not wake the daemon."""
 
-EXT_NOTIFIER = "ext_idle_notifier_v1"
-KDE_IDLE = "org_kde_kwin_idle"
 _SEAT = "wl_seat"
-# ext_idle_notifier_v1 requests; ext_idle_notification_v1 events and its destroy request.
-_EXT_GET_IDLE_NOTIFICATION = 1
-_EXT_GET_INPUT_IDLE_NOTIFICATION = 2  # since version 2
-_EXT_IDLED, _EXT_RESUMED = 0, 1
-_EXT_DESTROY = 0
-# org_kde_kwin_idle request; org_kde_kwin_idle_timeout events and its release request.
-_KDE_GET_IDLE_TIMEOUT = 0
-_KDE_IDLE, _KDE_RESUMED = 0, 1
-_KDE_RELEASE = 0
 
 
 @contextlib.contextmanager
@@ -113,41 +102,49 @@ class WaylandIdleSource:
 
     def _arm(self, connection: WaylandConnection) -> str:
         """Bind the best protocol offered and ask for the notification; what it reads."""
+        from breakd.adapters.wayland import protocols as p
         from breakd.adapters.wayland.errors import WaylandUnavailable
 
         offered = connection.globals
         if _SEAT not in offered:
             raise WaylandUnavailable("the compositor offers no seat (wl_seat)")
-        if EXT_NOTIFIER in offered:
-            notifier = connection.bind(EXT_NOTIFIER, 2)
+        if p.EXT_NOTIFIER in offered:
+            request = p.EXT_GET_INPUT_IDLE_NOTIFICATION
+            notifier = connection.bind(p.EXT_NOTIFIER, request.since)
             seat = connection.bind(_SEAT, 1)
             self._notification = connection.new_id(self._ext_event)
-            self._release = _EXT_DESTROY
-            if offered[EXT_NOTIFIER].version >= 2:
-                request, what = _EXT_GET_INPUT_IDLE_NOTIFICATION, "input idle notification"
+            self._release = p.EXT_NOTIFICATION_DESTROY
+            if offered[p.EXT_NOTIFIER].version >= request.since:
+                what = "input idle notification"
             else:
-                request, what = _EXT_GET_IDLE_NOTIFICATION, "idle notification"
-            connection.send(notifier, request, "nuo", self._notification, NOTICE_MS, seat)
-            description = f"the compositor's {EXT_NOTIFIER} ({what})"
-        elif KDE_IDLE in offered:
-            idle = connection.bind(KDE_IDLE, 1)
+                request, what = p.EXT_GET_IDLE_NOTIFICATION, "idle notification"
+            connection.send(notifier, request, self._notification, NOTICE_MS, seat)
+            description = f"the compositor's {p.EXT_NOTIFIER} ({what})"
+        elif p.KDE_IDLE in offered:
+            idle = connection.bind(p.KDE_IDLE, 1)
             seat = connection.bind(_SEAT, 1)
             self._notification = connection.new_id(self._kde_event)
-            self._release = _KDE_RELEASE
-            connection.send(idle, _KDE_GET_IDLE_TIMEOUT, "nou", self._notification, seat, NOTICE_MS)
-            description = f"the compositor's {KDE_IDLE} idle timeout"
+            self._release = p.KDE_TIMEOUT_RELEASE
+            connection.send(idle, p.KDE_GET_IDLE_TIMEOUT, self._notification, seat, NOTICE_MS)
+            description = f"the compositor's {p.KDE_IDLE} idle timeout"
         else:
-            raise WaylandUnavailable(f"the compositor offers neither {EXT_NOTIFIER} nor {KDE_IDLE}")
+            raise WaylandUnavailable(
+                f"the compositor offers neither {p.EXT_NOTIFIER} nor {p.KDE_IDLE}"
+            )
         connection.round_trip("the idle notification")  # a refusal is an error here
         return description
 
     # -- events -----------------------------------------------------------------------
 
     def _ext_event(self, opcode: int, payload: bytes) -> None:
-        self._edge(idle=opcode == _EXT_IDLED, resumed=opcode == _EXT_RESUMED)
+        from breakd.adapters.wayland import protocols as p
+
+        self._edge(idle=opcode == p.EXT_IDLED.opcode, resumed=opcode == p.EXT_RESUMED.opcode)
 
     def _kde_event(self, opcode: int, payload: bytes) -> None:
-        self._edge(idle=opcode == _KDE_IDLE, resumed=opcode == _KDE_RESUMED)
+        from breakd.adapters.wayland import protocols as p
+
+        self._edge(idle=opcode == p.KDE_IDLE_EVENT.opcode, resumed=opcode == p.KDE_RESUMED.opcode)
 
     def _edge(self, idle: bool, resumed: bool) -> None:
         if idle:
@@ -240,7 +237,7 @@ class WaylandIdleSource:
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(IdleSourceUnavailable), _as_unavailable():
-                connection.send(self._notification, self._release, "")
+                connection.send(self._notification, self._release)
             connection.close()
 
     def __enter__(self) -> WaylandIdleSource:

@@ -14,17 +14,13 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple, NoReturn
 
+from breakd.adapters.wayland import protocols as p
 from breakd.adapters.wayland.errors import WaylandError, WaylandLost, WaylandUnavailable
 from breakd.adapters.wayland.wire import Value, WireError, decode, encode, split
 
 TIMEOUT = 2.0
 """Seconds for connect and each round trip; a local compositor answers in µs."""
 DISPLAY_ID = 1
-_SYNC, _GET_REGISTRY = 0, 1  # wl_display requests
-_ERROR, _DELETE_ID = 0, 1  # wl_display events
-_BIND = 0  # wl_registry request
-_GLOBAL, _GLOBAL_REMOVE = 0, 1  # wl_registry events
-_DONE = 0  # wl_callback event
 
 Handler = Callable[[int, bytes], None]
 """Called with an event's opcode and payload, for the events of one object."""
@@ -76,7 +72,7 @@ class WaylandConnection:
         self.globals: dict[str, Global] = {}
         try:
             self._registry = self.new_id(self._registry_event)
-            self.send(DISPLAY_ID, _GET_REGISTRY, "n", self._registry)
+            self.send(DISPLAY_ID, p.DISPLAY_GET_REGISTRY, self._registry)
             self.round_trip("the list of globals")
         except BaseException:
             self.close()
@@ -103,14 +99,15 @@ class WaylandConnection:
         offered = self.globals[interface]
         object_id = self.new_id(handler)
         version = min(version, offered.version)
-        self.send(self._registry, _BIND, "usun", offered.name, interface, version, object_id)
+        self.send(self._registry, p.REGISTRY_BIND, offered.name, interface, version, object_id)
         return object_id
 
     # -- exchanges ----------------------------------------------------------------
 
-    def send(self, object_id: int, opcode: int, signature: str, *values: Value) -> None:
+    def send(self, object_id: int, request: p.Message, *values: Value) -> None:
+        """`request` (a row of `protocols.py`) to the object `object_id`."""
         try:
-            message = encode(object_id, opcode, signature, *values)
+            message = encode(object_id, request.opcode, request.signature, *values)
         except WireError as error:
             raise WaylandUnavailable(f"a request breakd could not encode: {error}") from None
         self._live()
@@ -127,10 +124,10 @@ class WaylandConnection:
 
         def callback(opcode: int, payload: bytes) -> None:
             nonlocal done
-            done = opcode == _DONE
+            done = opcode == p.CALLBACK_DONE.opcode
 
         callback_id = self.new_id(callback)
-        self.send(DISPLAY_ID, _SYNC, "n", callback_id)
+        self.send(DISPLAY_ID, p.DISPLAY_SYNC, callback_id)
         deadline = time.monotonic() + TIMEOUT
         while not done:
             left = deadline - time.monotonic()
@@ -178,24 +175,24 @@ class WaylandConnection:
     # -- wl_display and wl_registry -------------------------------------------------
 
     def _display_event(self, opcode: int, payload: bytes) -> None:
-        if opcode == _ERROR:
-            object_id, code, message = decode("ous", payload)
+        if opcode == p.DISPLAY_ERROR.opcode:
+            object_id, code, message = decode(p.DISPLAY_ERROR.signature, payload)
             assert isinstance(object_id, int) and isinstance(code, int)
             self.close()
             raise WaylandError(object_id, code, str(message))
-        if opcode == _DELETE_ID:
-            (object_id,) = decode("u", payload)
+        if opcode == p.DISPLAY_DELETE_ID.opcode:
+            (object_id,) = decode(p.DISPLAY_DELETE_ID.signature, payload)
             assert isinstance(object_id, int)
             if self._handlers.pop(object_id, None) is not None:
                 self._free_ids.append(object_id)
 
     def _registry_event(self, opcode: int, payload: bytes) -> None:
-        if opcode == _GLOBAL:
-            name, interface, version = decode("usu", payload)
+        if opcode == p.REGISTRY_GLOBAL.opcode:
+            name, interface, version = decode(p.REGISTRY_GLOBAL.signature, payload)
             assert isinstance(name, int) and isinstance(version, int)
             self.globals[str(interface)] = Global(name, version)
-        elif opcode == _GLOBAL_REMOVE:
-            (name,) = decode("u", payload)
+        elif opcode == p.REGISTRY_GLOBAL_REMOVE.opcode:
+            (name,) = decode(p.REGISTRY_GLOBAL_REMOVE.signature, payload)
             self.globals = {
                 key: offered for key, offered in self.globals.items() if offered.name != name
             }
