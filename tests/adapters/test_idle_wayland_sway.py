@@ -2,9 +2,9 @@
 
 sway 1.7 offers org_kde_kwin_idle (not ext-idle-notify-v1, which came with wlroots
 0.16); `wtype` types through its virtual-keyboard protocol, which sway counts as
-input. ext-idle-notify-v1 is covered by the scripted compositor of
-test_wayland_wire.py only: no compositor here offers it (KWin's would, but is not
-installed), so whether a real one counts input as that test assumes is not shown.
+input. ext-idle-notify-v1 is covered against a real libwayland server
+(test_idle_wayland_server.py): no compositor in Debian bookworm offers it, so whether a
+real one counts input as that test assumes is not shown.
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@ scripted compositor on a real Unix socket.
 
 The compositor here is a test peer that answers as libwayland's server would (globals,
 sync callbacks, protocol errors, a closed socket); what a real compositor counts as
-input is for test_idle_wayland_sway.py. It covers ext-idle-notify-v1, which no
-compositor installed here offers: that a real one binds and fires it as scripted here
-is not shown.
+input is for test_idle_wayland_sway.py, and ext-idle-notify-v1 on the real libwayland
+server for test_idle_wayland_server.py.
 """
 
 from __future__ import annotations

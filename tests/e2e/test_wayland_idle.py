@@ -1,7 +1,7 @@
 """The daemon on a headless sway: idle time from org_kde_kwin_idle, input through wtype.
 
-sway 1.7 offers no ext-idle-notify-v1; that protocol is covered against a scripted
-compositor only (tests/adapters/test_wayland_wire.py).
+sway 1.7 offers no ext-idle-notify-v1; that protocol is covered against a real
+libwayland server (tests/adapters/test_idle_wayland_server.py).
 """
 
 from __future__ import annotations
