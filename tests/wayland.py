@@ -264,14 +264,60 @@ class Sway:
         if result.returncode != 0:
             raise CommandFailed(result.returncode, ["wtype", text], result.stdout, result.stderr)
 
+    def swaymsg(self, *args: str) -> Any:
+        """A command or query to sway over its IPC socket; its answer, parsed."""
+        sockets = sorted(Path(self.display).parent.glob("sway-ipc.*.sock"))
+        assert sockets, "sway made no IPC socket"
+        argv = ["swaymsg", "--raw", "-s", str(sockets[0]), *args]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+        if result.returncode != 0:
+            raise CommandFailed(result.returncode, argv, result.stdout, result.stderr)
+        return json.loads(result.stdout)
+
+    def windows(self) -> list[dict[str, Any]]:
+        """The windows in sway's tree, each as sway describes it (app_id, focused,
+        fullscreen_mode)."""
+
+        def walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+            if node.get("app_id") is not None:
+                yield node
+            for child in (*node.get("nodes", ()), *node.get("floating_nodes", ())):
+                yield from walk(child)
+
+        return list(walk(self.swaymsg("-t", "get_tree")))
+
+    def open_window(self, app_id: str) -> subprocess.Popen[bytes]:
+        """A foot terminal with `app_id`, running `cat`; back once sway has it focused."""
+        env = {**os.environ, "WAYLAND_DISPLAY": self.display}
+        window = subprocess.Popen(
+            ["foot", "--app-id", app_id, "cat"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+        def focused() -> bool:
+            if window.poll() is not None:
+                raise RuntimeError(f"foot exited (rc={window.returncode})")
+            return any(w["app_id"] == app_id and w["focused"] for w in self.windows())
+
+        try:
+            wait_until(focused, START_TIMEOUT, 0.05, f"sway never focused {app_id}")
+        except BaseException:
+            stop_process(window)
+            raise
+        return window
+
     def stop(self) -> None:
         stop_process(self.process)
 
 
 @contextmanager
 def sway_session() -> Iterator[Sway]:
-    """Headless sway (it offers org_kde_kwin_idle), stopped by PID after."""
-    require_tools("sway", "setpriv", "wtype")
+    """Headless sway (it offers org_kde_kwin_idle and zwlr_foreign_toplevel_manager_v1),
+    stopped by PID after."""
+    require_tools("sway", "setpriv", "wtype", "swaymsg")
     directory = Path(tempfile.mkdtemp(prefix="breakd-sway-"))
     try:
         process, display = _start_sway(directory)

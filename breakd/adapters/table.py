@@ -254,6 +254,13 @@ ADAPTERS: tuple[Adapter, ...] = (
         switch=Switch("dont_interrupt", "signals.fullscreen", "apps.never_interrupt"),
     ),
     Adapter(
+        "fullscreen:wayland",
+        "busy",
+        "breakd.adapters.busy.wayland_fullscreen:open_signal",
+        "the focused Wayland window full screen, or a never_interrupt app in focus (wlroots)",
+        switch=Switch("dont_interrupt", "signals.fullscreen", "apps.never_interrupt"),
+    ),
+    Adapter(
         "camera",
         "busy",
         "breakd.adapters.busy.camera:open_signal",

@@ -50,7 +50,8 @@ def test_the_section_maps_to_the_core_and_the_signals() -> None:
         "dnd:swaync",
         "dnd:mako",
         "fullscreen:x11",
-    ]  # X11 for the never list
+        "fullscreen:wayland",
+    ]  # X11 and Wayland for the never list
 
 
 def test_disabled_starts_no_signal_at_all() -> None:

@@ -28,6 +28,7 @@ from tests.dbus_services import (
 )
 from tests.desktop import DesktopSession, require_tools
 from tests.e2e.daemon_process import cli
+from tests.wayland import sway_session
 
 IDLE_SOURCES = [row.name for row in of_kind("idle")]
 SESSION_SOURCES = [row.name for row in of_kind("session")]
@@ -158,6 +159,7 @@ def test_doctor_on_a_machine_with_no_desktop_says_what_each_source_lacks(tmp_pat
     assert said["logind"].startswith("cannot connect to the system bus at unix:path=")
     assert said["dnd:dunst"].startswith("no D-Bus session bus")
     assert said["fullscreen:x11"] == "DISPLAY is not set (no X11 session)"
+    assert said["fullscreen:wayland"] == "WAYLAND_DISPLAY is not set (no Wayland session)"
     assert said["camera"] == f"no camera device matches {tmp_path / 'no-camera*'}"
     assert said["inhibitors:logind"].startswith("cannot connect to the system bus at unix:path=")
     assert said["dnd:macos"] == "not on linux: it runs only on macOS"  # though off by default
@@ -286,6 +288,7 @@ def test_doctor_with_gnome_kde_and_logind_stand_ins(tmp_path: Path) -> None:
         "dnd:swaync": "unsupported",
         "dnd:mako": "unsupported",
         "fullscreen:x11": "unsupported",
+        "fullscreen:wayland": "unsupported",
         "camera": "on",
         "microphone": "off",
         "inhibitors:gnome": "on",
@@ -398,3 +401,22 @@ def test_doctor_ends_with_the_server_a_reminder_reaches_in_the_desktop_session(
         f"verdict: breakd will remind you through dunst {version} with buttons;"
         " it sees your keyboard and mouse through x11-screensaver"
     )
+
+
+def test_doctor_on_a_headless_sway(tmp_path: Path) -> None:
+    """Idle time from sway's org_kde_kwin_idle, full screen from its window list; X11's
+    full-screen signal stands aside in a Wayland session."""
+    with sway_session() as sway:
+        env = {**bare_env(tmp_path), "WAYLAND_DISPLAY": sway.display}
+        rows, document = doctor(env, no_camera(tmp_path))
+
+    assert statuses(rows)["wayland-idle-notify"] == "in use"
+    assert details(rows)["wayland-idle-notify"] == (
+        "the compositor's org_kde_kwin_idle idle timeout; idle for 0 s"
+    )
+    assert document["idle_source"] == "wayland-idle-notify"
+    assert statuses(rows)["fullscreen:wayland"] == "on"
+    assert details(rows)["fullscreen:wayland"] == (
+        f"the windows' state from the compositor at {sway.display} (now: nothing full screen)"
+    )
+    assert statuses(rows)["fullscreen:x11"] == "unsupported"

@@ -55,7 +55,7 @@ def test_with_no_session_at_all(tmp_path: Path) -> None:
         "WARNING not here: an idle source;"
         " session events logind, screensaver, gnome-session-manager;"
         " busy signals dnd:dunst, dnd:plasma, dnd:xfce, dnd:gnome, dnd:swaync, dnd:mako,"
-        " fullscreen:x11, inhibitors:gnome, inhibitors:logind;"
+        " fullscreen:x11, fullscreen:wayland, inhibitors:gnome, inhibitors:logind;"
         " notifiers dbus, plyer (`breakd doctor` says why)",
     ]
     assert lines[3:] == ["INFO stopping"]
@@ -81,7 +81,7 @@ def test_in_the_desktop_session(desktop: DesktopSession, tmp_path: Path) -> None
         f" reminders through dunst {server} with buttons",
         "INFO not here: session events logind, screensaver, gnome-session-manager;"
         " busy signals dnd:plasma, dnd:xfce, dnd:gnome, dnd:swaync, dnd:mako,"
-        " inhibitors:gnome, inhibitors:logind (`breakd doctor` says why)",
+        " fullscreen:wayland, inhibitors:gnome, inhibitors:logind (`breakd doctor` says why)",
     ]
     assert lines[3:] == ["INFO stopping"]
 

@@ -21,6 +21,8 @@ from breakd.adapters.wayland.wire import Value, WireError, decode, encode, split
 TIMEOUT = 2.0
 """Seconds for connect and each round trip; a local compositor answers in µs."""
 DISPLAY_ID = 1
+SERVER_IDS = 0xFF000000
+"""The first id of the objects a compositor makes (libwayland's WL_SERVER_ID_START)."""
 
 Handler = Callable[[int, bytes], None]
 """Called with an event's opcode and payload, for the events of one object."""
@@ -51,7 +53,9 @@ class WaylandConnection:
     Raises WaylandUnavailable (WaylandLost, WaylandError), never anything lower-level.
     """
 
-    def __init__(self, display: str | None = None) -> None:
+    def __init__(self, display: str | None = None, *, list_globals: bool = True) -> None:
+        """Connect and ask for the globals; with `list_globals` False the caller waits
+        for them (`AsyncWayland.open`), else they are in `globals` on return."""
         self.path = socket_path(display)
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock.settimeout(TIMEOUT)
@@ -73,7 +77,8 @@ class WaylandConnection:
         try:
             self._registry = self.new_id(self._registry_event)
             self.send(DISPLAY_ID, p.DISPLAY_GET_REGISTRY, self._registry)
-            self.round_trip("the list of globals")
+            if list_globals:
+                self.round_trip("the list of globals")
         except BaseException:
             self.close()
             raise
@@ -89,9 +94,17 @@ class WaylandConnection:
         self._handlers[object_id] = handler or _ignore
         return object_id
 
+    def adopt(self, object_id: int, handler: Handler) -> None:
+        """Events of an object the compositor made (its id came in an event) go to `handler`."""
+        self._handlers[object_id] = handler
+
     def forget(self, object_id: int) -> None:
-        """Its events from now on are dropped (the compositor confirms with delete_id)."""
-        self._handlers[object_id] = _ignore
+        """Its events from now on are dropped: the compositor confirms an id of ours with
+        delete_id, and sends nothing more for one of its own once it was destroyed."""
+        if object_id >= SERVER_IDS:
+            self._handlers.pop(object_id, None)
+        else:
+            self._handlers[object_id] = _ignore
 
     def bind(self, interface: str, version: int, handler: Handler | None = None) -> int:
         """Bind the global `interface` at `version` (at most what it offers); its id.
@@ -120,21 +133,30 @@ class WaylandConnection:
     def round_trip(self, what: str) -> None:
         """wl_display.sync and wait for its callback: every event sent before it has then
         been handled. WaylandLost when none comes within TIMEOUT."""
+        done = self.sync()
+        deadline = time.monotonic() + TIMEOUT
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.gave_up(what)
+            self._receive(left)
+
+    def sync(self) -> Callable[[], bool]:
+        """Send wl_display.sync; whether its callback has come, once events are read."""
         done = False
 
         def callback(opcode: int, payload: bytes) -> None:
             nonlocal done
             done = opcode == p.CALLBACK_DONE.opcode
+            self.forget(callback_id)
 
         callback_id = self.new_id(callback)
         self.send(DISPLAY_ID, p.DISPLAY_SYNC, callback_id)
-        deadline = time.monotonic() + TIMEOUT
-        while not done:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                self._lose(f"the Wayland compositor at {self.path} did not answer ({what})")
-            self._receive(left)
-        self.forget(callback_id)
+        return lambda: done
+
+    def gave_up(self, what: str) -> NoReturn:
+        """The compositor did not answer in time: the connection is closed, WaylandLost."""
+        self._lose(f"the Wayland compositor at {self.path} did not answer ({what})")
 
     def read_waiting(self) -> None:
         """Handle whatever events have arrived, without waiting; WaylandLost once the

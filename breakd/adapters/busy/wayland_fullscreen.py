@@ -1,0 +1,209 @@
+"""A full-screen window in focus on a wlroots Wayland compositor (Sway, Hyprland, river,
+labwc, Wayfire, niri), from `zwlr_foreign_toplevel_manager_v1`.
+
+The manager announces each toplevel window; each then says its `app_id` and its `state`
+(an array of activated, maximized, minimized, fullscreen), and `done` once a change is
+whole. A window both activated (it has the keyboard focus) and fullscreen is busy, as
+on X11 (`x11_fullscreen.py`); the app id names the app: a full screen of an app on
+`always_interrupt` does not count, and an app on `never_interrupt` is busy while it
+has the focus. Reasons: "fullscreen:<app id>", "app:<app id>", in lower case.
+
+The compositor sends every window's changes, titles too (a terminal's title changes at
+each command): each wakes the daemon for a moment, and only a change of the reading is
+reported. GNOME and KDE do not offer the protocol; a compositor without it is reported
+as such.
+
+The watcher keeps its own connection, not the Wayland idle source's: that one is
+driven by blocking calls from the idle worker's thread, this one by the loop, and one
+socket shared between the two would need a lock around every read. A second
+connection costs the compositor one client, and breakd a socket.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.watcher import WatcherUnavailable
+from breakd.core import busy_reasons
+
+if TYPE_CHECKING:
+    from breakd.adapters.wayland.async_connection import AsyncWayland
+    from breakd.adapters.wayland.connection import WaylandConnection
+    from breakd.config.model import DontInterruptConfig
+
+# The Wayland client (`adapters/wayland`) is imported once WAYLAND_DISPLAY is set.
+
+FULLSCREEN_SINCE = 2
+"""The manager's version whose windows report the fullscreen state."""
+
+
+@dataclass
+class _Toplevel:
+    """One window as last made whole by `done`, and the changes on their way to it."""
+
+    app_id: str | None = None
+    states: frozenset[int] = frozenset()
+    next_app_id: str | None = None
+    next_states: frozenset[int] = frozenset()
+
+
+@dataclass
+class _Toplevels:
+    """The compositor's windows, kept up to date by the manager's and the windows' events."""
+
+    connection: WaylandConnection
+    windows: dict[int, _Toplevel] = field(default_factory=dict)
+    finished: bool = False
+
+    def manager_event(self, opcode: int, payload: bytes) -> None:
+        from breakd.adapters.wayland import protocols as p
+        from breakd.adapters.wayland.wire import decode
+
+        if opcode == p.MANAGER_TOPLEVEL.opcode:
+            (handle,) = decode(p.MANAGER_TOPLEVEL.signature, payload)
+            assert isinstance(handle, int)
+            self.windows[handle] = _Toplevel()
+            self.connection.adopt(
+                handle, lambda opcode, payload: self._event(handle, opcode, payload)
+            )
+        elif opcode == p.MANAGER_FINISHED.opcode:
+            self.finished = True
+
+    def _event(self, handle: int, opcode: int, payload: bytes) -> None:
+        from breakd.adapters.wayland import protocols as p
+        from breakd.adapters.wayland.wire import decode
+
+        window = self.windows[handle]
+        if opcode == p.HANDLE_APP_ID.opcode:
+            (app_id,) = decode(p.HANDLE_APP_ID.signature, payload)
+            window.next_app_id = app_id if isinstance(app_id, str) else None
+        elif opcode == p.HANDLE_STATE.opcode:
+            (array,) = decode(p.HANDLE_STATE.signature, payload)
+            assert isinstance(array, bytes)
+            window.next_states = frozenset(struct.unpack(f"={len(array) // 4}I", array))
+        elif opcode == p.HANDLE_DONE.opcode:
+            window.app_id, window.states = window.next_app_id, window.next_states
+        elif opcode == p.HANDLE_CLOSED.opcode:
+            del self.windows[handle]
+            self.connection.send(handle, p.HANDLE_DESTROY)
+            self.connection.forget(handle)
+
+
+class WaylandFullscreen:
+    """Busy while a focused Wayland window is full screen (or is a never-interrupt app)."""
+
+    name = "fullscreen:wayland"
+
+    def __init__(
+        self,
+        display: str | None = None,
+        always_interrupt: Iterable[str] = (),
+        never_interrupt: Iterable[str] = (),
+        fullscreen: bool = True,
+    ) -> None:
+        """`display` defaults to $WAYLAND_DISPLAY when watching starts; `fullscreen` False
+        watches only for the never-interrupt apps."""
+        self._display = display
+        self._fullscreen = fullscreen
+        self._always = {name.casefold() for name in always_interrupt}
+        self._never = {name.casefold() for name in never_interrupt}
+
+    async def probe(self) -> str:
+        from breakd.adapters.wayland.errors import WaylandUnavailable
+
+        connection, toplevels = await self._connect()
+        try:
+            reading = self._reading(toplevels)
+            now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
+            return (
+                f"the windows' state from the compositor at {connection.connection.path}"
+                f" (now: {now})"
+            )
+        except WaylandUnavailable as error:
+            raise WatcherUnavailable(str(error)) from None
+        finally:
+            connection.close()
+
+    async def watch(self, report: Report) -> None:
+        from breakd.adapters.wayland.errors import WaylandUnavailable
+
+        connection, toplevels = await self._connect()
+        try:
+            reading = self._reading(toplevels)
+            report(reading)
+            while not toplevels.finished:
+                await connection.next_events()
+                now = self._reading(toplevels)
+                if now != reading:
+                    reading = now
+                    report(reading)
+        except WaylandUnavailable as error:
+            raise WatcherUnavailable(str(error)) from None
+        finally:
+            connection.close()
+        raise WatcherUnavailable("the compositor stopped listing its windows (finished)")
+
+    async def _connect(self) -> tuple[AsyncWayland, _Toplevels]:
+        """Connected, the manager bound and every window's state in."""
+        display = self._display or os.environ.get("WAYLAND_DISPLAY")
+        if not display:
+            raise WatcherUnavailable("WAYLAND_DISPLAY is not set (no Wayland session)")
+        from breakd.adapters.wayland import protocols as p
+        from breakd.adapters.wayland.async_connection import AsyncWayland
+        from breakd.adapters.wayland.errors import WaylandUnavailable
+
+        try:
+            connection = await AsyncWayland.open(display)
+        except WaylandUnavailable as error:
+            raise WatcherUnavailable(str(error)) from None
+        try:
+            offered = connection.connection.globals.get(p.TOPLEVEL_MANAGER)
+            if offered is None:
+                raise WatcherUnavailable(
+                    f"the compositor offers no {p.TOPLEVEL_MANAGER} (wlroots compositors do;"
+                    " GNOME and KDE do not)"
+                )
+            if offered.version < FULLSCREEN_SINCE:
+                raise WatcherUnavailable(
+                    f"the compositor's {p.TOPLEVEL_MANAGER} is version {offered.version},"
+                    f" which does not say which window is full screen"
+                )
+            toplevels = _Toplevels(connection.connection)
+            connection.connection.bind(p.TOPLEVEL_MANAGER, 3, toplevels.manager_event)
+            await connection.round_trip("the list of windows")
+        except WaylandUnavailable as error:
+            connection.close()
+            raise WatcherUnavailable(str(error)) from None
+        except BaseException:
+            connection.close()
+            raise
+        return connection, toplevels
+
+    def _reading(self, toplevels: _Toplevels) -> Reading:
+        from breakd.adapters.wayland import protocols as p
+
+        reasons = set()
+        for window in toplevels.windows.values():
+            if p.STATE_ACTIVATED not in window.states:
+                continue
+            app = (window.app_id or "unknown").casefold()
+            if app in self._never:
+                reasons.add(busy_reasons.reason(busy_reasons.APP, app))
+            if p.STATE_FULLSCREEN in window.states and self._fullscreen and app not in self._always:
+                reasons.add(busy_reasons.reason(busy_reasons.FULLSCREEN, app))
+        return Reading.of(reasons) if reasons else FREE
+
+
+def open_signal(settings: DontInterruptConfig) -> WaylandFullscreen:
+    """Full screen counts while `signals.fullscreen` is on; the never list works either way."""
+    apps = settings.apps
+    return WaylandFullscreen(
+        always_interrupt=apps.always_interrupt,
+        never_interrupt=apps.never_interrupt,
+        fullscreen=settings.signals.fullscreen,
+    )
