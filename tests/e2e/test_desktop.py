@@ -14,6 +14,7 @@ import pytest
 
 from tests.desktop import DesktopSession, wait_until
 from tests.e2e.daemon_process import DaemonProcess
+from tests.e2e.wakeups import settled_wakeups, wakeups
 from tests.notify_monitor import NotificationMonitor
 
 pytestmark = pytest.mark.desktop
@@ -36,29 +37,6 @@ sitting:
 notify:
   backend: plyer
 """
-
-
-def wakeups(pid: int) -> int:
-    """Times the daemon's threads went to sleep and were woken: voluntary context switches."""
-    total = 0
-    for status in Path(f"/proc/{pid}/task").glob("*/status"):
-        for line in status.read_text().splitlines():
-            if line.startswith("voluntary_ctxt_switches:"):
-                total += int(line.split()[1])
-    return total
-
-
-def settled_wakeups(pid: int, timeout: float = 5.0) -> int:
-    """`wakeups` once a 0.3 s span passes without one (on a loaded machine, the work a
-    status call started may take a while to end); after `timeout`, the last count."""
-    deadline = time.monotonic() + timeout
-    count = wakeups(pid)
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        previous, count = count, wakeups(pid)
-        if count == previous:
-            break
-    return count
 
 
 def test_no_input_is_away_without_waking_the_daemon_and_input_brings_the_user_back(

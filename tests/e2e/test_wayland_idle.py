@@ -7,11 +7,13 @@ libwayland server (tests/adapters/test_idle_wayland_server.py).
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.daemon_process import DaemonProcess
+from tests.e2e.wakeups import settled_wakeups, wakeups
 from tests.wayland import sway_session
 
 pytestmark = pytest.mark.desktop
@@ -29,7 +31,12 @@ notify:
 
 def test_present_then_away_past_the_threshold_then_back_at_a_key_press(tmp_path: Path) -> None:
     """Away once the idle edge (5 s without input) is read; back at the key press, which
-    the watch reports: the daemon does not sample every poll_every (1 s) meanwhile."""
+    the watch reports: the daemon does not sample every poll_every (1 s) meanwhile.
+
+    Its wake-ups (context switches, tests/e2e/wakeups.py) are counted from a key press
+    to the log's "away", and then over as long a span while away: a daemon that sampled
+    each second while away would wake as often as it did while sitting. The bound is
+    generous, and nothing is timed: the span only sets how long to count."""
     with sway_session() as sway:
         env = {
             key: value
@@ -42,7 +49,22 @@ def test_present_then_away_past_the_threshold_then_back_at_a_key_press(tmp_path:
             status = daemon.status()
             assert status["idle_source"] == "wayland-idle-notify"
             assert status["state"] == "sitting"
-            away = daemon.wait_for_state("away", timeout=15)
+            assert daemon.proc is not None
+            pid = daemon.proc.pid
+            settled_wakeups(pid)
+            sway.type("a")
+            pressed, sitting_mark = time.monotonic(), wakeups(pid)
+            daemon.wait_for_log("sitting -> away", timeout=15)  # the log: not waking it
+            span = time.monotonic() - pressed
+            sitting = wakeups(pid) - sitting_mark
+            away_mark = settled_wakeups(pid)  # the going away's own work is over
+            time.sleep(span)
+            while_away = wakeups(pid) - away_mark
+            assert while_away < max(span, sitting / 2), (
+                f"woke {while_away} times in {span:.1f} s away, {sitting} while sitting"
+            )
+            away = daemon.status()
+            assert away["state"] == "away"
             assert away["idle_seconds"] >= 5
             mark = daemon.log_mark()
             sway.type("a")
