@@ -312,13 +312,13 @@ KEYS: tuple[Key, ...] = (
     Key(
         "dont_interrupt.apps.never_interrupt",
         "strings",
-        "Apps (X11 WM_CLASS) during whose focus you are always busy.",
+        "Apps (X11 WM_CLASS, Wayland app id) during whose focus you are always busy.",
         default=(),
     ),
     Key(
         "dont_interrupt.apps.always_interrupt",
         "strings",
-        "Apps (X11 WM_CLASS) whose full screen does not count as busy.",
+        "Apps (X11 WM_CLASS, Wayland app id) whose full screen does not count as busy.",
         default=(),
     ),
     Key("dont_interrupt.camera", "section", "How a camera in use is found."),

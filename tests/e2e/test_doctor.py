@@ -417,6 +417,7 @@ def test_doctor_on_a_headless_sway(tmp_path: Path) -> None:
     assert document["idle_source"] == "wayland-idle-notify"
     assert statuses(rows)["fullscreen:wayland"] == "on"
     assert details(rows)["fullscreen:wayland"] == (
-        f"the windows' state from the compositor at {sway.display} (now: nothing full screen)"
+        "the windows' state (zwlr_foreign_toplevel_manager_v1) from the compositor at"
+        f" {sway.display} (now: nothing full screen)"
     )
     assert statuses(rows)["fullscreen:x11"] == "unsupported"

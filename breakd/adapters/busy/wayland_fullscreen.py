@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 # The Wayland client (`adapters/wayland`) is imported once WAYLAND_DISPLAY is set.
 
+TOPLEVEL_MANAGER = "zwlr_foreign_toplevel_manager_v1"
 FULLSCREEN_SINCE = 2
 """The manager's version whose windows report the fullscreen state."""
 
@@ -121,8 +122,8 @@ class WaylandFullscreen:
             reading = self._reading(toplevels)
             now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
             return (
-                f"the windows' state from the compositor at {connection.connection.path}"
-                f" (now: {now})"
+                f"the windows' state ({TOPLEVEL_MANAGER}) from the compositor at"
+                f" {connection.connection.path} (now: {now})"
             )
         except WaylandUnavailable as error:
             raise WatcherUnavailable(str(error)) from None
