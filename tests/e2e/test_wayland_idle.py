@@ -1,4 +1,5 @@
-"""The daemon on a headless sway: idle time from org_kde_kwin_idle, input through wtype.
+"""The daemon on a headless sway: idle time from org_kde_kwin_idle, input through wtype;
+a full-screen window (foot) from its window list holds a reminder.
 
 sway 1.7 offers no ext-idle-notify-v1; that protocol is covered against a real
 libwayland server (tests/adapters/test_idle_wayland_server.py).
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop import require_tools, stop_process, wait_until
 from tests.e2e.daemon_process import DaemonProcess
 from tests.e2e.wakeups import settled_wakeups, wakeups
 from tests.wayland import sway_session
@@ -27,6 +29,29 @@ activity:
 notify:
   backend: log
 """
+HELD_BY_FULL_SCREEN = """\
+sitting:
+  remind_after: 1s
+  break_after_idle: 1h
+  repeat_every: 0s
+notify:
+  backend: log
+dont_interrupt:
+  settle: 1s
+  signals: {dnd: false, fullscreen: true, camera: false, inhibitors: "off"}
+"""
+APP = "breakd-slides"
+
+
+def wayland_env(display: str) -> dict[str, str]:
+    """This process's environment on `display`, without the shared X11 desktop or bus."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
+    }
+    env["WAYLAND_DISPLAY"] = display
+    return env
 
 
 def test_present_then_away_past_the_threshold_then_back_at_a_key_press(tmp_path: Path) -> None:
@@ -38,13 +63,7 @@ def test_present_then_away_past_the_threshold_then_back_at_a_key_press(tmp_path:
     each second while away would wake as often as it did while sitting. The bound is
     generous, and nothing is timed: the span only sets how long to count."""
     with sway_session() as sway:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
-        }
-        env["WAYLAND_DISPLAY"] = sway.display
-        daemon = DaemonProcess(tmp_path, AWAY_QUICKLY, env=env).start()
+        daemon = DaemonProcess(tmp_path, AWAY_QUICKLY, env=wayland_env(sway.display)).start()
         try:
             status = daemon.status()
             assert status["idle_source"] == "wayland-idle-notify"
@@ -74,3 +93,34 @@ def test_present_then_away_past_the_threshold_then_back_at_a_key_press(tmp_path:
             assert back["idle_seconds"] <= 1
         finally:
             daemon.stop()
+
+
+def test_a_full_screen_window_holds_the_reminder_until_it_leaves_full_screen(
+    tmp_path: Path,
+) -> None:
+    require_tools("foot")
+    with sway_session() as sway:
+        window = sway.open_window(APP)
+        try:
+            sway.swaymsg("fullscreen", "enable")
+            sway.type("a")  # present: an absent user is not reminded
+            daemon = DaemonProcess(tmp_path, HELD_BY_FULL_SCREEN, env=wayland_env(sway.display))
+            daemon.start()
+            try:
+                daemon.wait_for_log(f"INFO busy: fullscreen:{APP}")
+                held = wait_until(
+                    lambda: (status := daemon.status())["deferred"] is not None and status,
+                    timeout=10,
+                    message=f"the reminder was never held; log:\n{daemon.log()}",
+                )
+                assert held["deferred"]["reasons"] == [f"fullscreen:{APP}"]
+                assert "REMINDER" not in daemon.log()
+                sway.type("b")
+                sway.swaymsg("fullscreen", "disable")
+                log = daemon.wait_for_log("REMINDER", timeout=15)
+                assert ", now full screen is over" in log, log
+                assert daemon.status()["deferred"] is None
+            finally:
+                daemon.stop()
+        finally:
+            stop_process(window)
