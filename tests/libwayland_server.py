@@ -1,6 +1,6 @@
 """A small Wayland server built on the real libwayland-server, offering ext_idle_notifier_v1,
-for tests: Debian bookworm has no compositor that offers that protocol (its wlroots is
-0.15; the protocol came with 0.16).
+for tests: the one compositor in Debian bookworm that offers that protocol, KWin 5.27
+(tests/kwin.py), offers version 1 only (its wlroots is 0.15, without the protocol).
 
 tests/wayland_server/idle_server.c is compiled once per test session with gcc against
 the code wayland-scanner generates from wayland-protocols' ext-idle-notify-v1.xml. That

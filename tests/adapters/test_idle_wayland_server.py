@@ -8,8 +8,9 @@ request each version calls for is the one made, with breakd's timeout; the event
 read as the edges they are. What it does not show: a real compositor's idle timing
 (when it sends idled after the last input, what it counts as input) and its handling
 of idle inhibitors, which decide in practice whether version 1's notification is held
-back. No compositor in Debian bookworm offers the protocol; sway's org_kde_kwin_idle
-is tested for real in test_idle_wayland_sway.py.
+back. Those are tested against KWin 5.27 (test_idle_wayland_kwin.py), the one compositor
+in Debian bookworm that offers the protocol, at version 1 only: version 2 is shown here
+alone.
 """
 
 from __future__ import annotations

@@ -2,9 +2,8 @@
 
 sway 1.7 offers org_kde_kwin_idle (not ext-idle-notify-v1, which came with wlroots
 0.16); `wtype` types through its virtual-keyboard protocol, which sway counts as
-input. ext-idle-notify-v1 is covered against a real libwayland server
-(test_idle_wayland_server.py): no compositor in Debian bookworm offers it, so whether a
-real one counts input as that test assumes is not shown.
+input. ext-idle-notify-v1 is covered against KWin (test_idle_wayland_kwin.py, version 1)
+and a real libwayland server (test_idle_wayland_server.py, versions 1 and 2).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import pytest
 from breakd.adapters.wayland import protocols
 from breakd.adapters.wayland.protocols import Message
 from tests.desktop import skip_or_fail
+from tests.kwin import SIMULATE_USER_ACTIVITY
 
 SHIPPED = {
     "/usr/share/wayland/wayland.xml": "libwayland-dev",
@@ -129,6 +130,12 @@ def test_every_message_the_modules_send_or_read_is_in_the_lists() -> None:
     """A row defined but left out of REQUESTS or EVENTS would go unchecked."""
     rows = {value for value in vars(protocols).values() if isinstance(value, Message)}
     assert rows == {*protocols.REQUESTS, *protocols.EVENTS}
+
+
+def test_the_request_the_tests_send_kwin_is_as_the_xml_says(
+    interfaces: dict[str, ET.Element],
+) -> None:
+    assert _check(SIMULATE_USER_ACTIVITY, "request", interfaces)
 
 
 def test_a_wrong_row_is_caught(interfaces: dict[str, ET.Element]) -> None:

@@ -1,8 +1,7 @@
 """The daemon on a headless sway: idle time from org_kde_kwin_idle, input through wtype;
-a full-screen window (foot) from its window list holds a reminder.
-
-sway 1.7 offers no ext-idle-notify-v1; that protocol is covered against a real
-libwayland server (tests/adapters/test_idle_wayland_server.py).
+a full-screen window (foot) from its window list holds a reminder. And on a headless
+KWin 5.27, idle time from ext-idle-notify-v1 (version 1), which sway 1.7 does not offer;
+there activity is KWin's simulated user activity (tests/kwin.py).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import pytest
 from tests.desktop import require_tools, stop_process, wait_until
 from tests.e2e.daemon_process import DaemonProcess
 from tests.e2e.wakeups import settled_wakeups, wakeups
+from tests.kwin import kwin_session
 from tests.wayland import sway_session
 
 pytestmark = pytest.mark.desktop
@@ -124,3 +124,22 @@ def test_a_full_screen_window_holds_the_reminder_until_it_leaves_full_screen(
                 daemon.stop()
         finally:
             stop_process(window)
+
+
+def test_on_kwin_away_past_the_threshold_then_back_at_its_user_activity(tmp_path: Path) -> None:
+    with kwin_session() as kwin:
+        daemon = DaemonProcess(tmp_path, AWAY_QUICKLY, env=wayland_env(kwin.display)).start()
+        try:
+            status = daemon.status()
+            assert status["idle_source"] == "wayland-idle-notify"
+            assert status["state"] == "sitting"
+            away = daemon.wait_for_state("away", timeout=15)
+            assert away["idle_seconds"] >= 5
+            mark = daemon.log_mark()
+            kwin.simulate_activity()
+            daemon.wait_for_log("natural break of", timeout=5, after=mark)
+            back = daemon.status()
+            assert back["state"] == "sitting"
+            assert back["idle_seconds"] <= 1
+        finally:
+            daemon.stop()
