@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy import Reading, Report
+from breakd.adapters.busy.focused_app import FocusedAppSignal
 from breakd.adapters.watcher import WatcherUnavailable
-from breakd.core import busy_reasons
 
 if TYPE_CHECKING:
     from breakd.adapters.wayland.async_connection import AsyncWayland
@@ -95,24 +94,11 @@ class _Toplevels:
             self.connection.forget(handle)
 
 
-class WaylandFullscreen:
-    """Busy while a focused Wayland window is full screen (or is a never-interrupt app)."""
+class WaylandFullscreen(FocusedAppSignal):
+    """Busy while a focused Wayland window is full screen (or is a never-interrupt app);
+    `display` defaults to $WAYLAND_DISPLAY."""
 
     name = "fullscreen:wayland"
-
-    def __init__(
-        self,
-        display: str | None = None,
-        always_interrupt: Iterable[str] = (),
-        never_interrupt: Iterable[str] = (),
-        fullscreen: bool = True,
-    ) -> None:
-        """`display` defaults to $WAYLAND_DISPLAY when watching starts; `fullscreen` False
-        watches only for the never-interrupt apps."""
-        self._display = display
-        self._fullscreen = fullscreen
-        self._always = {name.casefold() for name in always_interrupt}
-        self._never = {name.casefold() for name in never_interrupt}
 
     async def probe(self) -> str:
         from breakd.adapters.wayland.errors import WaylandUnavailable
@@ -188,23 +174,13 @@ class WaylandFullscreen:
     def _reading(self, toplevels: _Toplevels) -> Reading:
         from breakd.adapters.wayland import protocols as p
 
-        reasons = set()
+        reasons: set[str] = set()
         for window in toplevels.windows.values():
-            if p.STATE_ACTIVATED not in window.states:
-                continue
-            app = (window.app_id or "unknown").casefold()
-            if app in self._never:
-                reasons.add(busy_reasons.reason(busy_reasons.APP, app))
-            if p.STATE_FULLSCREEN in window.states and self._fullscreen and app not in self._always:
-                reasons.add(busy_reasons.reason(busy_reasons.FULLSCREEN, app))
-        return Reading.of(reasons) if reasons else FREE
+            if p.STATE_ACTIVATED in window.states:
+                names = [window.app_id] if window.app_id else []
+                reasons |= self.reasons(names, p.STATE_FULLSCREEN in window.states)
+        return Reading.of(reasons)
 
 
 def open_signal(settings: DontInterruptConfig) -> WaylandFullscreen:
-    """Full screen counts while `signals.fullscreen` is on; the never list works either way."""
-    apps = settings.apps
-    return WaylandFullscreen(
-        always_interrupt=apps.always_interrupt,
-        never_interrupt=apps.never_interrupt,
-        fullscreen=settings.signals.fullscreen,
-    )
+    return WaylandFullscreen.from_settings(settings)

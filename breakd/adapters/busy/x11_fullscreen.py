@@ -17,10 +17,10 @@ reported as unsupported rather than as never full screen.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from breakd.adapters.busy import FREE, Reading, Report
+from breakd.adapters.busy.focused_app import FocusedAppSignal
 from breakd.adapters.watcher import WatcherUnavailable
 from breakd.adapters.x11.async_connection import (
     ATOM,
@@ -30,7 +30,6 @@ from breakd.adapters.x11.async_connection import (
     AsyncXConnection,
 )
 from breakd.adapters.x11.errors import XError, XUnavailable
-from breakd.core import busy_reasons
 
 if TYPE_CHECKING:
     from breakd.config.model import DontInterruptConfig
@@ -40,24 +39,11 @@ WM_STATE = "_NET_WM_STATE"
 FULLSCREEN = "_NET_WM_STATE_FULLSCREEN"
 
 
-class X11Fullscreen:
-    """Busy while the focused X11 window is full screen (or is a never-interrupt app)."""
+class X11Fullscreen(FocusedAppSignal):
+    """Busy while the focused X11 window is full screen (or is a never-interrupt app);
+    `display` defaults to $DISPLAY."""
 
     name = "fullscreen:x11"
-
-    def __init__(
-        self,
-        display: str | None = None,
-        always_interrupt: Iterable[str] = (),
-        never_interrupt: Iterable[str] = (),
-        fullscreen: bool = True,
-    ) -> None:
-        """`display` defaults to $DISPLAY when watching starts; `fullscreen` False watches
-        only for the never-interrupt apps."""
-        self._display = display
-        self._fullscreen = fullscreen
-        self._always = {name.casefold() for name in always_interrupt}
-        self._never = {name.casefold() for name in never_interrupt}
 
     async def probe(self) -> str:
         connection = await self._connect()
@@ -143,21 +129,8 @@ class X11Fullscreen:
             if names is None
             else [part.decode("latin-1") for part in names.value.split(b"\0") if part]
         )
-        app = (classes[-1] if classes else "unknown").casefold()
-        folded = {name.casefold() for name in classes}
-        reasons = set()
-        if folded & self._never:
-            reasons.add(busy_reasons.reason(busy_reasons.APP, app))
-        if fullscreen and self._fullscreen and not folded & self._always:
-            reasons.add(busy_reasons.reason(busy_reasons.FULLSCREEN, app))
-        return Reading.of(reasons)
+        return self.reading(classes, fullscreen)
 
 
 def open_signal(settings: DontInterruptConfig) -> X11Fullscreen:
-    """Full screen counts while `signals.fullscreen` is on; the never list works either way."""
-    apps = settings.apps
-    return X11Fullscreen(
-        always_interrupt=apps.always_interrupt,
-        never_interrupt=apps.never_interrupt,
-        fullscreen=settings.signals.fullscreen,
-    )
+    return X11Fullscreen.from_settings(settings)
