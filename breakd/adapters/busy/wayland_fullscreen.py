@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from breakd.adapters.busy import Reading, Report
@@ -42,23 +41,25 @@ FULLSCREEN_SINCE = 2
 """The manager's version whose windows report the fullscreen state."""
 
 
-@dataclass
 class _Toplevel:
     """One window as last made whole by `done`, and the changes on their way to it."""
 
-    app_id: str | None = None
-    states: frozenset[int] = frozenset()
-    next_app_id: str | None = None
-    next_states: frozenset[int] = frozenset()
+    __slots__ = ("app_id", "next_app_id", "next_states", "states")
+
+    def __init__(self) -> None:
+        self.app_id: str | None = None
+        self.states: frozenset[int] = frozenset()
+        self.next_app_id: str | None = None
+        self.next_states: frozenset[int] = frozenset()
 
 
-@dataclass
 class _Toplevels:
     """The compositor's windows, kept up to date by the manager's and the windows' events."""
 
-    connection: WaylandConnection
-    windows: dict[int, _Toplevel] = field(default_factory=dict)
-    finished: bool = False
+    def __init__(self, connection: WaylandConnection) -> None:
+        self.connection = connection
+        self.windows: dict[int, _Toplevel] = {}
+        self.finished = False
 
     def manager_event(self, opcode: int, payload: bytes) -> None:
         from breakd.adapters.wayland import protocols as p
