@@ -23,7 +23,8 @@ from breakd.adapters.idle import IdleSourceUnavailable
 from breakd.adapters.idle import wayland as wayland_idle
 from breakd.adapters.idle.wayland import WaylandIdleSource
 from breakd.adapters.wayland import connection as wayland_connection
-from breakd.adapters.wayland.connection import WaylandConnection
+from breakd.adapters.wayland.async_connection import AsyncWayland
+from breakd.adapters.wayland.connection import SERVER_IDS, WaylandConnection
 from breakd.adapters.wayland.errors import WaylandError, WaylandLost, WaylandUnavailable
 from breakd.adapters.wayland.wire import WireError, decode, encode, split
 from tests.dbus_services import recorder, until
@@ -250,6 +251,65 @@ def test_ids_freed_by_the_compositor_are_used_again(make_compositor) -> None:
         assert len(set(syncs)) <= 2, syncs
     finally:
         connection.close()
+
+
+# -- the connection on the event loop --------------------------------------------------
+
+
+def test_on_the_loop_events_reach_their_objects_and_a_hang_up_is_lost(make_compositor) -> None:
+    """As the full-screen watcher uses it: an object the compositor makes is adopted, its
+    events handled as they come, and forgotten without a delete_id."""
+    compositor = make_compositor([("wl_seat", 1)])
+    made = SERVER_IDS + 3
+    seen: list[tuple[int, bytes]] = []
+
+    async def scenario() -> None:
+        connection = await AsyncWayland.open(compositor.path)
+        try:
+            assert set(connection.connection.globals) == {"wl_seat"}
+            connection.connection.adopt(
+                made, lambda opcode, payload: seen.append((opcode, payload))
+            )
+            compositor.send(encode(made, 1, "s", "foot"))
+            await connection.next_events()
+            assert seen == [(1, encode(made, 1, "s", "foot")[8:])]
+            connection.connection.forget(made)
+            compositor.send(encode(made, 1, "s", "again"))
+            await connection.round_trip("test")
+            assert len(seen) == 1
+            compositor.hang_up()
+            with pytest.raises(WaylandLost, match="closed the connection"):
+                await connection.next_events()
+        finally:
+            connection.close()
+
+    asyncio.run(scenario())
+
+
+def test_on_the_loop_a_compositor_that_does_not_answer_is_lost_at_the_deadline(
+    make_compositor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wayland_connection, "TIMEOUT", 0.3)
+    compositor = make_compositor([("wl_seat", 1)])
+
+    async def scenario() -> None:
+        connection = await AsyncWayland.open(compositor.path)
+        compositor.answer_sync = False
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticking = asyncio.ensure_future(tick())
+        with pytest.raises(WaylandLost, match="did not answer \\(the windows\\)"):
+            await connection.round_trip("the windows")
+        ticking.cancel()
+        assert ticks > 5, "the loop was held while waiting"
+
+    asyncio.run(scenario())
 
 
 # -- the idle source on a scripted compositor -----------------------------------------------

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from breakd.adapters.wayland.connection import TIMEOUT, WaylandConnection
+from breakd.adapters.wayland import connection as blocking
+from breakd.adapters.wayland.connection import WaylandConnection
 
 
 class AsyncWayland:
@@ -40,7 +41,7 @@ class AsyncWayland:
     async def round_trip(self, what: str) -> None:
         """Every event sent before now has been handled; WaylandLost after TIMEOUT."""
         done = self.connection.sync()
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + blocking.TIMEOUT
         while not done():
             left = deadline - time.monotonic()
             if left <= 0:
