@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 
 # The Wayland client (`adapters/wayland`) is imported once WAYLAND_DISPLAY is set.
 
-TOPLEVEL_MANAGER = "zwlr_foreign_toplevel_manager_v1"
 FULLSCREEN_SINCE = 2
-"""The manager's version whose windows report the fullscreen state."""
+"""The manager's version whose windows report the fullscreen state, and the one bound:
+version 3 adds only each window's parent."""
 
 
 class _Toplevel:
@@ -102,20 +102,15 @@ class WaylandFullscreen(FocusedAppSignal):
     name = "fullscreen:wayland"
 
     async def probe(self) -> str:
-        from breakd.adapters.wayland.errors import WaylandUnavailable
+        from breakd.adapters.wayland.protocols import TOPLEVEL_MANAGER
 
         connection, toplevels = await self._connect()
-        try:
-            reading = self._reading(toplevels)
-            now = ", ".join(sorted(reading.reasons)) or "nothing full screen"
-            return (
-                f"the windows' state ({TOPLEVEL_MANAGER}) from the compositor at"
-                f" {connection.connection.path} (now: {now})"
-            )
-        except WaylandUnavailable as error:
-            raise WatcherUnavailable(str(error)) from None
-        finally:
-            connection.close()
+        connection.close()
+        now = ", ".join(sorted(self._reading(toplevels).reasons)) or "nothing full screen"
+        return (
+            f"the windows' state ({TOPLEVEL_MANAGER}) from the compositor at"
+            f" {connection.connection.path} (now: {now})"
+        )
 
     async def watch(self, report: Report) -> None:
         from breakd.adapters.wayland.errors import WaylandUnavailable
@@ -162,7 +157,9 @@ class WaylandFullscreen(FocusedAppSignal):
                     f" which does not say which window is full screen"
                 )
             toplevels = _Toplevels(connection.connection)
-            connection.connection.bind(p.TOPLEVEL_MANAGER, 3, toplevels.manager_event)
+            connection.connection.bind(
+                p.TOPLEVEL_MANAGER, FULLSCREEN_SINCE, toplevels.manager_event
+            )
             await connection.round_trip("the list of windows")
         except WaylandUnavailable as error:
             connection.close()
