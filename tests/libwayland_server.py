@@ -12,6 +12,7 @@ is a protocol error, as it would be from a compositor.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -70,6 +71,7 @@ def build_server() -> Path:
     if not PROTOCOL_XML.exists():
         skip_or_fail(f"no {PROTOCOL_XML} (Debian package wayland-protocols)")
     directory = Path(tempfile.mkdtemp(prefix="breakd-idle-server-"))
+    atexit.register(shutil.rmtree, directory, True)
     xml = _version_2_xml(directory)
     header = directory / "ext-idle-notify-v1-server-protocol.h"
     code = directory / "ext-idle-notify-v1-protocol.c"
