@@ -28,6 +28,7 @@ from tests.dbus_services import (
 )
 from tests.desktop import DesktopSession, require_tools
 from tests.e2e.daemon_process import cli
+from tests.kwin import kwin_session
 from tests.wayland import sway_session
 
 IDLE_SOURCES = [row.name for row in of_kind("idle")]
@@ -421,3 +422,20 @@ def test_doctor_on_a_headless_sway(tmp_path: Path) -> None:
         f" {sway.display} (now: nothing full screen)"
     )
     assert statuses(rows)["fullscreen:x11"] == "unsupported"
+
+
+def test_doctor_on_a_headless_kwin(tmp_path: Path) -> None:
+    """KWin offers ext-idle-notify-v1 (version 1) and no wlroots window list."""
+    with kwin_session() as kwin:
+        env = {**bare_env(tmp_path), "WAYLAND_DISPLAY": kwin.display}
+        rows, _document = doctor(env, no_camera(tmp_path))
+
+    assert statuses(rows)["wayland-idle-notify"] == "in use"
+    assert details(rows)["wayland-idle-notify"].startswith(
+        "the compositor's ext_idle_notifier_v1 (idle notification); idle for "
+    )
+    assert statuses(rows)["fullscreen:wayland"] == "unsupported"
+    assert details(rows)["fullscreen:wayland"] == (
+        "the compositor offers no zwlr_foreign_toplevel_manager_v1"
+        " (wlroots compositors do; GNOME and KDE do not)"
+    )
