@@ -239,3 +239,33 @@ def test_a_daemon_stopped_mid_guide_takes_the_countdown_off_screen(tmp_path: Pat
 
     daemon = run(tmp_path, scenario)
     assert daemon.notifier is not None and daemon.notifier.on_screen is None
+
+
+def test_do_not_disturb_at_the_switch_holds_its_cue_until_the_user_carries_on(
+    tmp_path: Path,
+) -> None:
+    async def scenario(d: InProcessDaemon) -> None:
+        assert d.notifier is not None
+        start = await start_from_the_reminder(d)
+        await d.advance(34.5)  # half a second before "Switch sides" and its sound
+        d.busy("dnd:dunst")
+        await d.settle()
+        stopped = d.now
+        await d.advance(10 * MIN)
+        # No frame while do not disturb is on, so no cue: the sound goes with a frame.
+        assert frames(d, since=stopped) == []
+        assert not any(guide(frame).cue for frame in frames(d))
+        d.busy()
+        await d.settle()
+        offer = d.notifier.on_screen
+        assert offer is not None and guide(offer).kind == "paused"
+        assert not guide(offer).cue  # the offer to carry on is silent
+        d.notifier.press("default")  # Carry on
+        await d.settle()
+        await d.advance(1)
+        cues = [frame for frame in frames(d) if guide(frame).cue]
+        assert [guide(frame).title for frame in cues] == ["Switch sides"]
+        assert cues[0].at > stopped + 10 * MIN  # only once do not disturb was off
+        assert start < stopped
+
+    run(tmp_path, scenario)
