@@ -72,8 +72,9 @@ STATUS_BUDGET_RATIO = 2.5  # `breakd status` / `python -c pass`
 GUIDE_WAKEUP_BUDGET = 1.0  # wake-ups per second of a guide's countdown: one a second at most
 GUIDE_SECONDS = 70.0  # on built-in defaults: 5 s to get ready, 30 s a side, 5 s to switch
 GUIDE_COUNTDOWN = (10.0, 30.0)  # seconds into the guide, inside the first side: only ticks
-GUIDE_ONE_OFF = 40  # wake-ups a whole guide may add to its ticks: the command, the
-# connection to the notification server, and the questions asked at each phase's start
+GUIDE_ONE_OFF = 50  # wake-ups a whole guide may add to its ticks: the command, the
+# connection to the notification server (a dozen), the questions asked at each phase's
+# start (2 each), and the sound player of each cue (started and reaped)
 GUIDE_AFTER = 30.0  # seconds watched after a guide ends: nothing should come of it
 
 MEASUREMENTS = ("rss", "sitting", "away", "cli", "guide")
