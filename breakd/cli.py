@@ -126,6 +126,18 @@ def _client_command(args: argparse.Namespace) -> int:
         command_args["seconds"] = seconds
     if getattr(args, "exercise", None) is not None:
         command_args["exercise"] = args.exercise
+    if args.command == GUIDE and sys.stdout.isatty():
+        status = call(STATUS, {})["status"]
+        running = status["guide"]
+        # One under way (not waiting paused) is drawn here rather than refused.
+        if (
+            running is not None
+            and not running["paused"]
+            and command_args.get("exercise", running["exercise"]) == running["exercise"]
+        ):
+            from breakd.terminal_guide import follow
+
+            return follow(status)
     reply = call(args.command, command_args)
     if args.command == GUIDE and sys.stdout.isatty():
         from breakd.terminal_guide import follow  # a live countdown line, over SSH too

@@ -71,9 +71,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("breakd")
 RETRY_AFTER_FAILURE = 1.0
-GUIDE_SAMPLE_EVERY = 5.0
-"""Seconds between idle samples while a guide ticks once a second: its frames need the
-time, not a fresh reading each second (walking away takes minutes to count)."""
 """Seconds before the daemon looks again after handling an event failed: a failure that
 comes back at every look must not spin the loop."""
 
@@ -128,7 +125,6 @@ class Daemon:
         self._saved: TrackerSnapshot | None = None
         self._save_errors = RepeatedLog(log, parts.clock.monotonic)
         self._failures = RepeatedLog(log, parts.clock.monotonic)
-        self._sampled_at = float("-inf")
         self._history_errors = RepeatedLog(log, parts.clock.monotonic)
         self._idle = IdleReader(
             parts.find_idle_source,
@@ -222,8 +218,6 @@ class Daemon:
         if slept:
             log.info("the machine was suspended for %s", spoken_duration(slept, "en"))
             self._perform(self._tracker.handle(Woke(slept_seconds=slept)))
-        if reading is not LATE:
-            self._sampled_at = self._clock.monotonic()
         sampled = IdleSampleLate() if reading is LATE else IdleSampled(reading)
         self._perform(self._tracker.handle(sampled))
         self._after_change()
@@ -329,8 +323,7 @@ class Daemon:
         self._refresh_soon("the calendar edge")
 
     def _wake(self) -> None:
-        guiding = self._tracker.state is State.GUIDING
-        if guiding and self._clock.monotonic() - self._sampled_at < GUIDE_SAMPLE_EVERY:
+        if not self._tracker.needs_idle_sample():
             with self._handling("the guide's tick"):  # the next frame, on what is known
                 self._act_on(LATE)
             return

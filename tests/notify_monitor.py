@@ -22,7 +22,10 @@ INTERFACE = "org.freedesktop.Notifications"
 
 @dataclass
 class NotifyCall:
-    """One Notify call, and the id the server gave back (None until the reply is seen)."""
+    """One Notify call, and the id the server gave back (None until the reply is seen).
+
+    A call flagged NO_REPLY_EXPECTED gets no reply: one that replaces a notification
+    has that id (the spec's Notify returns `replaces_id` when it is not 0)."""
 
     sender: str
     serial: int
@@ -35,6 +38,7 @@ class NotifyCall:
     hints: dict[str, Any]
     expire_timeout: int
     id: int | None = None
+    reply_expected: bool = True
 
     @property
     def action_pairs(self) -> list[tuple[str, str]]:
@@ -120,7 +124,10 @@ class NotificationMonitor:
         member = fields.get(HeaderFields.member)
         sender = fields.get(HeaderFields.sender)
         if kind is MessageType.method_call and member == "Notify":
+            from jeepney.low_level import MessageFlag
+
             app_name, replaces_id, icon, summary, body, actions, hints, timeout = message.body
+            reply_expected = not message.header.flags & MessageFlag.no_reply_expected
             self.notifies.append(
                 NotifyCall(
                     sender=sender,
@@ -133,6 +140,8 @@ class NotificationMonitor:
                     actions=list(actions),
                     hints={key: value for key, (_signature, value) in hints.items()},
                     expire_timeout=timeout,
+                    id=None if reply_expected or not replaces_id else replaces_id,
+                    reply_expected=reply_expected,
                 )
             )
         elif kind in (MessageType.signal, MessageType.method_call):

@@ -638,6 +638,15 @@ class Tracker:
                 candidates.append(tick)
         return max(min(candidates), now + 0.01) if candidates else None
 
+    def needs_idle_sample(self) -> bool:
+        """Whether the next look needs a fresh idle reading. A running guide's frames
+        need only the time: until the last input known is `break_after_idle` old, no
+        reading could make the user away, so its once-a-second ticks go without one."""
+        if self._state is not State.GUIDING or self._guide is None or self._guide.paused:
+            return True
+        now = self._clock.monotonic()
+        return now >= self._last_input + self._settings.break_after_idle
+
     def awaiting_return(self) -> bool:
         """Whether only the user's next input can move things on: they are away, or a
         reminder is due but held for their return (behind a lock screen the unlock

@@ -6,6 +6,7 @@ from breakd.core.effects import State, StateChanged, WithdrawReminder
 from breakd.core.events import (
     BusyChanged,
     CancelGuide,
+    IdleSampleLate,
     ReminderOpened,
     ScreenLocked,
     ScreenUnlocked,
@@ -116,3 +117,17 @@ def test_lock_and_busy_pause_the_guide_off_screen_and_the_return_offers_to_carry
     desk.live(30)
     assert desk.tracker.status().guide.paused  # type: ignore[union-attr]
     assert desk.do(BusyChanged(frozenset()))[0].paused  # type: ignore[union-attr]
+
+
+def test_a_running_guide_needs_no_idle_reading_until_one_could_count_the_user_away() -> None:
+    desk = guiding_desk(break_after_idle=20)
+    assert desk.tracker.needs_idle_sample() is False  # input just now: 20 s to go
+    desk.clock.advance(19)
+    desk.do(IdleSampleLate())  # a tick on what is known
+    assert desk.tracker.needs_idle_sample() is False
+    desk.clock.advance(1)  # 20 s since the last input known: a reading could say away
+    assert desk.tracker.needs_idle_sample() is True
+    desk.sample()  # present after all
+    assert desk.tracker.needs_idle_sample() is False
+    desk.do(ScreenLocked())  # paused: its wake-ups are not ticks
+    assert desk.tracker.needs_idle_sample() is True

@@ -547,3 +547,43 @@ def test_start_from_the_notification_guides_the_stretch_in_place_and_counts_it(
     assert not any("sound-name" in frame.hints for frame in frames)
     cues = wait_until(lambda: played.exists() and played.read_text().splitlines(), timeout=5)
     assert cues == ["--id bell --description breakd", "--id complete --description breakd"]
+
+
+def test_a_closed_countdown_stays_away_until_its_next_phase_comes_up_afresh(
+    desktop: DesktopSession, monitor: NotificationMonitor, start_daemon: StartDaemon
+) -> None:
+    daemon = start_daemon(desktop, config() + "exercises:\n  hold: 6s\nguide:\n  get_ready: 1s\n")
+    assert daemon.cli("guide").returncode == 0  # not on a terminal: through the notifications
+    side_one = "Left leg back: hold"
+    wait_until(
+        lambda: [frame.summary for frame in monitor.sent()].count(side_one) >= 2,
+        message=f"the first side's countdown never ran (seen: {monitor.summaries()})",
+    )
+    wait_until(lambda: desktop.displayed_count() == 1, message="the countdown is not on screen")
+    desktop.dunstctl("close")  # the user dismisses it, 2 s or so into the first side
+    closed = monitor.wait_for("NotificationClosed", lambda signal: True)
+    assert closed.body[1] == 2  # dismissed by the user
+    daemon.wait_for_log("the guide's countdown was closed (reason 2)")
+    sent_before = len(monitor.sent())
+
+    switch = wait_until(
+        lambda: [frame for frame in monitor.sent() if frame.summary == "Switch sides"],
+        message=f"no switch sides (seen: {monitor.summaries()})",
+    )[0]
+    after_close = monitor.sent()[sent_before:]
+    # The rest of the first side was not drawn again; the next phase came up on its own.
+    assert after_close[0] is switch, [frame.summary for frame in after_close]
+    assert switch.reply_expected and switch.id == closed.body[0]
+    wait_until(lambda: desktop.displayed_count() == 1, message="switch sides is not on screen")
+
+    daemon.wait_for_state("sitting", timeout=30)
+    wait_until(
+        lambda: monitor.sent()[-1].summary == "Well done: Standing lunge",
+        message="the guide's closing line never came",
+    )
+    # The second side counted down each second again, in place.
+    side_two = [frame for frame in monitor.sent() if frame.summary == "Right leg back: hold"]
+    assert [frame.hints["value"] for frame in side_two] == [0, 17, 33, 50, 67, 83]
+    assert all(frame.replaces_id == switch.id for frame in side_two)
+    assert [frame.reply_expected for frame in side_two] == [True] + [False] * 5
+    assert daemon.status()["done_count"] == 1  # closing the countdown does not cancel it

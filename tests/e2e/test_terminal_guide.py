@@ -81,3 +81,46 @@ def test_the_countdown_line_counts_down_in_place_and_finishes(
     assert any(line.endswith("Get into position: Prone press-up: 1 s to go") for line in seen)
     status = daemon.status()
     assert (status["state"], status["done_count"]) == ("sitting", 1)
+
+
+def test_breakd_guide_in_a_terminal_follows_the_guide_already_under_way(
+    daemon: DaemonProcess, tmp_path: Path
+) -> None:
+    require_tools("tmux")
+    assert daemon.cli("guide", "prone-press-up").returncode == 0  # not on a terminal
+    daemon.wait_for_state("guiding")
+    server = ["tmux", "-L", f"breakd-{tmp_path.name}", "-f", "/dev/null"]
+    command = f"{sys.executable} -m breakd guide; echo exit=$?; sleep 60"
+    subprocess.run(
+        [*server, "new-session", "-d", "-x", "100", "-y", "5", command],
+        env=daemon.env,
+        check=True,
+        timeout=10,
+    )
+    seen: list[str] = []
+
+    def screen() -> list[str]:
+        lines = subprocess.run(
+            [*server, "capture-pane", "-p"], capture_output=True, text=True, timeout=10
+        ).stdout.splitlines()
+        lines = [line.rstrip() for line in lines if line.strip()]
+        if lines and (not seen or seen[-1] != lines[0]):
+            seen.append(lines[0])
+        return lines
+
+    try:
+        lines = wait_until(
+            lambda: (lines := screen()) and lines[-1] == "exit=0" and lines,
+            timeout=20,
+            interval=0.1,
+            message=f"the terminal did not follow the guide to its end (seen: {seen})",
+        )
+    finally:
+        subprocess.run([*server, "kill-server"], check=False, timeout=10)
+
+    # Not refused as a second guide: the one under way, counted down to its end.
+    assert not any("already under way" in line for line in seen), seen
+    assert any("Prone press-up: hold: " in line for line in seen), seen
+    assert lines[0].startswith("[####################] Well done: Prone press-up.")
+    status = daemon.status()
+    assert (status["state"], status["done_count"]) == ("sitting", 1)  # one guide, once

@@ -36,6 +36,7 @@ from jeepney.auth import BEGIN, Authenticator
 from jeepney.bus_messages import MatchRule, message_bus
 from jeepney.io import RouterClosed
 from jeepney.io.asyncio import DBusConnection, DBusRouter
+from jeepney.low_level import MessageFlag
 from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
 from breakd.adapters.dbus.address import (
@@ -141,6 +142,17 @@ class BusLink:
         if returns is not None:
             _expect(message, returns, reply.header.fields.get(HeaderFields.signature, ""))
         return tuple(reply.body)
+
+    async def send(self, message: Message) -> None:
+        """A call whose answer nobody needs, flagged NO_REPLY_EXPECTED so that none comes
+        back to wake the loop. Raises BusLost; a peer's failure goes unheard."""
+        if self.lost:
+            raise BusLost(f"the {self.bus} bus went away")
+        message.header.flags |= MessageFlag.no_reply_expected
+        try:
+            await self.router.send(message)
+        except (RouterClosed, OSError, EOFError) as error:
+            raise BusLost(f"the {self.bus} bus went away ({error})") from None
 
     async def name_owner(self, name: str) -> str | None:
         """The unique name that owns `name` now, or None."""

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Literal
 
 from jeepney import DBusAddress, HeaderFields, Message, new_method_call
 from jeepney.bus_messages import MatchRule
@@ -67,8 +68,6 @@ NEVER_EXPIRES = 0
 SERVER_DEFAULT = -1
 """expire_timeout without buttons: notify-osd, for one, turns a lasting notification into
 a dialog box (and returns id 0), and there is nothing to answer on it anyway."""
-CLOSED_BY_USER = 2
-"""NotificationClosed's reason for a notification the user dismissed."""
 URGENCY_NORMAL = 1
 """Every reminder and repeat: critical ones stay on screen and pass do-not-disturb on
 some desktops (GNOME), which is too loud for a stretch."""
@@ -230,21 +229,28 @@ class FreedesktopNotifier:
         self._open = False  # that notification is still on screen
         self._showing = False
         self._handling: asyncio.Task[object] | None = None  # a listener amid a signal
-        self._dismissed = (
-            False  # the user closed the guide's countdown: no updates till the next phase
-        )
+        # The capabilities of the server on this connection, read at the last full show;
+        # a guide's per-second update goes on them without asking again.
+        self._known: frozenset[str] | None = None
+        self._kind: Literal["reminder", "countdown", "closing line"] = "reminder"
+        """What ours on screen is: a reminder, a guide's countdown, or its closing line."""
+        # The server closed the guide's countdown (the user dismissed it, or it expired):
+        # no per-second updates until the next phase.
+        self._dismissed = False
 
     async def show(self, message: ReminderMessage) -> None:
-        self._dismissed = False
+        self._dismissed, self._kind = False, "reminder"
         await self._send(lambda link: self._notify(link, message))
 
     async def show_guide(self, message: GuideMessage) -> None:
-        """A guide's frame, replacing ours on screen. Once the user has closed the
-        countdown it is not drawn again each second, only at the next phase's start."""
+        """A guide's frame, replacing ours on screen. Once the server has closed the
+        countdown (dismissed or expired) it is not drawn again each second: the next
+        phase (switch sides, the other side, the end) comes up afresh, with its cue."""
         if message.kind != "running" or message.value == 0:
             self._dismissed = False
         elif self._dismissed:
             return
+        self._kind = "closing line" if message.kind == "end" else "countdown"
         await self._send(lambda link: self._notify_guide(link, message))
 
     async def _send(self, notify: Callable[[BusLink], Awaitable[None]]) -> None:
@@ -299,6 +305,7 @@ class FreedesktopNotifier:
 
     async def _capabilities(self, link: BusLink) -> frozenset[str]:
         capabilities, server = await read_capabilities(link)
+        self._known = capabilities
         if server != self._server:
             # A new server (first use, or a restart) knows none of the old ids.
             self._server, self._id, self._open = server, 0, False
@@ -326,7 +333,19 @@ class FreedesktopNotifier:
         await self._shown(notification_id)
 
     async def _notify_guide(self, link: BusLink, message: GuideMessage) -> None:
-        capabilities = await self._capabilities(link)
+        # A phase's later seconds only update the countdown on screen: no questions, and
+        # no reply asked for, so that the server's answers wake the daemon for none of them.
+        # A phase's start asks again, and so finds a server that went or came back.
+        update = (
+            message.kind == "running"
+            and message.value != 0
+            and not message.cue
+            and self._open
+            and self._known is not None
+        )
+        capabilities = self._known if update else None
+        if capabilities is None:
+            capabilities = await self._capabilities(link)
         config = self._config()
         words = WORDS[config.language]
         buttons = "actions" in capabilities
@@ -359,9 +378,10 @@ class FreedesktopNotifier:
                 await player.play(sound)
         lasting = buttons and message.kind != "end"
         notification_id = await self._send_notify(
-            link, capabilities, message, body, keys, hints, lasting
+            link, capabilities, message, body, keys, hints, lasting, answered=not update
         )
-        log.debug("guide notification %d (replacing %d)", notification_id, self._id)
+        if not update:
+            log.debug("guide notification %d (replacing %d)", notification_id, self._id)
         await self._shown(notification_id)
 
     async def _send_notify(
@@ -373,8 +393,12 @@ class FreedesktopNotifier:
         keys: list[str],
         hints: dict[str, tuple[str, object]],
         lasting: bool,
+        answered: bool = True,
     ) -> int:
-        """Notify, replacing ours on screen, with the stretch's icon; returns the new id."""
+        """Notify, replacing ours on screen, with the stretch's icon; returns the new id.
+
+        Not `answered`: sent without asking for a reply, to replace ours on screen, whose
+        id it keeps (the spec's Notify returns `replaces_id` when it is not 0)."""
         icon = icon_file(message.exercise, "svg" if "image/svg+xml" in capabilities else "png")
         hints = {"urgency": ("y", URGENCY_NORMAL), **hints}
         if icon is not None:
@@ -394,6 +418,9 @@ class FreedesktopNotifier:
                 NEVER_EXPIRES if lasting else SERVER_DEFAULT,
             ),
         )
+        if not answered and self._id != 0:
+            await link.send(call)
+            return self._id
         (notification_id,) = await link.call(call, CALL_TIMEOUT, returns="u")
         return int(notification_id)
 
@@ -449,6 +476,7 @@ class FreedesktopNotifier:
     async def _disconnect(self) -> None:
         link, listener = self._link, self._listener
         self._link = self._listener = None
+        self._known = None
         # A listener amid a signal finishes it (its calls fail once the bus is closed)
         # and then sees it is no longer current; one waiting for a signal is cancelled.
         if listener is not None and listener is not self._handling:
@@ -497,11 +525,15 @@ class FreedesktopNotifier:
     async def _on_closed(self, notification_id: int, reason: int) -> None:
         if not (self._open and notification_id == self._id):
             return
-        # Dismissed without an answer: nothing happens until the reminder repeats, and
-        # the repeat replaces this id.
-        log.info("reminder dismissed without an answer (reason %d)", reason)
         self._open = False
-        self._dismissed = reason == CLOSED_BY_USER
+        if self._kind == "countdown":
+            # Off screen, whatever the reason: updating it each second would bring it back.
+            log.info("the guide's countdown was closed (reason %d): back at its next phase", reason)
+            self._dismissed = True
+        elif self._kind == "reminder":
+            # Dismissed without an answer: nothing happens until the reminder repeats, and
+            # the repeat replaces this id.
+            log.info("reminder dismissed without an answer (reason %d)", reason)
         await self._let_go()
 
     async def _let_go(self) -> None:
