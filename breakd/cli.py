@@ -126,12 +126,22 @@ def _client_command(args: argparse.Namespace) -> int:
         command_args["seconds"] = seconds
     if getattr(args, "exercise", None) is not None:
         command_args["exercise"] = args.exercise
+    form = getattr(args, "format", None) or ("json" if getattr(args, "json", False) else None)
+    if args.command == STATUS and getattr(args, "follow", False):
+        from breakd.status_follow import follow
+
+        return follow(form or "text")
     reply = call(args.command, command_args)
     if args.command == GUIDE and sys.stdout.isatty():
         from breakd.terminal_guide import follow  # a live countdown line, over SSH too
 
         return follow(reply["status"])
-    if args.command == STATUS:
+    if args.command == STATUS and getattr(args, "format", None):
+        from breakd.status_formats import render
+
+        status = reply["status"]
+        print(render(args.format, status, status.get("language", "en")))
+    elif args.command == STATUS:
         _print_status(reply["status"], args.json)
     elif reply.get("message"):
         print(reply["message"])
