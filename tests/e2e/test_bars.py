@@ -1,0 +1,137 @@
+"""The real status bars read `breakd status --follow`: i3blocks and polybar, as users set them up.
+
+i3blocks prints the i3bar protocol on stdout and needs no display; polybar's
+`--stdout` prints what it would draw, with an X server to start on (Xvfb). Both
+run the follower with the block/module settings of docs/bars/. Waybar needs a
+Wayland compositor with layer-shell to start at all: its line is checked against
+waybar-custom(5) in tests/test_status_formats.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import require_tools, start_xvfb, stop_process, wait_until
+from tests.e2e.daemon_process import DaemonProcess, isolated_env
+from tests.e2e.test_follow import CONFIG
+
+FOLLOW = f"{shlex.quote(sys.executable)} -m breakd status --follow --format"
+
+
+class Bar:
+    """A bar in a process group of its own (it starts the follower), and its output lines."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, wanted: Callable[[str], bool], after: int = 0) -> int:
+        """The index of the first line from `after` on that is `wanted`."""
+
+        def found() -> int | None:
+            return next(
+                (i for i, line in enumerate(self.lines[after:], after) if wanted(line)), None
+            )
+
+        return wait_until(found, timeout=15, interval=0.02, message=f"bar output: {self.lines}")
+
+    def stop(self) -> None:
+        """End the bar and the follower it started."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        stop_process(self.proc)
+
+
+@pytest.fixture
+def daemon(tmp_path: Path, daemons: list[DaemonProcess]) -> DaemonProcess:
+    started = DaemonProcess(tmp_path, CONFIG, env=isolated_env(tmp_path)).start()
+    daemons.append(started)
+    return started
+
+
+@pytest.fixture
+def bars() -> Iterator[list[Bar]]:
+    started: list[Bar] = []
+    yield started
+    for bar in started:
+        bar.stop()
+
+
+def i3blocks_block(line: str) -> dict[str, object] | None:
+    """Our block in one line of i3bar protocol (`[{...},{...}]`, after the first with a comma)."""
+    if not line.startswith(("[", ",[")) or line in ("[", "[[]"):
+        return None
+    blocks = json.loads(line.lstrip(","))
+    return next((block for block in blocks if block.get("name") == "breakd"), None)
+
+
+def test_i3blocks_shows_the_follower_and_each_change(
+    daemon: DaemonProcess, bars: list[Bar], tmp_path: Path
+) -> None:
+    require_tools("i3blocks")
+    config = tmp_path / "i3blocks.conf"
+    config.write_text(f"[breakd]\ncommand={FOLLOW} i3blocks\ninterval=persist\nformat=json\n")
+    bar = Bar(["i3blocks", "-c", str(config)], daemon.env)
+    bars.append(bar)
+
+    def shows(text: str, color: str | None = None) -> Callable[[str], bool]:
+        def check(line: str) -> bool:
+            block = i3blocks_block(line)
+            return block is not None and block["full_text"] == text and block.get("color") == color
+
+        return check
+
+    index = bar.wait_for(shows("sitting 0 min"))
+    assert daemon.cli("pause").returncode == 0
+    index = bar.wait_for(shows("paused", "#9a9996"), after=index)
+    block = i3blocks_block(bar.lines[index])
+    assert block is not None and block["short_text"] == "paused"
+    assert daemon.cli("resume").returncode == 0
+    bar.wait_for(shows("sitting 0 min"), after=index)
+
+
+def test_polybar_shows_the_follower_and_each_change_with_its_colour(
+    daemon: DaemonProcess, bars: list[Bar], tmp_path: Path
+) -> None:
+    require_tools("polybar", "Xvfb")
+    xvfb, display = start_xvfb()
+    try:
+        config = tmp_path / "polybar.ini"
+        config.write_text(
+            "[bar/test]\nmodules-left = breakd\n\n"
+            f"[module/breakd]\ntype = custom/script\nexec = {FOLLOW} polybar\ntail = true\n"
+        )
+        bar = Bar(
+            ["polybar", "-c", str(config), "--stdout", "test"], daemon.env | {"DISPLAY": display}
+        )
+        bars.append(bar)
+        index = bar.wait_for(lambda line: line == "%{l}sitting 0 min%{PR}")
+        assert daemon.cli("pause").returncode == 0
+        bar.wait_for(lambda line: line == "%{l}%{F#9a9996}paused%{F-}%{PR}", after=index)
+        bar.stop()
+    finally:
+        stop_process(xvfb)
