@@ -25,7 +25,14 @@ from tests.desktop import require_tools, start_xvfb, stop_process, wait_until
 from tests.e2e.daemon_process import DaemonProcess, isolated_env
 from tests.e2e.test_follow import CONFIG
 
-FOLLOW = f"{shlex.quote(sys.executable)} -m breakd status --follow --format"
+BARS = Path(__file__).resolve().parents[2] / "docs" / "bars"
+
+
+def from_docs(name: str) -> str:
+    """A bar config of docs/bars/, running this checkout's breakd."""
+    text = (BARS / name).read_text()
+    assert "breakd status --follow" in text
+    return text.replace("breakd ", f"{shlex.quote(sys.executable)} -m breakd ")
 
 
 class Bar:
@@ -94,7 +101,7 @@ def test_i3blocks_shows_the_follower_and_each_change(
 ) -> None:
     require_tools("i3blocks")
     config = tmp_path / "i3blocks.conf"
-    config.write_text(f"[breakd]\ncommand={FOLLOW} i3blocks\ninterval=persist\nformat=json\n")
+    config.write_text(from_docs("i3blocks.conf"))
     bar = Bar(["i3blocks", "-c", str(config)], daemon.env)
     bars.append(bar)
 
@@ -121,17 +128,14 @@ def test_polybar_shows_the_follower_and_each_change_with_its_colour(
     xvfb, display = start_xvfb()
     try:
         config = tmp_path / "polybar.ini"
-        config.write_text(
-            "[bar/test]\nmodules-left = breakd\n\n"
-            f"[module/breakd]\ntype = custom/script\nexec = {FOLLOW} polybar\ntail = true\n"
-        )
+        config.write_text("[bar/test]\nmodules-left = breakd\n\n" + from_docs("polybar.ini"))
         bar = Bar(
             ["polybar", "-c", str(config), "--stdout", "test"], daemon.env | {"DISPLAY": display}
         )
         bars.append(bar)
-        index = bar.wait_for(lambda line: line == "%{l}sitting 0 min%{PR}")
+        index = bar.wait_for(lambda line: line.endswith("breakd sitting 0 min%{A}%{A}%{A}%{PR}"))
         assert daemon.cli("pause").returncode == 0
-        bar.wait_for(lambda line: line == "%{l}%{F#9a9996}paused%{F-}%{PR}", after=index)
+        bar.wait_for(lambda line: "breakd %{F#9a9996}paused%{F-}%{A}" in line, after=index)
         bar.stop()
     finally:
         stop_process(xvfb)
