@@ -1,10 +1,10 @@
 """The real status bars read `breakd status --follow`: i3blocks and polybar, as users set them up.
 
 i3blocks prints the i3bar protocol on stdout and needs no display; polybar's
-`--stdout` prints what it would draw, with an X server to start on (Xvfb). Both
-run the follower with the block/module settings of docs/bars/. Waybar needs a
-Wayland compositor with layer-shell to start at all: its line is checked against
-waybar-custom(5) in tests/test_status_formats.py.
+`--stdout` prints what it would draw, with an X server to start on (Xvfb); waybar
+draws on a headless sway, where grim takes a picture of the bar and the class's
+colour from the docs' style sheet shows that waybar read the line. Each runs the
+follower with the settings of docs/bars/.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from tests.e2e.test_follow import CONFIG
 BARS = Path(__file__).resolve().parents[2] / "docs" / "bars"
 
 
-def from_docs(name: str) -> str:
-    """A bar config of docs/bars/, running this checkout's breakd."""
+def from_docs(name: str, *env: str) -> str:
+    """A bar config of docs/bars/, running this checkout's breakd (with `env`, NAME=VALUE)."""
     text = (BARS / name).read_text()
     assert "breakd status --follow" in text
-    return text.replace("breakd ", f"{shlex.quote(sys.executable)} -m breakd ")
+    prefix = f"env {' '.join(map(shlex.quote, env))} " if env else ""
+    return text.replace("breakd ", f"{prefix}{shlex.quote(sys.executable)} -m breakd ")
 
 
 class Bar:
@@ -139,3 +140,60 @@ def test_polybar_shows_the_follower_and_each_change_with_its_colour(
         bar.stop()
     finally:
         stop_process(xvfb)
+
+
+def colour_pixels(display: str, colour: str, picture: Path) -> int:
+    """How many pixels of the bar (the screen's top 40 rows) are exactly `colour`."""
+    subprocess.run(
+        ["grim", "-g", "0,0 1280x40", "-t", "ppm", str(picture)],
+        env={**os.environ, "WAYLAND_DISPLAY": display},
+        check=True,
+        capture_output=True,
+        timeout=10,
+    )
+    kind, _size, _depth, body = picture.read_bytes().split(b"\n", 3)
+    assert kind == b"P6"
+    wanted = bytes.fromhex(colour.lstrip("#"))
+    return sum(body[i : i + 3] == wanted for i in range(0, len(body), 3))
+
+
+def test_waybar_shows_the_follower_and_styles_each_class(
+    daemon: DaemonProcess, bars: list[Bar], tmp_path: Path
+) -> None:
+    require_tools("waybar", "grim", "sway", "setpriv")
+    from tests.wayland import sway_session
+
+    grey = "#9a9996"  # paused, in docs/bars/waybar-style.css
+    assert grey in (BARS / "waybar-style.css").read_text()
+    runtime = daemon.socket_path.parent.parent
+    config = tmp_path / "waybar.jsonc"
+    module = from_docs("waybar-config.jsonc", f"XDG_RUNTIME_DIR={runtime}")
+    config.write_text('{"layer": "top", "modules-left": ["custom/breakd"],\n' + module + "\n}\n")
+    with sway_session() as sway:
+        socket = Path(sway.display)
+        env = {key: value for key, value in daemon.env.items() if key != "DISPLAY"}
+        env |= {
+            "WAYLAND_DISPLAY": socket.name,  # GTK looks for it in XDG_RUNTIME_DIR
+            "XDG_RUNTIME_DIR": str(socket.parent),
+            "GDK_BACKEND": "wayland",
+            "GSETTINGS_BACKEND": "memory",
+            "NO_AT_BRIDGE": "1",
+        }
+        style = BARS / "waybar-style.css"
+        bar = Bar(["waybar", "-c", str(config), "-s", str(style), "-l", "debug"], env)
+        bars.append(bar)
+        picture = tmp_path / "bar.ppm"
+        bar.wait_for(lambda line: "Bar configured" in line)
+        assert daemon.cli("pause").returncode == 0
+        wait_until(
+            lambda: colour_pixels(sway.display, grey, picture) > 10,
+            timeout=15,
+            message=f"the paused class never showed; waybar: {bar.lines}",
+        )
+        assert daemon.cli("resume").returncode == 0
+        wait_until(
+            lambda: colour_pixels(sway.display, grey, picture) == 0,
+            timeout=15,
+            message=f"the sitting class never showed; waybar: {bar.lines}",
+        )
+        bar.stop()
