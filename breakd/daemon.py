@@ -452,7 +452,9 @@ class Daemon:
             self._followers.push(status, protocol.reply("", status))
 
     def _follower_joined(self) -> None:
+        """A follower got the status as its first reply just now; it needs the minutes."""
         with self._handling("a new status follower"):
+            self._followers.showing(self.status())
             self._plan()
 
     def _plan(self, not_sooner: float = 0.0) -> None:

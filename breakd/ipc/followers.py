@@ -75,9 +75,14 @@ class Followers:
         """Whether a follower would show `status` differently from the last push."""
         return shown_part(status) != self._last_shown
 
+    def showing(self, status: StatusReply) -> None:
+        """Every follower has `status` now: a new one got it as its first reply, the
+        others as the last push or an earlier one that showed the same."""
+        self._last_shown = shown_part(status)
+
     def push(self, status: StatusReply, message: bytes) -> None:
         """Send `message` (the encoded `status`) to every follower, without waiting."""
-        self._last_shown = shown_part(status)
+        self.showing(status)
         for writer in list(self._writers):
             transport = writer.transport
             if transport.is_closing():
