@@ -131,20 +131,33 @@ def _client_command(args: argparse.Namespace) -> int:
         from breakd.status_follow import follow
 
         return follow(form or "text")
+    if args.command == STATUS and getattr(args, "format", None):
+        return _print_status_line(args.format)
     reply = call(args.command, command_args)
     if args.command == GUIDE and sys.stdout.isatty():
         from breakd.terminal_guide import follow  # a live countdown line, over SSH too
 
         return follow(reply["status"])
-    if args.command == STATUS and getattr(args, "format", None):
-        from breakd.status_formats import render
-
-        status = reply["status"]
-        print(render(args.format, status, status.get("language", "en")))
-    elif args.command == STATUS:
+    if args.command == STATUS:
         _print_status(reply["status"], args.json)
     elif reply.get("message"):
         print(reply["message"])
+    return 0
+
+
+def _print_status_line(form: str) -> int:
+    """`breakd status --format FORM`: the one line a bar shows, "not running" included
+    (and then exit code 3 as well, with the error on stderr)."""
+    from breakd.errors import DaemonNotRunning
+    from breakd.ipc.client import call
+    from breakd.status_formats import render
+
+    try:
+        status = call(STATUS)["status"]
+    except DaemonNotRunning as error:
+        print(render(form, None, "en", str(error)))
+        raise
+    print(render(form, status, status.get("language", "en")))
     return 0
 
 

@@ -262,3 +262,16 @@ def test_fifty_followers_a_stuck_one_and_a_vanished_one_keep_the_reminder_on_tim
     assert 0 < received < 1000 * len(protocol.reply("", daemon.status()))  # type: ignore[arg-type]
     for follower in (*readers, vanishing, stuck):
         follower.sock.close()
+
+
+def test_format_without_follow_prints_one_line_and_the_stopped_one_without_a_daemon(
+    daemon: DaemonProcess,
+) -> None:
+    result = daemon.cli("status", "--format", "i3blocks")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == {"full_text": "sitting 0 min", "short_text": "0 min"}
+    assert daemon.stop() == 0
+    result = daemon.cli("status", "--format", "polybar")
+    assert result.returncode == 3
+    assert result.stdout == "%{F#9a9996}breakd not running%{F-}\n"
+    assert result.stderr == "breakd: breakd is not running (start it with `breakd run`)\n"
