@@ -126,6 +126,13 @@ def _client_command(args: argparse.Namespace) -> int:
         command_args["seconds"] = seconds
     if getattr(args, "exercise", None) is not None:
         command_args["exercise"] = args.exercise
+    form = getattr(args, "format", None) or ("json" if getattr(args, "json", False) else None)
+    if args.command == STATUS and getattr(args, "follow", False):
+        from breakd.status_follow import follow
+
+        return follow(form or "text")
+    if args.command == STATUS and getattr(args, "format", None):
+        return _print_status_line(args.format)
     if args.command == GUIDE and sys.stdout.isatty():
         status = call(STATUS, {})["status"]
         running = status["guide"]
@@ -147,6 +154,22 @@ def _client_command(args: argparse.Namespace) -> int:
         _print_status(reply["status"], args.json)
     elif reply.get("message"):
         print(reply["message"])
+    return 0
+
+
+def _print_status_line(form: str) -> int:
+    """`breakd status --format FORM`: the one line a bar shows, "not running" included
+    (and then exit code 3 as well, with the error on stderr)."""
+    from breakd.errors import DaemonNotRunning
+    from breakd.ipc.client import call
+    from breakd.status_formats import render
+
+    try:
+        status = call(STATUS)["status"]
+    except DaemonNotRunning as error:
+        print(render(form, None, "en", str(error)))
+        raise
+    print(render(form, status, status.get("language", "en")))
     return 0
 
 

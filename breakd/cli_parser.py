@@ -12,6 +12,7 @@ from breakd import __version__
 from breakd.core.commands import COMMANDS, STATUS
 from breakd.core.words import WORDS
 from breakd.errors import UsageError
+from breakd.status_formats import FORMATS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,7 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
             spec.name, help=text, description=text[0].upper() + text[1:] + "."
         )
         if spec.name == STATUS:
-            sub.add_argument("--json", action="store_true", help="print the status as JSON")
+            output = sub.add_mutually_exclusive_group()
+            output.add_argument("--json", action="store_true", help="print the status as JSON")
+            output.add_argument(
+                "--format",
+                choices=FORMATS,
+                help="one line for a status bar (waybar, i3blocks, polybar), the short text,"
+                " or the status as one JSON line; see docs/status.md",
+            )
+            sub.add_argument(
+                "--follow",
+                action="store_true",
+                help="print a line at every change, for a status bar, until stopped"
+                " (default format: text)",
+            )
         elif spec.exercise:
             sub.add_argument(
                 "exercise",

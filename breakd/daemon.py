@@ -60,6 +60,8 @@ from breakd.core.reminder_text import compose_reminder
 from breakd.core.tracker import Tracker, TrackerSnapshot
 from breakd.errors import ConfigError
 from breakd.idle_reader import LATE, IdleReader, Reading
+from breakd.ipc import protocol
+from breakd.ipc.followers import Followers
 from breakd.ipc.server import ControlServer
 from breakd.ipc.status import StatusReply, build_status
 from breakd.repeated_log import RepeatedLog
@@ -73,6 +75,10 @@ log = logging.getLogger("breakd")
 RETRY_AFTER_FAILURE = 1.0
 """Seconds before the daemon looks again after handling an event failed: a failure that
 comes back at every look must not spin the loop."""
+
+MINUTE_MARGIN = 0.05
+"""Seconds past the sitting minute's end that its followers' refresh comes: the
+whole minutes are then surely up."""
 
 STARTUP_SETTLE_SECONDS = 5.0
 """How long the start-up summary waits for every watcher's first try; local buses
@@ -137,6 +143,7 @@ class Daemon:
         self._handlers: set[asyncio.Task[None]] = set()
         self._delivery_lock = asyncio.Lock()
         self._busy: asyncio.Task[None] | None = None
+        self._followers = Followers(on_join=self._follower_joined)
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -146,7 +153,7 @@ class Daemon:
         self._restore()
         self._perform(self._tracker.begin())
         await self._idle.open()
-        server = ControlServer(self._parts.socket_path, self._control.handle)
+        server = ControlServer(self._parts.socket_path, self._control.handle, self._followers)
         await server.start()
         self._parts.clock_steps.start(self._clock_was_set)
         self._set_calendar()
@@ -281,6 +288,7 @@ class Daemon:
             idle_source=self._idle.name,
             notifier=self._notifier.name,
             config=None if config.source is None else str(config.source),
+            remind_after=self._tracker.settings.remind_after,
         )
 
     def _answer(self, key: str) -> None:
@@ -425,15 +433,43 @@ class Daemon:
         self._persist()
         # While only the user's return can move things on, let the idle source report it.
         self._idle.want_watch(self._tracker.awaiting_return(), self._input_came)
+        self._tell_followers()
         self._plan()
+
+    def _tell_followers(self) -> None:
+        """Push the status to `breakd status --follow` and the bars, if what they show changed."""
+        if not self._followers:
+            return
+        status = self.status()
+        if self._followers.changed(status):
+            self._followers.push(status, protocol.reply("", status))
+
+    def _follower_joined(self) -> None:
+        """A follower got the status as its first reply just now; it needs the minutes."""
+        with self._handling("a new status follower"):
+            self._followers.showing(self.status())
+            self._plan()
 
     def _plan(self, not_sooner: float = 0.0) -> None:
         """The one wake-up timer, at the tracker's next check, `not_sooner` seconds from now
-        at the earliest."""
+        at the earliest; while followers show the sitting time, also when its minute goes up."""
         at = self._tracker.next_check(input_watched=self._idle.watching)
+        tick = self._next_minute()
+        if tick is not None and (at is None or tick < at):
+            at = tick
         if at is not None:
             at = max(at, self._clock.monotonic() + not_sooner)
         self._parts.timer.wake_at(at, self._wake)
+
+    def _next_minute(self) -> float | None:
+        """When the sitting time followers show (whole minutes) next goes up; None
+        without followers or while not sitting."""
+        if not self._followers:
+            return None
+        sitting = self._tracker.status().sitting_seconds
+        if sitting is None:
+            return None
+        return self._clock.monotonic() + 60 - sitting % 60 + MINUTE_MARGIN
 
     def _watch_changed(self) -> None:
         with self._handling("a change of the idle source's watch"):

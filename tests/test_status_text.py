@@ -28,7 +28,13 @@ def status(state: State, sitting: float | None, language: Language = "en") -> St
         skipped_count=1,
     )
     return build_status(
-        tracker, NOW, language=language, idle_source="x11", notifier="dbus", config=None
+        tracker,
+        NOW,
+        language=language,
+        idle_source="x11",
+        notifier="dbus",
+        config=None,
+        remind_after=2700,
     )
 
 

@@ -119,6 +119,18 @@ class Words:
     paused_now_until_resume: ClassVar[str]
     off_hours_now: ClassVar[str]
     off_hours_until: ClassVar[str]
+    # `breakd status --follow` and the status bars (status_formats.py): one short line.
+    bar_sitting: ClassVar[str]
+    bar_due: ClassVar[str]
+    bar_reminding: ClassVar[str]
+    bar_held: ClassVar[str]
+    bar_snoozed: ClassVar[str]
+    bar_paused: ClassVar[str]
+    bar_paused_until: ClassVar[str]
+    bar_away: ClassVar[str]
+    bar_guiding: ClassVar[str]
+    bar_off_hours: ClassVar[str]
+    bar_stopped: ClassVar[str]
 
     # `breakd stats` (stats.py): labels, the chart's legend, and what it reports.
     stats_range: ClassVar[str]
@@ -225,6 +237,17 @@ class English(Words):
     paused_now_until_resume = "paused until you run `breakd resume`"
     off_hours_now = "none outside active hours"
     off_hours_until = "none outside active hours; they start again at {at}"
+    bar_sitting = "sitting {duration}"
+    bar_due = "stretch due"
+    bar_reminding = "time to stretch"
+    bar_held = "stretch held"
+    bar_snoozed = "snoozed until {time}"
+    bar_paused = "paused"
+    bar_paused_until = "paused until {time}"
+    bar_away = "away"
+    bar_guiding = "stretching {seconds} s"
+    bar_off_hours = "off hours"
+    bar_stopped = "breakd not running"
 
     stats_range = "{first} to {last}"
     stats_seated = "Seated"
@@ -337,6 +360,17 @@ class Dutch(Words):
     paused_now_until_resume = "gepauzeerd tot je `breakd resume` geeft"
     off_hours_now = "geen buiten de actieve uren"
     off_hours_until = "geen buiten de actieve uren; die beginnen weer om {at}"
+    bar_sitting = "zit {duration}"
+    bar_due = "rekken is aan de beurt"
+    bar_reminding = "tijd om te rekken"
+    bar_held = "rekken wacht"
+    bar_snoozed = "uitgesteld tot {time}"
+    bar_paused = "gepauzeerd"
+    bar_paused_until = "gepauzeerd tot {time}"
+    bar_away = "weg"
+    bar_guiding = "rekken {seconds} s"
+    bar_off_hours = "buiten de actieve uren"
+    bar_stopped = "breakd draait niet"
 
     stats_range = "{first} t/m {last}"
     stats_seated = "Gezeten"

@@ -1,4 +1,5 @@
-"""The CLI's side of the control socket: one request, one reply, plain errors."""
+"""The CLI's side of the control socket: one request, one reply, plain errors; or,
+for `breakd status --follow`, one request and a reply at each change."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from breakd.paths import socket_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the core
-    from breakd.ipc.status import Reply
+    from collections.abc import Iterator
+
+    from breakd.ipc.status import Reply, StatusReply
 
 NOT_RUNNING = "breakd is not running (start it with `breakd run`)"
 BUSY_RETRIES = 20
@@ -22,16 +25,7 @@ BUSY_PAUSE = 0.05
 
 def call(command: str, args: dict[str, object] | None = None, timeout: float = 5.0) -> Reply:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
-    path = socket_file()
-    _check_place(path)
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        _connect(sock, path)
-        uid = peer_uid(sock)
-        if uid is not None and uid != os.getuid():
-            raise BreakdError(
-                f"the process at {path} runs as uid {uid}, not as you; not talking to it"
-            )
+    with _open(timeout) as sock:
         try:
             sock.sendall(protocol.request(command, args))
             line = _read_line(sock)
@@ -39,6 +33,49 @@ def call(command: str, args: dict[str, object] | None = None, timeout: float = 5
             raise BreakdError(f"breakd did not answer within {timeout:g} s") from None
         except OSError as error:
             raise BreakdError(f"lost the connection to breakd: {error.strerror or error}") from None
+    return _checked(line)
+
+
+def follow(timeout: float = 5.0) -> Iterator[StatusReply]:
+    """The status now, then again each time it changes, until the daemon closes the
+    connection (it stopped, or dropped a follower that fell behind); waits without
+    a timeout between changes, as the daemon sends them by itself."""
+    with _open(timeout) as sock:
+        try:
+            sock.sendall(protocol.request(protocol.FOLLOW))
+            stream = sock.makefile("rb")
+            line = stream.readline(protocol.MAX_MESSAGE_BYTES)
+            sock.settimeout(None)
+            while line:
+                yield _checked(line)["status"]
+                line = stream.readline(protocol.MAX_MESSAGE_BYTES)
+        except TimeoutError:
+            raise BreakdError(f"breakd did not answer within {timeout:g} s") from None
+        except OSError:
+            return  # the daemon went away: the caller tries again
+
+
+def _open(timeout: float) -> socket.socket:
+    """A connected socket to this user's daemon, after checking who is at the other end."""
+    path = socket_file()
+    _check_place(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        _connect(sock, path)
+        uid = peer_uid(sock)
+        if uid is not None and uid != os.getuid():
+            raise BreakdError(
+                f"the process at {path} runs as uid {uid}, not as you; not talking to it"
+            )
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _checked(line: bytes) -> Reply:
+    """The reply in `line`; an error reply becomes BreakdError (CommandRejected for a refusal)."""
     try:
         message = protocol.decode(line)
     except protocol.ProtocolError as error:

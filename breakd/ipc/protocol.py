@@ -4,6 +4,12 @@ Request:  {"breakd": 1, "command": "snooze", "args": {"duration": "10m"}}
 Reply:    {"breakd": 1, "ok": true, "message": "...", "status": {...}}
 Error:    {"breakd": 1, "ok": false, "error": "<code>", "message": "..."}
 
+A `follow` request (`{"breakd": 1, "command": "follow", "args": {}}`) gets the
+status reply at once and keeps the connection: one more reply line (with an empty
+message) each time what the status shows changes, and at least each minute the
+sitting time goes up. It is not a command of the command table: the daemon's
+server answers it, and the CLI sends it for `breakd status --follow`.
+
 Plain dicts, no dataclasses: the CLI imports this on every call.
 """
 
@@ -17,6 +23,7 @@ if TYPE_CHECKING:  # typing only: importing breakd.ipc.status would import the c
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 64 * 1024
+FOLLOW = "follow"
 
 
 # Error codes a reply can carry.

@@ -2,7 +2,9 @@
 
 The socket is created under a temporary name, made 0600, then renamed into
 place, so no other user ever sees it open; each connection's peer uid is
-checked as well. One request and one reply per connection.
+checked as well. One request and one reply per connection, except for a
+`follow` request: its connection stays open and gets the status again at each
+change (`followers.py`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from breakd.core.commands import STATUS
 from breakd.errors import BreakdError
 from breakd.ipc import protocol
+from breakd.ipc.followers import Followers
 from breakd.ipc.peer import peer_uid, socket_problem
 from breakd.repeated_log import RepeatedLog
 
@@ -25,9 +29,10 @@ READ_TIMEOUT = 5.0
 
 
 class ControlServer:
-    def __init__(self, path: Path, handler: Handler) -> None:
+    def __init__(self, path: Path, handler: Handler, followers: Followers | None = None) -> None:
         self.path = path
         self._handler = handler
+        self._followers = Followers() if followers is None else followers
         self._server: asyncio.base_events.Server | None = None
         self._refusals = RepeatedLog(log)  # another user may knock in a loop
 
@@ -47,21 +52,33 @@ class ControlServer:
 
     async def close(self) -> None:
         if self._server is not None:
-            self._server.close()
+            self._server.close()  # no new connections, then end the followers' ones
+            await self._followers.close()
             await self._server.wait_closed()
             self._server = None
         self.path.unlink(missing_ok=True)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            writer.write(await self._answer(reader, writer))
+            request = await self._request(reader, writer)
+            if isinstance(request, bytes):
+                writer.write(request)
+            elif request[0] == protocol.FOLLOW:
+                writer.write(await self._handler(STATUS, {}))  # the status now, then each change
+                await self._followers.keep(reader, writer)
+                return
+            else:
+                writer.write(await self._handler(*request))
             await writer.drain()
         except (ConnectionError, asyncio.TimeoutError):
             pass
         finally:
             writer.close()
 
-    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    async def _request(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> tuple[str, dict[str, object]] | bytes:
+        """The command and its args; or, for a request that gets none, the error reply."""
         uid = peer_uid(writer.get_extra_info("socket"))
         if uid is not None and uid != os.getuid():
             self._refusals.warning("refused a control connection from uid %s", uid)
@@ -76,4 +93,4 @@ class ControlServer:
         command, args = message.get("command"), message.get("args") or {}
         if not isinstance(command, str) or not isinstance(args, dict):
             return protocol.error_reply(protocol.BAD_REQUEST, "expected a command name and args")
-        return await self._handler(command, args)
+        return command, args

@@ -58,6 +58,7 @@ class StatusReply(TypedDict):
     awaiting_return: bool
     active_again_at: str | None
     guide: GuideStatus | None
+    remind_after_seconds: int
 
 
 class Reply(TypedDict):
@@ -77,6 +78,7 @@ def build_status(
     idle_source: str | None,
     notifier: str,
     config: str | None,
+    remind_after: float,
 ) -> StatusReply:
     """The tracker's status in the reply's terms: local ISO times, whole seconds."""
     next_in = None
@@ -109,6 +111,7 @@ def build_status(
         "now": now.isoformat(timespec="seconds"),
         "awaiting_return": status.awaiting_return,
         "active_again_at": _iso(status.active_again_at),
+        "remind_after_seconds": round(remind_after),
         "guide": None
         if status.guide is None
         else {
