@@ -1,10 +1,16 @@
-"""The CLI's side of the control socket: one request, one reply, plain errors."""
+"""The CLI's side of the control socket: one request, one reply, plain errors.
+
+It speaks through `_socket`, the C module under `socket`: `socket.py` adds only
+conveniences this client does not use, and importing it (with `selectors`) took a
+tenth of `breakd status`'s time (docs/footprint.md).
+"""
 
 from __future__ import annotations
 
 import os
-import socket
 import time
+from _socket import AF_UNIX, SOCK_STREAM
+from _socket import socket as Socket
 
 from breakd.errors import BreakdError, CommandRejected, DaemonNotRunning
 from breakd.ipc import protocol
@@ -24,7 +30,8 @@ def call(command: str, args: dict[str, object] | None = None, timeout: float = 5
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
     path = socket_file()
     _check_place(path)
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+    sock = Socket(AF_UNIX, SOCK_STREAM)
+    try:
         sock.settimeout(timeout)
         _connect(sock, path)
         uid = peer_uid(sock)
@@ -39,6 +46,8 @@ def call(command: str, args: dict[str, object] | None = None, timeout: float = 5
             raise BreakdError(f"breakd did not answer within {timeout:g} s") from None
         except OSError as error:
             raise BreakdError(f"lost the connection to breakd: {error.strerror or error}") from None
+    finally:
+        sock.close()
     try:
         message = protocol.decode(line)
     except protocol.ProtocolError as error:
@@ -61,7 +70,7 @@ def _check_place(path: str) -> None:
         raise BreakdError(f"runtime directory: {problem}")
 
 
-def _connect(sock: socket.socket, path: str) -> None:
+def _connect(sock: Socket, path: str) -> None:
     """Connect; a daemon whose queue of waiting connections is full gets a moment to catch up."""
     for _attempt in range(BUSY_RETRIES):
         try:
@@ -76,7 +85,7 @@ def _connect(sock: socket.socket, path: str) -> None:
     raise BreakdError("breakd is busy; try again")
 
 
-def _read_line(sock: socket.socket) -> bytes:
+def _read_line(sock: Socket) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
