@@ -22,6 +22,11 @@ session without dunst really has no notification server. XDG directories are pri
 * away: the same with `sitting.break_after_idle: 10s`, once `breakd status --json`
   says the daemon is away; that is the state in which it waits for the user's return.
 * cli: `breakd status` against the running daemon, timed against `python -c pass`.
+* modules: where the daemon's memory goes. The daemon on built-in defaults in the full
+  session lists the modules it holds (`sys.modules`, at its exit) and the order it
+  imported them (`-X importtime`); a fresh Python then imports those beyond the floor's
+  on top of the floor's own, all of them and all but each big group, for the RSS each
+  group adds (medians of five), and tracemalloc sizes each module.
 
 Windows are sampled from /proc alone, and nothing talks to the daemon during one,
 since every request would wake it. Wake-ups are voluntary context switches summed over
@@ -37,7 +42,7 @@ The verdicts are for reading only: the exit code is 0 whenever the measurement r
 and 1 with a one-line error when it could not. The machine's load average is printed,
 since figures taken while something else runs are noisy.
 
-    python benchmarks/footprint.py [--window SECONDS] [--only rss sitting away cli]
+    python benchmarks/footprint.py [--window SECONDS] [--only rss sitting away cli guide modules]
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ GUIDE_ONE_OFF = 50  # wake-ups a whole guide may add to its ticks: the command, 
 # start (2 each), and the sound player of each cue (started and reaped)
 GUIDE_AFTER = 30.0  # seconds watched after a guide ends: nothing should come of it
 
-MEASUREMENTS = ("rss", "sitting", "away", "cli", "guide")
+MEASUREMENTS = ("rss", "sitting", "away", "cli", "guide", "modules")
 AWAY_CONFIG = "sitting:\n  break_after_idle: 10s\n"
 AWAY_AFTER = 10.0  # seconds, as in AWAY_CONFIG
 SITTING_FOR = 270.0  # seconds a daemon on defaults stays sitting here: break_after_idle 5m
@@ -1148,6 +1153,155 @@ def print_summary(results: list[Result], only: set[str], measured: str, load: fl
             print("\n".join(table))
 
 
+# -- modules ------------------------------------------------------------------------------
+
+# Left out in turn, for the RSS each adds: a name and the top-level modules it covers.
+# breakd first; each other one is left out with breakd, whose modules would import it.
+MODULE_GROUPS = {
+    "jeepney": ("jeepney",),
+    "ctypes": ("ctypes", "_ctypes"),
+    "json": ("json", "_json"),
+}
+MODULE_REPEATS = 5
+LARGEST_SHOWN = 15
+
+# `breakd` that, when it was `breakd run`, writes its modules in the order they came.
+DUMPING_BREAKD = """\
+import atexit, sys
+def dump():
+    with open({path!r}, "w") as out:
+        out.write("\\n".join(sys.modules))
+if sys.argv[1:] and sys.argv[-1] == "run":
+    atexit.register(dump)
+from breakd.cli import main
+sys.exit(main())
+"""
+
+FLOOR_MODULES = "import sys, apscheduler.schedulers.asyncio, yaml; print(*sys.modules)"
+
+# Imports the modules named on stdin in that order on top of the floor's, leaving out
+# the groups in argv; prints its RSS, or with --sizes each module's tracemalloc size.
+IMPORTING = """\
+import importlib, sys
+import apscheduler.schedulers.asyncio, yaml
+names = sys.stdin.read().split()
+left_out = tuple(a for a in sys.argv[1:] if a != "--sizes")
+sizes = "--sizes" in sys.argv
+if sizes:
+    import tracemalloc
+    tracemalloc.start()
+for name in names:
+    if name in sys.modules or name.split(".")[0] in left_out:
+        continue
+    before = tracemalloc.get_traced_memory()[0] if sizes else 0
+    try:
+        importlib.import_module(name)
+    except Exception:
+        continue
+    if sizes:
+        print(name, tracemalloc.get_traced_memory()[0] - before)
+if "ctypes" in sys.modules:
+    sys.modules["ctypes"].CDLL(None, use_errno=True)  # as the timerfd does
+if not sizes:
+    print(open("/proc/self/status").read().split("VmRSS:")[1].split()[0])
+"""
+
+
+@dataclass
+class Modules:
+    """The modules the daemon holds beyond the floor's, and what they add to it."""
+
+    count: int
+    added_kib: float  # RSS of the floor's imports plus all of the daemon's, over the floor's
+    group_kib: dict[str, float]  # what leaving each group out takes off
+    largest: list[tuple[str, float]]  # breakd modules by tracemalloc size, KiB
+    rest: list[str]  # the other top-level modules
+
+
+def daemon_modules(install: Install, tmp: Path) -> list[str]:
+    """The daemon's modules on defaults in the full session, in the order they were
+    imported (children before the module that imported them)."""
+    listed = tmp / "modules.txt"
+    dumping = tmp / "breakd-listing-modules"
+    dumping.write_text(f"#!{install.python}\n" + DUMPING_BREAKD.format(path=str(listed)))
+    dumping.chmod(0o755)
+    with children_stopped_at_exit() as children:
+        env = start_session(children, FULL, tmp) | {"PYTHONPROFILEIMPORTTIME": "1"}
+        start_daemon(children, dumping, env, tmp, away=False)
+        time.sleep(QUIET_BEFORE_WINDOW)
+    if not listed.exists():
+        raise MeasurementError(f"breakd run listed no modules at exit{_tail(tmp / 'daemon.log')}")
+    held = listed.read_text().split()
+    log = (tmp / "daemon.log").read_text().splitlines()
+    timed = [line.split("|")[-1].strip() for line in log if line.startswith("import time:")]
+    ordered = [name for name in dict.fromkeys(timed) if name in set(held)]
+    return ordered + [name for name in held if name not in set(ordered)]
+
+
+def _importing(install: Install, names: list[str], *args: str) -> str:
+    result = subprocess.run(
+        [str(install.python), "-c", IMPORTING, *args],
+        input="\n".join(names),
+        capture_output=True,
+        text=True,
+        timeout=120.0,
+        check=False,
+        cwd=install.python.parent,  # not the checkout: `python -c` puts it on sys.path
+    )
+    if result.returncode != 0:
+        raise MeasurementError(f"importing the daemon's modules failed: {_tail_of(result.stderr)}")
+    return result.stdout
+
+
+def _tail_of(text: str) -> str:
+    return (text.strip().splitlines() or ["no output"])[-1]
+
+
+def _rss_kib(install: Install, names: list[str], *left_out: str) -> float:
+    return statistics.median(
+        float(_importing(install, names, *left_out)) for _ in range(MODULE_REPEATS)
+    )
+
+
+def measure_modules(install: Install, tmp: Path) -> Modules:
+    progress("modules: listing the daemon's, then importing them on the floor")
+    floor_modules = set(
+        _run_or_fail(
+            [str(install.python), "-c", FLOOR_MODULES], "listing the floor's modules", 60.0
+        ).split()
+    )
+    names = [name for name in daemon_modules(install, tmp) if name not in floor_modules]
+    floor_kib = _rss_kib(install, [])
+    all_kib = _rss_kib(install, names)
+    without_breakd = _rss_kib(install, names, "breakd")
+    groups = {"breakd": all_kib - without_breakd} | {
+        group: without_breakd - _rss_kib(install, names, "breakd", *tops)
+        for group, tops in MODULE_GROUPS.items()
+    }
+    sizes = [line.rsplit(" ", 1) for line in _importing(install, names, "--sizes").splitlines()]
+    largest = sorted(
+        ((name, int(size) / 1024) for name, size in sizes if name.startswith("breakd")),
+        key=lambda pair: -pair[1],
+    )[:LARGEST_SHOWN]
+    grouped = {"breakd", *(top for tops in MODULE_GROUPS.values() for top in tops)}
+    rest = sorted({name.split(".")[0] for name in names} - grouped)
+    return Modules(len(names), all_kib - floor_kib, groups, largest, rest)
+
+
+def print_modules(modules: Modules) -> None:
+    groups = ", ".join(f"{name} {kib / MIB:.2f}" for name, kib in modules.group_kib.items())
+    rest = modules.added_kib - sum(modules.group_kib.values())
+    print(
+        f"\nmodules    {modules.count} beyond the floor's; imported on the floor they add "
+        f"{modules.added_kib / MIB:.2f} MiB: {groups}, the rest {rest / MIB:.2f} (MiB, RSS, "
+        f"medians of {MODULE_REPEATS}; the rest is {', '.join(modules.rest)})"
+    )
+    print(
+        "largest   breakd modules (tracemalloc, KiB, each with what it alone brought): "
+        + ", ".join(f"{name} {kib:.0f}" for name, kib in modules.largest)
+    )
+
+
 # -- main ---------------------------------------------------------------------------------
 
 
@@ -1258,6 +1412,9 @@ def measure(args: argparse.Namespace) -> None:
             result = measure_run(run, install, floor_pid, args, run_tmp)
             print_details(result)
             results.append(result)
+        if "modules" in args.only:
+            (tmp / "modules").mkdir()
+            print_modules(measure_modules(install, tmp / "modules"))
     print_summary(results, set(args.only), measured, load_start)
 
 

@@ -1,11 +1,17 @@
 """The CLI's side of the control socket: one request, one reply, plain errors; or,
-for `breakd status --follow`, one request and a reply at each change."""
+for `breakd status --follow`, one request and a reply at each change.
+
+It speaks through `_socket`, the C module under `socket`: `socket.py` adds only
+conveniences this client does not use, and importing it (with `selectors`) took a
+tenth of `breakd status`'s time (docs/footprint.md).
+"""
 
 from __future__ import annotations
 
 import os
-import socket
 import time
+from _socket import AF_UNIX, SOCK_STREAM
+from _socket import socket as Socket
 
 from breakd.errors import BreakdError, CommandRejected, DaemonNotRunning
 from breakd.ipc import protocol
@@ -25,7 +31,8 @@ BUSY_PAUSE = 0.05
 
 def call(command: str, args: dict[str, object] | None = None, timeout: float = 5.0) -> Reply:
     """Send one command and return the daemon's reply; errors become BreakdError with one line."""
-    with _open(timeout) as sock:
+    sock = _open(timeout)
+    try:
         try:
             sock.sendall(protocol.request(command, args))
             line = _read_line(sock)
@@ -33,6 +40,8 @@ def call(command: str, args: dict[str, object] | None = None, timeout: float = 5
             raise BreakdError(f"breakd did not answer within {timeout:g} s") from None
         except OSError as error:
             raise BreakdError(f"lost the connection to breakd: {error.strerror or error}") from None
+    finally:
+        sock.close()
     return _checked(line)
 
 
@@ -40,26 +49,28 @@ def follow(timeout: float = 5.0) -> Iterator[StatusReply]:
     """The status now, then again each time it changes, until the daemon closes the
     connection (it stopped, or dropped a follower that fell behind); waits without
     a timeout between changes, as the daemon sends them by itself."""
-    with _open(timeout) as sock:
-        try:
-            sock.sendall(protocol.request(protocol.FOLLOW))
-            stream = sock.makefile("rb")
-            line = stream.readline(protocol.MAX_MESSAGE_BYTES)
-            sock.settimeout(None)
-            while line:
-                yield _checked(line)["status"]
-                line = stream.readline(protocol.MAX_MESSAGE_BYTES)
-        except TimeoutError:
-            raise BreakdError(f"breakd did not answer within {timeout:g} s") from None
-        except OSError:
-            return  # the daemon went away: the caller tries again
+    sock = _open(timeout)
+    try:
+        sock.sendall(protocol.request(protocol.FOLLOW))
+        lines = _lines(sock)
+        line = next(lines, b"")
+        sock.settimeout(None)
+        while line:
+            yield _checked(line)["status"]
+            line = next(lines, b"")
+    except TimeoutError:
+        raise BreakdError(f"breakd did not answer within {timeout:g} s") from None
+    except OSError:
+        return  # the daemon went away: the caller tries again
+    finally:
+        sock.close()
 
 
-def _open(timeout: float) -> socket.socket:
+def _open(timeout: float) -> Socket:
     """A connected socket to this user's daemon, after checking who is at the other end."""
     path = socket_file()
     _check_place(path)
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock = Socket(AF_UNIX, SOCK_STREAM)
     try:
         sock.settimeout(timeout)
         _connect(sock, path)
@@ -98,7 +109,7 @@ def _check_place(path: str) -> None:
         raise BreakdError(f"runtime directory: {problem}")
 
 
-def _connect(sock: socket.socket, path: str) -> None:
+def _connect(sock: Socket, path: str) -> None:
     """Connect; a daemon whose queue of waiting connections is full gets a moment to catch up."""
     for _attempt in range(BUSY_RETRIES):
         try:
@@ -113,7 +124,7 @@ def _connect(sock: socket.socket, path: str) -> None:
     raise BreakdError("breakd is busy; try again")
 
 
-def _read_line(sock: socket.socket) -> bytes:
+def _read_line(sock: Socket) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -127,3 +138,19 @@ def _read_line(sock: socket.socket) -> bytes:
     if not chunks:
         raise OSError("the daemon closed the connection without a reply")
     return b"".join(chunks)
+
+
+def _lines(sock: Socket) -> Iterator[bytes]:
+    """The lines the daemon sends, each whole (a line longer than the protocol allows
+    ends the stream)."""
+    pending = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            yield line + b"\n"
+        if len(pending) > protocol.MAX_MESSAGE_BYTES:
+            return

@@ -6,8 +6,8 @@ to a socket that another user could have put there.
 
 from __future__ import annotations
 
+import _socket  # not `socket`: the CLI's client imports this, and `socket.py` costs it time
 import os
-import socket
 import stat
 import struct
 
@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     Place = str | PathLike[str]
 
 
-def peer_uid(sock: socket.socket | None) -> int | None:
-    """The connected process's uid (Linux SO_PEERCRED); None where the OS has no such call."""
-    option = getattr(socket, "SO_PEERCRED", None)
+def peer_uid(sock: _socket.socket | None) -> int | None:
+    """The connected process's uid (Linux SO_PEERCRED); None where the OS has no such call.
+    `sock` may be a `socket.socket` (a subclass) or the client's bare `_socket.socket`."""
+    option = getattr(_socket, "SO_PEERCRED", None)
     if sock is None or option is None:
         return None
-    credentials = sock.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
+    credentials = sock.getsockopt(_socket.SOL_SOCKET, option, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", credentials)
     return uid
 
