@@ -35,12 +35,21 @@ log:
 """
 
 
+AS_FROM_A_TERMINAL = (
+    "import signal, sys; from breakd.cli import main;"
+    " signal.signal(signal.SIGINT, signal.default_int_handler); sys.exit(main(sys.argv[1:]))"
+)
+"""The CLI with Ctrl-C handled, as in a terminal, even where this test runs with SIGINT
+ignored (a job a non-interactive shell started in the background), which a child
+inherits and Python then leaves ignored."""
+
+
 class Follower:
     """`breakd status --follow` in a process of its own; every line it printed, as it came."""
 
     def __init__(self, env: dict[str, str], *args: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "breakd", "status", "--follow", *args],
+            [sys.executable, "-c", AS_FROM_A_TERMINAL, "status", "--follow", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
