@@ -17,6 +17,7 @@ a percentage of `sitting.remind_after`. The formats are what the bars read:
 from __future__ import annotations
 
 import json
+import math
 
 from breakd.core.durations import spoken_duration
 from breakd.core.words import WORDS, Words
@@ -88,13 +89,20 @@ def percentage(status: StatusReply | None) -> int:
 
 
 def short_text(status: StatusReply | None, language: Language) -> str:
-    """ "sitting 52 min", "snoozed until 10:05", "breakd not running"."""
+    """ "sitting 52 min, stretch in 8 min", "snoozed until 10:05", "breakd not running"."""
     words = _words(language)
     kind = status_class(status)
     if status is None or kind == "stopped":
         return words.bar_stopped
     if kind == "sitting":
-        return words.bar_sitting.format(duration=_minutes(status.get("sitting_seconds"), language))
+        sitting = words.bar_sitting.format(
+            duration=_minutes(status.get("sitting_seconds"), language)
+        )
+        next_in = status.get("next_reminder_in_seconds")
+        if not isinstance(next_in, (int, float)):
+            return sitting  # none comes today: active hours end first
+        left = spoken_duration(60 * max(1, math.ceil(next_in / 60)), language)
+        return f"{sitting}, {words.bar_next_in.format(duration=left)}"
     if kind == "snoozed":
         return words.bar_snoozed.format(time=clock_time(str(status.get("snoozed_until"))))
     if kind == "paused":

@@ -67,7 +67,7 @@ def test_every_class_has_a_status_and_a_colour() -> None:
 @pytest.mark.parametrize(
     ("kind", "english", "dutch"),
     [
-        ("sitting", "sitting 52 min", "zit 52 min"),
+        ("sitting", "sitting 52 min, stretch in 5 min", "zit 52 min, rekken over 5 min"),
         ("due", "stretch due", "rekken is aan de beurt"),
         ("reminding", "time to stretch", "tijd om te rekken"),
         ("held", "stretch held", "rekken wacht"),
@@ -83,6 +83,24 @@ def test_the_short_text_of_each_class_in_each_language(kind: str, english: str, 
     shown = every_kind()[kind]
     assert render("text", shown, "en") == english
     assert render("text", shown, "nl") == dutch
+
+
+@pytest.mark.parametrize(
+    ("next_in", "shown"),
+    [
+        (301, "sitting 52 min, stretch in 6 min"),
+        (5, "sitting 52 min, stretch in 1 min"),
+        (3600, "sitting 52 min, stretch in 1 h"),
+        (None, "sitting 52 min"),
+    ],
+)
+def test_the_time_to_the_stretch_is_rounded_up_to_the_minute(
+    next_in: int | None, shown: str
+) -> None:
+    """A bar refreshes each minute: "in 6 min" from 5 min 1 s, never "in 0 min"; none
+    when no reminder comes before active hours end."""
+    sitting = every_kind()["sitting"] | {"next_reminder_in_seconds": next_in}  # type: ignore[operator]
+    assert render("text", sitting, "en") == shown
 
 
 def test_waybar_reads_a_json_object_with_its_keys_and_types() -> None:

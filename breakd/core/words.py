@@ -121,6 +121,7 @@ class Words:
     off_hours_until: ClassVar[str]
     # `breakd status --follow` and the status bars (status_formats.py): one short line.
     bar_sitting: ClassVar[str]
+    bar_next_in: ClassVar[str]
     bar_due: ClassVar[str]
     bar_reminding: ClassVar[str]
     bar_held: ClassVar[str]
@@ -238,6 +239,7 @@ class English(Words):
     off_hours_now = "none outside active hours"
     off_hours_until = "none outside active hours; they start again at {at}"
     bar_sitting = "sitting {duration}"
+    bar_next_in = "stretch in {duration}"
     bar_due = "stretch due"
     bar_reminding = "time to stretch"
     bar_held = "stretch held"
@@ -361,6 +363,7 @@ class Dutch(Words):
     off_hours_now = "geen buiten de actieve uren"
     off_hours_until = "geen buiten de actieve uren; die beginnen weer om {at}"
     bar_sitting = "zit {duration}"
+    bar_next_in = "rekken over {duration}"
     bar_due = "rekken is aan de beurt"
     bar_reminding = "tijd om te rekken"
     bar_held = "rekken wacht"

@@ -113,13 +113,13 @@ def test_i3blocks_shows_the_follower_and_each_change(
 
         return check
 
-    index = bar.wait_for(shows("sitting 0 min"))
+    index = bar.wait_for(shows("sitting 0 min, stretch in 1 h"))
     assert daemon.cli("pause").returncode == 0
     index = bar.wait_for(shows("paused", "#9a9996"), after=index)
     block = i3blocks_block(bar.lines[index])
     assert block is not None and block["short_text"] == "paused"
     assert daemon.cli("resume").returncode == 0
-    bar.wait_for(shows("sitting 0 min"), after=index)
+    bar.wait_for(shows("sitting 0 min, stretch in 1 h"), after=index)
 
 
 def test_polybar_shows_the_follower_and_each_change_with_its_colour(
@@ -134,7 +134,7 @@ def test_polybar_shows_the_follower_and_each_change_with_its_colour(
             ["polybar", "-c", str(config), "--stdout", "test"], daemon.env | {"DISPLAY": display}
         )
         bars.append(bar)
-        index = bar.wait_for(lambda line: line.endswith("breakd sitting 0 min%{A}%{A}%{A}%{PR}"))
+        index = bar.wait_for(lambda line: line.endswith("breakd sitting 0 min, stretch in 1 h%{A}%{A}%{A}%{PR}"))
         assert daemon.cli("pause").returncode == 0
         bar.wait_for(lambda line: "breakd %{F#9a9996}paused%{F-}%{A}" in line, after=index)
         bar.stop()

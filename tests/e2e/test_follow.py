@@ -106,7 +106,7 @@ def test_the_line_changes_within_a_second_of_a_state_change(
 ) -> None:
     follower = Follower(daemon.env)
     followers.append(follower)
-    follower.wait_for(lambda line: line == "sitting 0 min")
+    follower.wait_for(lambda line: line == "sitting 0 min, stretch in 1 h")
     asked_at = time.monotonic()
     assert daemon.ask("snooze", seconds=600)["ok"]  # type: ignore[index]
     _, seen_at, _ = follower.wait_for(lambda line: line.startswith("snoozed until "))
@@ -114,7 +114,7 @@ def test_the_line_changes_within_a_second_of_a_state_change(
     assert daemon.cli("resume").returncode != 0  # not paused: refused, nothing changes
     assert daemon.cli("pause").returncode == 0
     follower.wait_for(lambda line: line == "paused")
-    assert [line for _, line in follower.lines][::2] == ["sitting 0 min", "paused"]
+    assert [line for _, line in follower.lines][::2] == ["sitting 0 min, stretch in 1 h", "paused"]
     assert len(follower.lines) == 3, "a line for each change, and none for the refused resume"
     assert follower.stop() == ""
 
@@ -278,7 +278,7 @@ def test_format_without_follow_prints_one_line_and_the_stopped_one_without_a_dae
 ) -> None:
     result = daemon.cli("status", "--format", "i3blocks")
     assert (result.returncode, result.stderr) == (0, "")
-    assert json.loads(result.stdout) == {"full_text": "sitting 0 min", "short_text": "0 min"}
+    assert json.loads(result.stdout) == {"full_text": "sitting 0 min, stretch in 1 h", "short_text": "0 min"}
     assert daemon.stop() == 0
     result = daemon.cli("status", "--format", "polybar")
     assert result.returncode == 3
