@@ -27,6 +27,7 @@ from breakd.adapters.clock_steps import ClockSteps
 from breakd.adapters.history import HistoryStore
 from breakd.adapters.idle import IdleSource
 from breakd.adapters.notify import AnswerHandler, Notifier, NotifierError, actions
+from breakd.adapters.notify.fallback import FallbackNotifier
 from breakd.adapters.storage import StateStore
 from breakd.adapters.wakeup_timer import WakeupTimer
 from breakd.adapters.worker import Calls
@@ -513,6 +514,8 @@ class Daemon:
         if parts.check_notifier is not None:
             name, found, passed_over = await parts.check_notifier(self._config.notify.backend)
             notifier = found.brief
+            if isinstance(self._notifier, FallbackNotifier):
+                self._notifier.start_from(name)
             only_log = name == "log" and self._config.notify.backend != "log"
             for why in passed_over:
                 log.debug("notifier %s", why)

@@ -134,7 +134,9 @@ def test_polybar_shows_the_follower_and_each_change_with_its_colour(
             ["polybar", "-c", str(config), "--stdout", "test"], daemon.env | {"DISPLAY": display}
         )
         bars.append(bar)
-        index = bar.wait_for(lambda line: line.endswith("breakd sitting 0 min, stretch in 1 h%{A}%{A}%{A}%{PR}"))
+        index = bar.wait_for(
+            lambda line: line.endswith("breakd sitting 0 min, stretch in 1 h%{A}%{A}%{A}%{PR}")
+        )
         assert daemon.cli("pause").returncode == 0
         bar.wait_for(lambda line: "breakd %{F#9a9996}paused%{F-}%{A}" in line, after=index)
         bar.stop()

@@ -278,7 +278,10 @@ def test_format_without_follow_prints_one_line_and_the_stopped_one_without_a_dae
 ) -> None:
     result = daemon.cli("status", "--format", "i3blocks")
     assert (result.returncode, result.stderr) == (0, "")
-    assert json.loads(result.stdout) == {"full_text": "sitting 0 min, stretch in 1 h", "short_text": "0 min"}
+    assert json.loads(result.stdout) == {
+        "full_text": "sitting 0 min, stretch in 1 h",
+        "short_text": "0 min",
+    }
     assert daemon.stop() == 0
     result = daemon.cli("status", "--format", "polybar")
     assert result.returncode == 3

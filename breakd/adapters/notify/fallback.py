@@ -30,6 +30,14 @@ class FallbackNotifier:
     def name(self) -> str:
         return self._current.name
 
+    def start_from(self, name: str) -> None:
+        """Take the notifier called `name` as the one in use: the start-up check found
+        those before it not working and said so, so their failing at the first reminder
+        is no news (and `breakd status` names the one that works)."""
+        for notifier in self._notifiers:
+            if notifier.name == name:
+                self._current = notifier
+
     async def show(self, message: ReminderMessage) -> None:
         for notifier in self._notifiers:
             try:
