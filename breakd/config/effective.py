@@ -12,11 +12,19 @@ def config_path(given: str | None) -> Path:
     return Path(given).expanduser() if given else paths.config_file()
 
 
-def load_effective_config(given: str | None) -> Config:
-    """A file named with --config must exist; the default file may be absent."""
+def load_effective_config(given: str | None, in_child: bool = False) -> Config:
+    """A file named with --config must exist; the default file may be absent.
+
+    `in_child`: read the file in a child process (`child.py`), as the daemon does,
+    so that PyYAML and the loader never enter it.
+    """
     path = config_path(given)
     if given is None and not path.exists():
         return DEFAULT_CONFIG
+    if in_child:
+        from breakd.config.child import load_config_in_child
+
+        return load_config_in_child(path)
     from breakd.config.load import load_config  # the parser and its checks: only for a file
 
     return load_config(path)
