@@ -10,6 +10,8 @@ found. The daemon builds its Config from those values with the same
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import subprocess
 import sys
@@ -22,8 +24,10 @@ from breakd.config.schema import KEYS, KEYS_BY_PATH, Key, top_section
 from breakd.errors import ConfigError, ConfigProblem
 
 CHILD_TIMEOUT = 30.0
-"""Seconds the child may take; the reader refuses pipes and large files, so it takes
-a fraction of one, and only a machine under heavy load comes near this."""
+"""Seconds a running daemon's reload waits for the child. The reader refuses pipes and
+large files, so it takes a fraction of one; at start, nothing else waits on it, and
+the start waits for the child's exit without a timeout (whose polling sleeps
+libfaketime, in the clock tests, makes fail)."""
 
 _LISTS = ("durations", "choices", "strings")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -35,18 +39,53 @@ def load_config_in_child(path: Path) -> Config:
     """The config in `path`, as `load_config` reads it; raises ConfigError as it does."""
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _RUN_CHILD, _PACKAGE_ROOT, str(path)],
+            _argv(path),
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            timeout=CHILD_TIMEOUT,
             check=False,
         )
-        answer = json.loads(done.stdout) if done.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError, ValueError) as error:
+    except (OSError, subprocess.SubprocessError) as error:
         raise _failed(path, str(error)) from None
+    return _answered(path, done.returncode, done.stdout, done.stderr)
+
+
+async def load_config_in_child_async(path: Path) -> Config:
+    """The same for a running daemon: its loop goes on while the child reads."""
+    try:
+        child = await asyncio.create_subprocess_exec(
+            *_argv(path),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as error:
+        raise _failed(path, str(error)) from None
+    try:
+        stdout, stderr = await asyncio.wait_for(child.communicate(), CHILD_TIMEOUT)
+    except asyncio.TimeoutError:
+        child.kill()
+        await child.wait()
+        raise _failed(path, f"no answer within {CHILD_TIMEOUT:g} s") from None
+    except BaseException:  # cancelled with the daemon: leave no child behind
+        if child.returncode is None:
+            child.kill()
+        raise
+    return _answered(path, child.returncode, stdout, stderr)
+
+
+def _argv(path: Path) -> list[str]:
+    return [sys.executable, "-c", _RUN_CHILD, _PACKAGE_ROOT, str(path)]
+
+
+def _answered(path: Path, returncode: int | None, stdout: bytes, stderr: bytes) -> Config:
+    """The child's answer: the Config, or its problems raised as ConfigError."""
+    answer = None
+    if returncode == 0:
+        with contextlib.suppress(ValueError):
+            answer = json.loads(stdout)
     if not isinstance(answer, dict):
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
-        raise _failed(path, lines[-1] if lines else f"exit code {done.returncode}")
+        lines = stderr.decode(errors="replace").strip().splitlines()
+        raise _failed(path, lines[-1] if lines else f"exit code {returncode}")
     if "problems" in answer:
         raise ConfigError([ConfigProblem(*problem) for problem in answer["problems"]])
     return config_from_values(_decoded(answer["values"]), source=path)

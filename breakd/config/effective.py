@@ -28,3 +28,14 @@ def load_effective_config(given: str | None, in_child: bool = False) -> Config:
     from breakd.config.load import load_config  # the parser and its checks: only for a file
 
     return load_config(path)
+
+
+async def reload_effective_config(given: str | None) -> Config:
+    """`load_effective_config(given, in_child=True)` for a running daemon: the loop goes on
+    while the child reads the file."""
+    path = config_path(given)
+    if given is None and not path.exists():
+        return DEFAULT_CONFIG
+    from breakd.config.child import load_config_in_child_async
+
+    return await load_config_in_child_async(path)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
 import pytest
 
-from breakd.config.child import load_config_in_child
+from breakd.config.child import load_config_in_child, load_config_in_child_async
 from breakd.config.load import load_config
 from breakd.errors import ConfigError
 from tests.config.test_config_every_key import CHANGED, _as_yaml
@@ -20,6 +21,16 @@ def test_every_key_changed_reaches_the_daemon_as_the_loader_reads_it(tmp_path: P
     path.write_text(_as_yaml({path: text for path, (text, _) in CHANGED.items()}))
 
     assert load_config_in_child(path) == load_config(path)
+
+
+def test_a_reload_reads_the_file_as_the_start_does(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(_as_yaml({path: text for path, (text, _) in CHANGED.items()}))
+    assert asyncio.run(load_config_in_child_async(path)) == load_config(path)
+    path.write_text("sitting:\n  remind_after: 3x\n")
+    with pytest.raises(ConfigError) as found:
+        asyncio.run(load_config_in_child_async(path))
+    assert str(found.value).startswith(f"{path}:2: sitting.remind_after: ")
 
 
 def test_the_example_config_reaches_the_daemon_as_the_loader_reads_it() -> None:
