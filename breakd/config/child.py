@@ -10,7 +10,6 @@ found. The daemon builds its Config from those values with the same
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import subprocess
@@ -51,6 +50,8 @@ def load_config_in_child(path: Path) -> Config:
 
 async def load_config_in_child_async(path: Path) -> Config:
     """The same for a running daemon: its loop goes on while the child reads."""
+    import asyncio  # the daemon's loop has it; the child itself need not load it
+
     try:
         child = await asyncio.create_subprocess_exec(
             *_argv(path),
