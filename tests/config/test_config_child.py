@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,3 +78,20 @@ def test_a_child_that_cannot_run_is_one_problem_not_a_traceback(
 
     assert str(found.value).startswith(f"{path}: cannot be read: ")
     assert "\n" not in str(found.value)
+
+
+def test_the_daemons_process_never_imports_the_loader_or_pyyaml(tmp_path: Path) -> None:
+    """What the child spares the daemon: with a config file, as `breakd run` reads it."""
+    path = tmp_path / "config.yaml"
+    path.write_text("sitting:\n  remind_after: 30m\n")
+    code = (
+        "import json, sys\n"
+        "from breakd.config.effective import load_effective_config\n"
+        "config = load_effective_config(sys.argv[1], in_child=True)\n"
+        "print(json.dumps([config.sitting.remind_after, 'yaml' in sys.modules,"
+        " 'breakd.config.load' in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [30 * 60, False, False]
