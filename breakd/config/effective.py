@@ -18,8 +18,8 @@ def load_effective_config(given: str | None, in_child: bool = False) -> Config:
     `in_child`: read the file in a child process (`child.py`), as the daemon does,
     so that PyYAML and the loader never enter it.
     """
-    path = config_path(given)
-    if given is None and not path.exists():
+    path = _file_to_read(given)
+    if path is None:
         return DEFAULT_CONFIG
     if in_child:
         from breakd.config.child import load_config_in_child
@@ -33,9 +33,15 @@ def load_effective_config(given: str | None, in_child: bool = False) -> Config:
 async def reload_effective_config(given: str | None) -> Config:
     """`load_effective_config(given, in_child=True)` for a running daemon: the loop goes on
     while the child reads the file."""
-    path = config_path(given)
-    if given is None and not path.exists():
+    path = _file_to_read(given)
+    if path is None:
         return DEFAULT_CONFIG
     from breakd.config.child import load_config_in_child_async
 
     return await load_config_in_child_async(path)
+
+
+def _file_to_read(given: str | None) -> Path | None:
+    """The file to read; None when none was named and the default file is absent."""
+    path = config_path(given)
+    return None if given is None and not path.exists() else path
