@@ -32,7 +32,7 @@ from breakd.adapters.storage import JsonStateFile
 from breakd.adapters.system_clock import SystemClock
 from breakd.adapters.wakeup_timer import open_wakeup_timer
 from breakd.adapters.worker import Worker
-from breakd.config.effective import config_path, load_effective_config
+from breakd.config.effective import config_path, load_effective_config, reload_effective_config
 from breakd.config.model import Config
 from breakd.daemon import Daemon, DaemonParts, Observer, Watchers
 from breakd.ipc.runtime_dir import ensure_private_dir
@@ -46,7 +46,7 @@ log = logging.getLogger("breakd")
 
 def run_daemon(config_arg: str | None) -> int:
     """Returns the exit code; errors a user can fix raise BreakdError."""
-    config = load_effective_config(config_arg)
+    config = load_effective_config(config_arg, in_child=True)
     configure_logging(config.log.level)
     ensure_private_dir(paths.runtime_dir())
     lock = InstanceLock(paths.lock_path())
@@ -109,7 +109,7 @@ def system_parts(loop: asyncio.AbstractEventLoop, config_arg: str | None) -> Dae
         calendar=SchedulerAlarms(loop),
         clock_steps=open_clock_steps(loop, clock),
         socket_path=paths.socket_path(),
-        load_config=partial(load_effective_config, config_arg),
+        load_config=partial(reload_effective_config, config_arg),
         find_idle_source=open_idle_source,
         idle_calls=Worker("breakd-idle"),
         make_notifier=choose_notifier,

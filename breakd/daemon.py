@@ -105,7 +105,8 @@ class DaemonParts:
     calendar: CalendarAlarms
     clock_steps: ClockSteps
     socket_path: Path
-    load_config: Callable[[], Config]
+    load_config: Callable[[], Awaitable[Config]]
+    """The config file read afresh, for a reload; the loop goes on meanwhile."""
     find_idle_source: Callable[[], tuple[IdleSource | None, str]]
     idle_calls: Calls
     """Where the idle source is looked for and called: a worker thread, off the loop."""
@@ -143,6 +144,8 @@ class Daemon:
         self._deliveries: set[asyncio.Task[None]] = set()
         self._handlers: set[asyncio.Task[None]] = set()
         self._delivery_lock = asyncio.Lock()
+        self._reloading = asyncio.Lock()
+        """One reload at a time, so a second SIGHUP's file is the one that stays."""
         self._busy: asyncio.Task[None] | None = None
         self._followers = Followers(on_join=self._follower_joined)
 
@@ -183,13 +186,17 @@ class Daemon:
             await self._idle.close()
 
     def reload(self) -> None:
-        """SIGHUP: take the new config, or report it and keep running the old one."""
-        with self._handling("the config reload"):
-            self._reload()
+        """SIGHUP: take the new config, or report it and keep running the old one. The file
+        is read in a task (by a child process, in `breakd run`), so this returns at once."""
+        self._in_task("the config reload", self._reload())
 
-    def _reload(self) -> None:
+    async def _reload(self) -> None:
+        async with self._reloading:
+            await self._take_new_config()
+
+    async def _take_new_config(self) -> None:
         try:
-            config = self._parts.load_config()
+            config = await self._parts.load_config()
         except ConfigError as error:
             log.error("config reload failed; still running the previous config:")
             for line in ConfigError.lines_for(error.problems):

@@ -266,6 +266,9 @@ class InProcessDaemon:
     def load_config(self) -> Config:
         return load_config(self.config_file)
 
+    async def _reload_config(self) -> Config:
+        return self.load_config()  # looked up at each reload: a test may swap it
+
     def _parts(self) -> DaemonParts:
         def make_notifier(
             backend: str, answer: AnswerHandler, config: Callable[[], Config]
@@ -291,7 +294,7 @@ class InProcessDaemon:
             calendar=self.calendar,
             clock_steps=self.clock_steps,
             socket_path=paths.socket_path(),
-            load_config=lambda: self.load_config(),  # looked up at each reload: a test may swap it
+            load_config=self._reload_config,
             find_idle_source=lambda: (self.idle, "a fake") if self.has_idle else (None, "none"),
             idle_calls=self.idle_calls,
             make_notifier=make_notifier,

@@ -40,7 +40,8 @@ def test_a_reload_from_a_named_pipe_is_refused_and_the_daemon_keeps_answering(
         d.config_file.unlink()
         os.mkfifo(d.config_file)
         assert d.daemon is not None
-        d.daemon.reload()  # returns at once: nothing waits for a writer
+        d.daemon.reload()
+        await d.settle()  # nothing waits for a writer
         assert any("a named pipe" in message for message in d.guard.messages())
         await d.advance(45 * MIN + 1)
         assert await d.state() == "reminding"

@@ -22,17 +22,13 @@ from typing import TYPE_CHECKING
 from breakd.adapters.busy import FREE, Reading, Report
 from breakd.adapters.busy.focused_app import FocusedAppSignal
 from breakd.adapters.watcher import WatcherUnavailable
-from breakd.adapters.x11.async_connection import (
-    ATOM,
-    STRING,
-    WINDOW,
-    WM_CLASS,
-    AsyncXConnection,
-)
 from breakd.adapters.x11.errors import XError, XUnavailable
 
 if TYPE_CHECKING:
+    from breakd.adapters.x11.async_connection import AsyncXConnection
     from breakd.config.model import DontInterruptConfig
+# The X11 client (`adapters/x11/async_connection`) is imported once the session is one
+# of X11's: in a Wayland session this watcher only says so, and carries none of it.
 
 ACTIVE_WINDOW = "_NET_ACTIVE_WINDOW"
 WM_STATE = "_NET_WM_STATE"
@@ -65,6 +61,8 @@ class X11Fullscreen(FocusedAppSignal):
 
     async def watch(self, report: Report) -> None:
         connection = await self._connect()
+        from breakd.adapters.x11.async_connection import WM_CLASS
+
         try:
             atoms = await self._atoms(connection)
             connection.watch_properties(connection.root)  # before reading: nothing slips by
@@ -94,6 +92,8 @@ class X11Fullscreen(FocusedAppSignal):
         display = self._display or os.environ.get("DISPLAY")
         if not display:
             raise WatcherUnavailable("DISPLAY is not set (no X11 session)")
+        from breakd.adapters.x11.async_connection import AsyncXConnection
+
         try:
             return await AsyncXConnection.open(display)
         except XUnavailable as error:
@@ -107,6 +107,8 @@ class X11Fullscreen(FocusedAppSignal):
 
     async def _active(self, connection: AsyncXConnection, atoms: dict[str, int]) -> int | None:
         """The focused client window; 0 for none; None without an EWMH window manager."""
+        from breakd.adapters.x11.async_connection import WINDOW
+
         value = await connection.get_property(connection.root, atoms[ACTIVE_WINDOW], WINDOW)
         if value is None:
             return None
@@ -118,6 +120,8 @@ class X11Fullscreen(FocusedAppSignal):
     ) -> Reading:
         if not window:
             return FREE
+        from breakd.adapters.x11.async_connection import ATOM, STRING, WM_CLASS
+
         try:
             state = await connection.get_property(window, atoms[WM_STATE], ATOM)
             names = await connection.get_property(window, WM_CLASS, STRING)
