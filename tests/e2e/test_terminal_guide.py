@@ -36,12 +36,15 @@ def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
     running.stop()
 
 
-def test_the_countdown_line_counts_down_in_place_and_finishes(
-    daemon: DaemonProcess, tmp_path: Path
-) -> None:
+def guide_in_tmux(
+    daemon: DaemonProcess, tmp_path: Path, *args: str, what: str
+) -> tuple[list[str], list[str]]:
+    """Run `breakd guide ARGS` in a tmux pane until it exits: the pane's last screen (the
+    line and "exit=N") and every first line it showed on the way; `what` says, should it
+    not finish, what was waited for."""
     require_tools("tmux")
     server = ["tmux", "-L", f"breakd-{tmp_path.name}", "-f", "/dev/null"]
-    command = f"{sys.executable} -m breakd guide prone-press-up; echo exit=$?; sleep 60"
+    command = f"{sys.executable} -m breakd guide {' '.join(args)}; echo exit=$?; sleep 60"
     subprocess.run(
         [*server, "new-session", "-d", "-x", "100", "-y", "5", command],
         env=daemon.env,
@@ -64,10 +67,19 @@ def test_the_countdown_line_counts_down_in_place_and_finishes(
             lambda: (lines := screen()) and lines[-1] == "exit=0" and lines,
             timeout=20,
             interval=0.1,
-            message=f"the guide did not finish in the terminal (seen: {seen})",
+            message=f"{what} (seen: {seen})",
         )
     finally:
         subprocess.run([*server, "kill-server"], check=False, timeout=10)
+    return lines, seen
+
+
+def test_the_countdown_line_counts_down_in_place_and_finishes(
+    daemon: DaemonProcess, tmp_path: Path
+) -> None:
+    lines, seen = guide_in_tmux(
+        daemon, tmp_path, "prone-press-up", what="the guide did not finish in the terminal"
+    )
 
     # One line, redrawn in place: the terminal shows it and the exit code, nothing else.
     assert len(lines) == 2, lines
@@ -89,34 +101,9 @@ def test_breakd_guide_in_a_terminal_follows_the_guide_already_under_way(
     require_tools("tmux")
     assert daemon.cli("guide", "prone-press-up").returncode == 0  # not on a terminal
     daemon.wait_for_state("guiding")
-    server = ["tmux", "-L", f"breakd-{tmp_path.name}", "-f", "/dev/null"]
-    command = f"{sys.executable} -m breakd guide; echo exit=$?; sleep 60"
-    subprocess.run(
-        [*server, "new-session", "-d", "-x", "100", "-y", "5", command],
-        env=daemon.env,
-        check=True,
-        timeout=10,
+    lines, seen = guide_in_tmux(
+        daemon, tmp_path, what="the terminal did not follow the guide to its end"
     )
-    seen: list[str] = []
-
-    def screen() -> list[str]:
-        lines = subprocess.run(
-            [*server, "capture-pane", "-p"], capture_output=True, text=True, timeout=10
-        ).stdout.splitlines()
-        lines = [line.rstrip() for line in lines if line.strip()]
-        if lines and (not seen or seen[-1] != lines[0]):
-            seen.append(lines[0])
-        return lines
-
-    try:
-        lines = wait_until(
-            lambda: (lines := screen()) and lines[-1] == "exit=0" and lines,
-            timeout=20,
-            interval=0.1,
-            message=f"the terminal did not follow the guide to its end (seen: {seen})",
-        )
-    finally:
-        subprocess.run([*server, "kill-server"], check=False, timeout=10)
 
     # Not refused as a second guide: the one under way, counted down to its end.
     assert not any("already under way" in line for line in seen), seen
