@@ -94,6 +94,9 @@ def figures(entries: Sequence[EntryLike], span: Range, open_until: datetime | No
 
     answers = of(history.ANSWER)
     done = Counter(str(a.get("exercise")) for a in answers if a.get("how") == "done")
+    # What became of the reminders: a stretch done, or a snooze of the one to come, with
+    # no reminder out counts among the stretches, not among the reminders' answers.
+    to_reminders = [a for a in answers if a.get("after") is not None]
     held = of(history.REMINDER, lambda d: d.get("held") is not None) + of(history.DROPPED)
     held_by: Counter[str] = Counter()
     for hold in held:
@@ -116,8 +119,9 @@ def figures(entries: Sequence[EntryLike], span: Range, open_until: datetime | No
         "repeats": len(of(history.REMINDER, lambda d: d.get("repeat") != 0)),
         "done": sum(done.values()),
         "stretches": dict(sorted(done.items())),
-        "snoozed": sum(1 for a in answers if a.get("how") == "snooze"),
-        "skipped": sum(1 for a in answers if a.get("how") == "skip"),
+        "answered_done": sum(1 for a in to_reminders if a.get("how") == "done"),
+        "snoozed": sum(1 for a in to_reminders if a.get("how") == "snooze"),
+        "skipped": sum(1 for a in to_reminders if a.get("how") == "skip"),
         "ignored": sum(unanswered.values()),
         "ignored_by": dict(sorted(unanswered.items())),
         "dropped": len(of(history.DROPPED)),
@@ -241,7 +245,8 @@ def render(found: dict, words: type[Words], stretch_name: Callable[[str], str]) 
         (
             "",
             words.stats_answers.format(
-                **{k: found[k] for k in ("done", "snoozed", "skipped", "ignored")}
+                done=found["answered_done"],
+                **{k: found[k] for k in ("snoozed", "skipped", "ignored")},
             ),
         ),
         (words.stats_held, short(found["held_seconds"])),

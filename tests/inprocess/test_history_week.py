@@ -31,7 +31,9 @@ class Trace:
         self.sat_at: datetime | None = d.clock.wall()
         self.left_at: datetime | None = None
         self.reminders = self.repeats = self.snoozed = self.skipped = self.ignored = 0
+        self.answered_done = 0
         self.done: dict[str, int] = {}
+        self.out = False  # a reminder is out: shown, and not done or skipped yet
         self.held = 0.0
 
     @property
@@ -93,6 +95,7 @@ class Trace:
         """The reminder the user sees now; its stretch."""
         assert self.d.notifier is not None and self.d.notifier.on_screen is not None
         self.reminders += 1
+        self.out = True
         return str((await self.d.status())["exercise"])
 
     async def answer(self, command: str, **args: object) -> None:
@@ -101,10 +104,13 @@ class Trace:
         assert reply["ok"] is True, reply
         if command == "done":
             self.done[exercise] = self.done.get(exercise, 0) + 1
+            self.answered_done += self.out
         elif command == "skip":
-            self.skipped += 1
+            self.skipped += self.out
         elif command == "snooze":
-            self.snoozed += 1
+            self.snoozed += self.out  # one put off before it came is no reminder's answer
+        if command in ("done", "skip"):
+            self.out = False
 
 
 async def morning(t: Trace, day: int) -> None:
@@ -142,6 +148,7 @@ async def morning(t: Trace, day: int) -> None:
         await t.until(9, 52)
         await t.leave()
         t.ignored += 1
+        t.out = False
 
 
 async def working_day(t: Trace, day: int) -> None:
@@ -205,13 +212,36 @@ def test_a_week_of_history_gives_the_figures_of_the_week_as_it_was(
     assert found["moving_seconds"] == sum((b - a).total_seconds() for a, b in same_day)
     assert found["stretches"] == t.done
     assert found["done"] == sum(t.done.values())
-    counts = ("reminders", "repeats", "snoozed", "skipped", "ignored")
+    counts = ("reminders", "repeats", "answered_done", "snoozed", "skipped", "ignored")
     assert [found[k] for k in counts] == [getattr(t, k) for k in counts]
     assert found["held_seconds"] == t.held
     assert found["held_by"] == {"camera:zoom": t.held}
     for day in found["days"]:
         mine = [(a, b) for a, b in t.seated if a.date().isoformat() == day["date"]]
         assert day["seated_seconds"] == sum((b - a).total_seconds() for a, b in mine)
+
+
+def test_a_stretch_or_a_snooze_with_no_reminder_out_is_no_reminder_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+    async def hour() -> None:
+        async with InProcessDaemon(tmp_path, "", wall=MONDAY_9) as d:
+            await d.advance(10 * MIN)
+            assert (await d.cli("done"))["ok"] is True  # a stretch of the user's own accord
+            assert (await d.cli("snooze", seconds=600))["ok"] is True  # the next, ahead
+            await d.advance(56 * MIN)  # 45 min from the stretch and the 10 min snooze
+            assert d.notifier is not None and d.notifier.on_screen is not None
+            assert (await d.cli("done"))["ok"] is True
+
+    asyncio.run(hour())
+    assert main(["--config", str(tmp_path / "config.yaml"), "stats", "--json",
+                 "--from", "2026-11-23"]) == 0  # fmt: skip
+    found = json.loads(capsys.readouterr().out)
+    assert (found["done"], found["reminders"]) == (2, 1)
+    assert [found[k] for k in ("answered_done", "snoozed", "skipped", "ignored")] == [1, 0, 0, 0]
 
 
 def test_history_off_writes_nothing(tmp_path: Path) -> None:
