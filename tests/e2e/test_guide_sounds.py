@@ -85,16 +85,6 @@ def sounding_session(tmp_path: Path) -> Iterator[DesktopSession]:
         session.stop()
 
 
-@pytest.fixture
-def dunst_session(tmp_path: Path) -> Iterator[DesktopSession]:
-    require_tools(*DESKTOP_TOOLS)
-    session = start_desktop(tmp_path / "session")
-    try:
-        yield session
-    finally:
-        session.stop()
-
-
 def run_guide(
     session: DesktopSession, workdir: Path, sound: bool, path: str
 ) -> tuple[list[NotifyCall], DaemonProcess]:
@@ -133,10 +123,10 @@ def test_a_server_that_plays_sounds_gets_the_hint_and_no_player_runs(
 
 
 def test_a_server_without_sounds_has_the_player_play_them(
-    dunst_session: DesktopSession, player: tuple[str, Path], tmp_path: Path
+    own_session: DesktopSession, player: tuple[str, Path], tmp_path: Path
 ) -> None:
     path, played = player
-    frames, _daemon = run_guide(dunst_session, tmp_path / "daemon", True, path)
+    frames, _daemon = run_guide(own_session, tmp_path / "daemon", True, path)
     assert sounds(frames) == []  # dunst announces no `sound`: no hint it would ignore
     cues = wait_until(lambda: played.exists() and played.read_text().splitlines(), timeout=5)
     assert cues == ["--id bell --description breakd", "--id complete --description breakd"]
@@ -146,7 +136,7 @@ def test_a_server_without_sounds_has_the_player_play_them(
 def test_guide_sound_false_plays_nothing_either_way(
     server: str, player: tuple[str, Path], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    fixture = "sounding_session" if server == "notification-daemon" else "dunst_session"
+    fixture = "sounding_session" if server == "notification-daemon" else "own_session"
     session: DesktopSession = request.getfixturevalue(fixture)
     path, played = player
     frames, _daemon = run_guide(session, tmp_path / "daemon", False, path)

@@ -15,15 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from breakd.ipc import client
 from tests.dbus_services import MutterIdleMonitor, private_buses, service_host
 from tests.desktop import (
-    DESKTOP_TOOLS,
     DesktopSession,
-    require_tools,
-    start_desktop,
     wait_until,
 )
 from tests.e2e.daemon_process import DaemonProcess
@@ -72,19 +67,6 @@ def test_a_hung_notify_send_is_abandoned_and_status_answers_meanwhile(
 
 STATUS_WITHIN = 0.5
 """Seconds `breakd status` may take while a peer hangs."""
-
-
-@pytest.fixture
-def own_session(tmp_path: Path) -> Iterator[DesktopSession]:
-    """A desktop of this test's own: its processes are stopped, which others must not see."""
-    require_tools(*DESKTOP_TOOLS)
-    session = start_desktop(tmp_path / "session")
-    try:
-        yield session
-    finally:
-        for proc in session.processes:
-            proc.send_signal(signal.SIGCONT)  # a stopped process cannot take SIGTERM
-        session.stop()
 
 
 @contextlib.contextmanager

@@ -130,17 +130,6 @@ def monitor(desktop: DesktopSession) -> Iterator[NotificationMonitor]:
         yield watching
 
 
-@pytest.fixture
-def own_session(tmp_path: Path) -> Iterator[DesktopSession]:
-    """A desktop of this test's own, for tests that kill its notification server or bus."""
-    require_tools(*DESKTOP_TOOLS)
-    session = start_desktop(tmp_path / "session")
-    try:
-        yield session
-    finally:
-        session.stop()
-
-
 def remind_now(daemon: DaemonProcess) -> None:
     result = daemon.cli("remind-now")
     assert result.returncode == 0, result.stderr
